@@ -1,0 +1,1 @@
+"""Personalised retirement-savings guides: YAML profiles in, a MkDocs Material site out."""

@@ -1,0 +1,48 @@
+"""The Figure: a computed amount that carries its own working and sources.
+
+Rules return Figures; guides print worked examples from their steps, so the arithmetic on a
+page can never disagree with the engine.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+# The unit says how an amount prints: dollars ("24,500.00" in JSON, "$24,500" on a page),
+# percent of pay ("6.5"), a plain count (years, paychecks, ages) or a ratio (Form 8606 line 10).
+USD, PCT, COUNT, RATIO = "usd", "pct", "count", "ratio"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of working: `op` joins it to the lines above ("+", "−", "×", "÷", "=", "min")."""
+
+    label: str
+    amount: Decimal | None = None
+    source: str = ""
+    op: str = ""
+    unit: str = USD
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named result. `value` is a Decimal in `unit`, a bool, or a dict of such values."""
+
+    name: str
+    value: Any
+    steps: tuple[Step, ...] = ()
+    unit: str = USD
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Distinct sources of the steps, in first-seen order."""
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            if step.source:
+                seen.setdefault(step.source, None)
+        return tuple(seen)
+
+    def has(self, flag: str) -> bool:
+        return flag in self.flags
