@@ -38,6 +38,14 @@ def _decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
         return Decimal("NaN")
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
+    """A date, or the text itself when it is not a real date (1980-13-01), for validation to report."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     loader.flatten_mapping(node)
     result = Node()
@@ -56,6 +64,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _decimal)
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 

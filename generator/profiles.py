@@ -1,0 +1,436 @@
+"""Persona and Plan: the typed, validated inputs, and the loader that reports every problem at once.
+
+The YAML format is documented for users in site_content/reference/profile-format.md; keep the
+two in step. Numbers arrive as Decimal (yamlio), so the models are strict: a quoted "85000" is a
+mistake worth reporting, not something to guess at.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
+
+from .errors import Problem, display_path
+from .limits import MissingLimits, available_years, load_limits
+from .yamlio import Node, line_of, load_yaml
+
+
+def _whole_number(value: Any) -> Any:
+    """YAML numbers are Decimal; integer fields take the ones without a fraction."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+Year = Annotated[int, BeforeValidator(_whole_number), Field(ge=1900, le=2200)]
+Count = Annotated[int, BeforeValidator(_whole_number)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+FilingStatus = Literal["single", "head_of_household", "married_joint", "married_separate", "qualifying_surviving_spouse"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ----------------------------------------------------------------------------- plans
+
+class MatchTier(Model):
+    rate_pct: Annotated[Decimal, Field(gt=0, le=1000, allow_inf_nan=False)]
+    up_to_pct: Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]
+
+
+class Match(Model):
+    tiers: list[MatchTier] = []
+    period: Literal["per_pay_period", "annual"] = "per_pay_period"
+    true_up: bool = False
+    matches_after_tax: bool = False
+
+    @model_validator(mode="after")
+    def _tiers_ascend(self) -> Match:
+        bounds = [tier.up_to_pct for tier in self.tiers]
+        if bounds != sorted(set(bounds)):
+            raise ValueError("tiers: each tier's up_to_pct must be larger than the one before")
+        return self
+
+
+class Contributions(Model):
+    roth: bool = False
+    after_tax: bool = False
+    after_tax_max_pct: Percent | None = None
+    max_total_pct: Percent = Decimal(100)
+    election_increment_pct: Annotated[Decimal, Field(gt=0, le=10, allow_inf_nan=False)] = Decimal(1)
+
+
+class RothConversion(Model):
+    in_plan: bool = False
+    in_service_withdrawal: bool = False
+    frequency: Literal["per_pay_period", "monthly", "quarterly", "annually", "never"] = "never"
+
+
+class Rollovers(Model):
+    accepts_roll_ins: bool = False
+    rule_of_55: bool = True
+
+
+class Plan(Model):
+    id: Slug
+    name: Text
+    type: Literal["401k", "403b", "governmental_457b", "solo_401k"] = "401k"
+    pay_periods: Annotated[Count, Field(ge=1, le=53)]
+    contributions: Contributions = Contributions()
+    match: Match = Match()
+    nonelective_pct: Percent = Decimal(0)
+    roth_conversion: RothConversion = RothConversion()
+    rollovers: Rollovers = Rollovers()
+    expense_ratio_pct: Percent | None = None
+    source: Text | None = None
+
+
+# ----------------------------------------------------------------------------- personas
+
+class Pay(Model):
+    salary: PositiveMoney
+    prior_year_fica_wages: Money | None = None
+    other_deferrals_this_year: Money = Decimal(0)
+    paychecks_this_year: Annotated[Count, Field(ge=1, le=53)] | None = None
+    self_employment_income: Money = Decimal(0)
+
+
+class Spouse(Model):
+    name: Text = "your spouse"
+    compensation: Money = Decimal(0)
+    pre_tax_deferrals: Money = Decimal(0)
+    covered_by_workplace_plan: bool = False
+    ira_contributions: Money = Decimal(0)
+    birth_date: date | None = None
+
+
+class Elections(Model):
+    pre_tax_pct: Percent = Decimal(0)
+    roth_pct: Percent = Decimal(0)
+    after_tax_pct: Percent = Decimal(0)
+
+    @model_validator(mode="after")
+    def _at_most_all_pay(self) -> Elections:
+        if self.pre_tax_pct + self.roth_pct + self.after_tax_pct > 100:
+            raise ValueError("the three elections add up to more than 100 % of pay")
+        return self
+
+
+class Iras(Model):
+    traditional_pretax_balance: Money = Decimal(0)
+    nondeductible_basis: Money = Decimal(0)
+    roth_balance: Money = Decimal(0)
+    contribution_this_year: Money | None = None
+    conversion_amount: Money | None = None
+    distributions_this_year: Money = Decimal(0)
+
+
+class Balances(Model):
+    pre_tax: Money = Decimal(0)
+    roth: Money = Decimal(0)
+    after_tax_basis: Money = Decimal(0)
+    after_tax_earnings: Money = Decimal(0)
+
+
+class PreviousPlan(Balances):
+    name: Text
+    separation_year: Year | None = None
+    rule_of_55: bool = True
+    expense_ratio_pct: Percent | None = None
+
+
+class JobChange(Model):
+    separation_date: date
+    public_safety_employee: bool = False
+    balances: Balances = Balances()
+    new_plan: Slug | None = None
+
+
+class Tax(Model):
+    marginal_rate_now: Percent | None = None
+    marginal_rate_retirement: Percent | None = None
+    state_rate: Percent = Decimal(0)
+
+
+class Assumptions(Model):
+    annual_return: Annotated[Decimal, Field(ge=-50, le=50, allow_inf_nan=False)] = Decimal(6)
+    years_to_retirement: Annotated[Count, Field(ge=0, le=80)] | None = None
+
+
+def _savings_goal(value: Any) -> str | Decimal:
+    if value in ("max", "match") or (isinstance(value, Decimal) and value.is_finite() and 0 < value <= 100):
+        return value
+    raise ValueError(f"must be max, match, or a percent of pay above 0 and at most 100 (got {_shown(value)})")
+
+
+def _shown(value: Any) -> str:
+    return str(value) if isinstance(value, Decimal) else repr(value)
+
+
+# max: fill every limit; match: just enough for the full match; a number: that % of pay in total
+SavingsGoal = Annotated[Any, PlainValidator(_savings_goal)]
+
+
+class Persona(Model):
+    id: Slug
+    name: Text
+    tax_year: Year
+    birth_date: date
+    filing_status: FilingStatus = "single"
+    lived_with_spouse: bool = True
+    plan: Slug | None = None
+    pay: Pay
+    modified_agi: Money | None = None
+    spouse: Spouse | None = None
+    elections: Elections | None = None
+    savings_goal: SavingsGoal = "max"
+    iras: Iras = Iras()
+    previous_plans: list[PreviousPlan] = []
+    job_change: JobChange | None = None
+    tax: Tax = Tax()
+    assumptions: Assumptions = Assumptions()
+    audience: Literal["public", "private"] = "public"
+
+
+# ----------------------------------------------------------------------------- loading
+
+@dataclass
+class Profiles:
+    """Everything the build reads from a profiles folder, once validated."""
+
+    personas: list[Persona] = field(default_factory=list)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # where each persona came from, for messages found after loading
+    persona_files: dict[str, str] = field(default_factory=dict)
+
+
+def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: int | None = None) -> Profiles:
+    """Load and validate every plan and persona below `profiles_dir`; collect all problems.
+
+    `year` replaces each persona's tax_year (the yearly refresh: `guides build --year 2027`).
+    """
+    result = Profiles()
+    shown = lambda path: display_path(path, project_root)  # noqa: E731 - a local naming helper
+    if not (profiles_dir / "personas").is_dir():
+        result.problems.append(Problem(shown(profiles_dir), 1, "", "no personas/ folder here",
+                                       "a profiles folder holds personas/*.yaml and plans/*.yaml"))
+        return result
+    plan_lines: dict[str, tuple[str, int]] = {}
+    for path in sorted((profiles_dir / "plans").glob("*.yaml")):
+        plan, data = _load_model(Plan, path, shown(path), result.problems)
+        if plan is not None:
+            _check_id(plan.id, path, data, shown(path), result.problems)
+            if plan.id in result.plans:
+                first = plan_lines[plan.id]
+                result.problems.append(Problem(shown(path), data.key_lines.get("id", 1), "id",
+                                               f"plan id {plan.id!r} is also used by {first[0]}:{first[1]}"))
+            result.plans[plan.id] = plan
+            plan_lines[plan.id] = (shown(path), data.key_lines.get("id", 1))
+    for path in sorted((profiles_dir / "personas").glob("*.yaml")):
+        data, problems = load_yaml(path, shown(path))
+        if problems:
+            result.problems.extend(problems)
+            continue
+        data = _with_default_id(data, path)
+        if isinstance(data, Node) and year is not None:
+            data = _with_year(data, year)
+        if isinstance(data, Node):
+            result.problems.extend(_reference_checks(data, shown(path), result.plans, year))
+        persona = _validate(Persona, data, shown(path), result.problems)
+        if persona is None:
+            continue
+        _check_id(persona.id, path, data, shown(path), result.problems)
+        result.problems.extend(_persona_checks(persona, data, shown(path)))
+        if persona.id in result.persona_files:
+            result.problems.append(Problem(shown(path), data.key_lines.get("id", 1), "id",
+                                           f"persona id {persona.id!r} is also used by {result.persona_files[persona.id]}"))
+        result.persona_files[persona.id] = shown(path)
+        result.personas.append(persona)
+    if not result.personas and not result.problems:
+        result.problems.append(Problem(shown(profiles_dir / "personas"), 1, "", "no persona files (*.yaml) found"))
+    return result
+
+
+def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | None, Plan | None, list[Problem]]:
+    """One persona and its plan, the plan found in plans/ beside the persona's personas/ folder."""
+    profiles = load_profiles(path.resolve().parent.parent, None, year)
+    wanted = str(path.resolve())
+    problems = [p for p in profiles.problems if p.path == wanted or "/plans/" in p.path]
+    for persona in profiles.personas:
+        if profiles.persona_files[persona.id] == wanted:
+            return persona, profiles.plans.get(persona.plan or ""), problems
+    return None, None, problems or [Problem(str(path), 1, "", "not a persona file in a profiles/personas/ folder")]
+
+
+def _load_model(model: type[Model], path: Path, shown: str, problems: list[Problem]) -> tuple[Any, Any]:
+    data, load_problems = load_yaml(path, shown)
+    if load_problems:
+        problems.extend(load_problems)
+        return None, None
+    data = _with_default_id(data, path)
+    return _validate(model, data, shown, problems), data
+
+
+def _with_default_id(data: Any, path: Path) -> Any:
+    """The id defaults to the file name, so `maria.yaml` needs no `id: maria`."""
+    if isinstance(data, Node) and "id" not in data:
+        copy = Node(data)
+        copy.line, copy.key_lines = data.line, dict(data.key_lines)
+        copy["id"] = path.stem
+        return copy
+    return data
+
+
+def _with_year(data: Node, year: int) -> Node:
+    copy = Node(data)
+    copy.line, copy.key_lines = data.line, dict(data.key_lines)
+    copy["tax_year"] = Decimal(year)
+    return copy
+
+
+def _validate(model: type[Model], data: Any, shown: str, problems: list[Problem]) -> Any:
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping of keys"
+        problems.append(Problem(shown, getattr(data, "line", 1), "", f"the file is {what}",
+                                f"expected keys such as {', '.join(list(model.model_fields)[:4])}"))
+        return None
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            problems.append(_problem_from(item, model, data, shown))
+        return None
+
+
+def _check_id(found: str, path: Path, data: Node, shown: str, problems: list[Problem]) -> None:
+    if found != path.stem:
+        problems.append(Problem(shown, data.key_lines.get("id", 1), "id",
+                                f"id {found!r} does not match the file name {path.name!r}",
+                                f"rename the file to {found}.yaml or set id: {path.stem}"))
+
+
+def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int | None) -> list[Problem]:
+    """Checks against other files and the limits data; run on the raw data so they are reported
+    even when the persona has other mistakes."""
+    problems: list[Problem] = []
+    tax_year = data.get("tax_year")
+    if isinstance(tax_year, Decimal) and tax_year == tax_year.to_integral_value():
+        try:
+            load_limits(int(tax_year))
+        except MissingLimits as missing:
+            have = available_years()
+            problems.append(Problem(shown, line_of(data, ("tax_year",)), "tax_year" if year is None else "tax_year (from --year)",
+                                    f"no IRS limits for {missing.year}",
+                                    f"add {missing.file}; limits exist for {have[0]}-{have[-1]}"))
+    references = [(("plan",), data.get("plan"))]
+    if isinstance(data.get("job_change"), dict):
+        references.append((("job_change", "new_plan"), data["job_change"].get("new_plan")))
+    for loc, plan_id in references:
+        if isinstance(plan_id, str) and plan_id not in plans:
+            problems.append(Problem(shown, line_of(data, loc), ".".join(loc), f"no plan with id {plan_id!r}",
+                                    _known("plans", plans)))
+    return problems
+
+
+def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
+    """Checks that need more than one field of a valid persona."""
+    problems: list[Problem] = []
+    if persona.job_change is not None and persona.job_change.separation_date.year != persona.tax_year:
+        problems.append(Problem(shown, line_of(data, ("job_change", "separation_date")), "job_change.separation_date",
+                                f"{persona.job_change.separation_date} is not in tax year {persona.tax_year}",
+                                "job_change describes leaving this employer during the tax year; "
+                                "money left in earlier jobs' plans goes in previous_plans"))
+    age = persona.tax_year - persona.birth_date.year
+    if not 14 <= age <= 110:
+        problems.append(Problem(shown, line_of(data, ("birth_date",)), "birth_date",
+                                f"gives an age of {age} on Dec 31 {persona.tax_year}", "expected an age from 14 to 110"))
+    if persona.filing_status == "married_joint" and persona.spouse is None:
+        problems.append(Problem(shown, line_of(data, ("filing_status",)), "spouse",
+                                "is required for married_joint (the IRA rules use the spouse's pay and coverage)",
+                                "add spouse: with compensation and covered_by_workplace_plan"))
+    return problems
+
+
+def _known(kind: str, items: dict) -> str:
+    return f"known {kind}: {', '.join(sorted(items))}" if items else f"no {kind} were loaded"
+
+
+# ----------------------------------------------------------------------------- messages
+
+def _problem_from(item: dict, model: type[Model], data: Node, shown: str) -> Problem:
+    loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and _is_union_branch(part)))
+    key = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+    message, hint = _explain(item, model, loc)
+    return Problem(shown, line_of(data, loc), key, message, hint)
+
+
+def _is_union_branch(part: str) -> bool:
+    # pydantic names the branch it tried inside a union ("literal['max','match']", "constrained-decimal")
+    return bool(re.match(r"^(literal\[|constrained-|function-|decimal|str|int|bool|date|list\[|none)", part))
+
+
+def _explain(item: dict, model: type[Model], loc: tuple) -> tuple[str, str]:
+    kind, ctx, given = item["type"], item.get("ctx") or {}, item.get("input")
+    shown_given = f" (got {_shown(given)})" if not isinstance(given, dict | list) else ""
+    if kind == "missing":
+        return "is required", ""
+    if kind == "extra_forbidden":
+        return "unknown key", f"expected one of: {', '.join(_fields_at(model, loc[:-1]))}"
+    if kind in ("int_type", "int_from_float"):
+        return f"must be a whole number{shown_given}", ""
+    if kind in ("is_instance_of", "decimal_type", "decimal_parsing", "finite_number"):
+        return f"must be a number{shown_given}", "write it without quotes, e.g. 85000 or 6.5"
+    if kind == "bool_type":
+        return f"must be true or false{shown_given}", ""
+    if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
+        return f"must be a date{shown_given}", "write it as YYYY-MM-DD, e.g. 1984-03-02"
+    if kind == "string_type":
+        return f"must be text{shown_given}", ""
+    if kind == "string_pattern_mismatch":
+        return f"must be lowercase letters, digits and hyphens{shown_given}", "e.g. maria or acme-401k"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}{shown_given}", ""
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = {"greater_than": "more than", "greater_than_equal": "at least",
+                 "less_than": "less than", "less_than_equal": "at most"}[kind]
+        limit = next(iter(ctx.values()))
+        return f"must be {bound} {limit}{shown_given}", ""
+    if kind == "value_error":
+        return str(ctx.get("error", item["msg"])), ""
+    if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
+        return "must be " + ("a list" if kind == "list_type" else "a mapping of keys") + shown_given, ""
+    return item["msg"], ""
+
+
+def _fields_at(model: type[Model], loc: tuple) -> list[str]:
+    """The keys allowed at `loc` inside `model`, for the 'unknown key' hint."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation if part in getattr(current, "model_fields", {}) else None
+        current = _model_in(annotation)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,1 @@
+"""Pure rule functions, one module per legal area, each returning Figures."""

@@ -1,0 +1,119 @@
+"""Workplace-plan limits for one person and one employer: 402(g), catch-ups, 401(a)(17), 415(c)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ..figure import COUNT, Figure, Step
+from ..limits import Limits
+from ..money import ZERO, clamp
+
+PROFILE = "your profile"
+
+
+def age_on_dec_31(birth_date: date, tax_year: int) -> int:
+    """Catch-up eligibility is judged by the age reached by the end of the year (IRC 414(v)(5)(A))."""
+    return tax_year - birth_date.year
+
+
+def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separate_limit: bool = False) -> Figure:
+    """402(g) room left at this employer, without catch-up.
+
+    The limit is per person across every 401(k) and 403(b) in the year (IRC 402(g)(1)), so
+    deferrals made at an earlier employer reduce it. A governmental 457(b) has its own limit of
+    the same amount (IRC 457(b)(2), 457(e)(15)), which other plans' deferrals do not touch.
+    """
+    limit = limits.elective_deferral
+    steps = [Step(f"Elective deferral limit for {limits.tax_year}", limit.value, limit.source)]
+    if separate_limit:
+        steps.append(Step("A governmental 457(b) has its own limit: deferrals to other plans do not reduce it",
+                          None, "IRC 457(e)(15)"))
+        room = limit.value
+    else:
+        room = clamp(limit.value - other_deferrals)
+        steps.append(Step("Deferrals already made at another employer this year", other_deferrals, PROFILE, "−"))
+    steps.append(Step("Room left for pre-tax and Roth deferrals here", room, "", "="))
+    return Figure("elective_deferral_limit", room, tuple(steps))
+
+
+def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_required: bool,
+                   plan_offers_roth: bool, separate_limit: bool = False) -> Figure:
+    """Catch-up room above 402(g) (IRC 414(v)); 60-63 gets the larger amount instead, from 2025.
+
+    The catch-up is per person too (IRC 402(g)(1)(C)): deferrals at another employer beyond the
+    regular limit have already used part of it.
+    """
+    steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT)]
+    if age < 50:
+        steps.append(Step("Catch-up contributions start in the year you turn 50", ZERO, limits.catch_up_50.source, "="))
+        return Figure("catch_up_limit", ZERO, tuple(steps))
+    flags = {"catch_up"}
+    big = limits.catch_up_60_63
+    if big.value is not None and 60 <= age <= 63:
+        amount = big.value
+        flags.add("catch_up_60_63")
+        steps.append(Step("Catch-up for ages 60 to 63 (instead of the age-50 amount)", amount, big.source))
+    else:
+        amount = limits.catch_up_50.value
+        steps.append(Step("Catch-up for age 50 and over", amount, limits.catch_up_50.source))
+    if not separate_limit:
+        used = clamp(other_deferrals - limits.elective_deferral.value)
+        if used:
+            steps.append(Step("Catch-up already used at another employer this year", used, PROFILE, "−"))
+            amount = clamp(amount - used)
+    if roth_required and not plan_offers_roth:
+        flags.add("catch_up_blocked_no_roth")
+        steps.append(Step("Your catch-up must be Roth and this plan offers no Roth: no catch-up here",
+                          ZERO, limits.roth_catch_up_wage_threshold.source, "="))
+        return Figure("catch_up_limit", ZERO, tuple(steps), flags=frozenset(flags))
+    steps.append(Step("Catch-up room (only above a full regular deferral)", amount, "", "="))
+    return Figure("catch_up_limit", amount, tuple(steps), flags=frozenset(flags))
+
+
+def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: Decimal,
+                           wages_assumed: bool) -> Figure:
+    """SECURE 2.0 s.603 (IRC 414(v)(7)): catch-ups must be Roth when last year's FICA wages from
+    this employer exceeded the threshold. 2024-2025 were an administrative transition (Notice 2023-62)."""
+    rule = limits.roth_catch_up_wage_threshold
+    wage_source = "assumption: last year's wages equal this year's salary" if wages_assumed else PROFILE
+    steps = [Step("Last year's FICA wages from this employer (W-2 box 3)", prior_year_fica_wages, wage_source)]
+    if age < 50:
+        steps.append(Step("No catch-up at your age, so the Roth catch-up rule does not apply", None, rule.source))
+        return Figure("roth_catch_up_required", False, tuple(steps), unit="bool")
+    if rule.value is None:
+        steps.append(Step(f"No Roth catch-up rule in {limits.tax_year} (it starts in 2024)", None, rule.source))
+        return Figure("roth_catch_up_required", False, tuple(steps), unit="bool")
+    steps.append(Step("Wage threshold for the Roth catch-up rule", rule.value, rule.source))
+    above = prior_year_fica_wages > rule.value
+    if not rule.enforced:
+        steps.append(Step("Transition years 2024-2025: pre-tax catch-ups are still allowed", None, "IRS Notice 2023-62"))
+        flags = {"roth_catch_up_transition"} | ({"roth_catch_up_from_2026"} if above else set())
+        return Figure("roth_catch_up_required", False, tuple(steps), unit="bool", flags=frozenset(flags))
+    label = "above the threshold: catch-ups must be Roth" if above else "not above the threshold: catch-ups may be pre-tax"
+    steps.append(Step(f"Your wages are {label}", None, rule.source))
+    return Figure("roth_catch_up_required", above, tuple(steps), unit="bool",
+                  flags=frozenset({"wages_assumed"} if wages_assumed else ()))
+
+
+def plan_compensation(limits: Limits, *, salary: Decimal) -> Figure:
+    """The pay a match or nonelective formula may use: capped by IRC 401(a)(17)."""
+    cap = limits.compensation_limit
+    value = min(salary, cap.value)
+    steps = (Step("Your pay from this employer this year", salary, PROFILE),
+             Step("Compensation limit", cap.value, cap.source, "min"),
+             Step("Pay the plan's formulas use", value, "", "="))
+    return Figure("plan_compensation", value, steps,
+                  flags=frozenset({"compensation_capped"} if salary > cap.value else ()))
+
+
+def annual_additions_limit(limits: Limits, *, compensation: Decimal) -> Figure:
+    """IRC 415(c)(1): the lesser of the dollar limit and 100 % of compensation, per employer.
+
+    Compensation here is all pay from the employer (415(c)(3)), not capped by 401(a)(17).
+    """
+    dollar = limits.annual_additions
+    value = min(dollar.value, compensation)
+    steps = (Step(f"Annual additions limit for {limits.tax_year}", dollar.value, dollar.source),
+             Step("100 % of your pay from this employer", compensation, "IRC 415(c)(1)(B)", "min"),
+             Step("All contributions to this employer's plans, catch-ups excluded, may not exceed", value, "", "="))
+    return Figure("annual_additions_limit", value, steps)

@@ -1,0 +1,57 @@
+"""The facts of one person's payroll at one employer that the election rules work from.
+
+Elections are percentages of plan compensation per paycheck: pay spread evenly over the year's
+paychecks and capped, pro rata, by IRC 401(a)(17). (Plans differ; the methodology page says so.)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol, Sequence
+
+from ..money import ZERO, clamp, pct_of
+
+
+class MatchTier(Protocol):
+    rate_pct: Decimal
+    up_to_pct: Decimal
+
+
+@dataclass(frozen=True)
+class Payroll:
+    compensation: Decimal            # all pay from this employer (415(c)(3))
+    plan_compensation: Decimal       # capped by 401(a)(17): what percentages and formulas apply to
+    paychecks: int
+    increment_pct: Decimal           # elections move in these steps (1 % in most plans)
+    max_total_pct: Decimal           # the plan's cap on all payroll contributions together
+    deferral_room: Decimal           # 402(g) room left at this employer, without catch-up
+    catch_up_room: Decimal           # 414(v) room above it (0 when none)
+    annual_additions_limit: Decimal  # 415(c) for this employer
+    tiers: Sequence[MatchTier]
+    match_per_paycheck: bool         # matched per pay period ...
+    true_up: bool                    # ... and not trued up at year end: front-loading loses match
+    matches_after_tax: bool
+    nonelective: Decimal             # employer nonelective / profit-sharing dollars
+    roth_offered: bool
+    after_tax_offered: bool
+    after_tax_max_pct: Decimal | None
+    roth_catch_up_required: bool
+
+    def amount(self, pct: Decimal) -> Decimal:
+        """Yearly dollars of an election of `pct` percent of plan compensation."""
+        return pct_of(pct, self.plan_compensation)
+
+    def counted_deferrals(self, deferrals: Decimal) -> Decimal:
+        """Deferrals that count toward 415(c): the part above the 402(g) room is catch-up (414(v)(3)(A))."""
+        return min(deferrals, self.deferral_room)
+
+
+def match_on(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) -> Decimal:
+    """The match formula on one period: each tier matches `rate` of the contributions that fall
+    between the previous tier's bound and its own, as percentages of that period's pay."""
+    total, lower = ZERO, ZERO
+    for tier in tiers:
+        band = clamp(matched - pct_of(lower, pay), ZERO, pct_of(tier.up_to_pct - lower, pay))
+        total += pct_of(tier.rate_pct, band)
+        lower = tier.up_to_pct
+    return total
