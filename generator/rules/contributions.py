@@ -114,6 +114,6 @@ def annual_additions_limit(limits: Limits, *, compensation: Decimal) -> Figure:
     dollar = limits.annual_additions
     value = min(dollar.value, compensation)
     steps = (Step(f"Annual additions limit for {limits.tax_year}", dollar.value, dollar.source),
-             Step("100 % of your pay from this employer", compensation, "IRC 415(c)(1)(B)", "min"),
+             Step("100% of your pay from this employer", compensation, "IRC 415(c)(1)(B)", "min"),
              Step("All contributions to this employer's plans, catch-ups excluded, may not exceed", value, "", "="))
     return Figure("annual_additions_limit", value, steps)

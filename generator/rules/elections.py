@@ -70,7 +70,7 @@ def after_tax_space(payroll: Payroll) -> Figure:
     match = match_on(payroll.amount(matched_pct), payroll.plan_compensation, payroll.tiers)
     room = clamp(payroll.annual_additions_limit - deferrals - match - payroll.nonelective)
     steps = [Step("Annual additions limit for this employer", payroll.annual_additions_limit, "IRC 415(c)(1)"),
-             Step(f"Your pre-tax and Roth deferrals at {deferral_pct} % (catch-up not counted)", cents(deferrals),
+             Step(f"Your pre-tax and Roth deferrals at {deferral_pct}% (catch-up not counted)", cents(deferrals),
                   "IRC 414(v)(3)(A)", "−"),
              Step("Employer match", cents(match), "your plan's match formula", "−"),
              Step("Employer nonelective contribution", cents(payroll.nonelective), PLAN, "−"),
@@ -78,10 +78,10 @@ def after_tax_space(payroll: Payroll) -> Figure:
     space = room
     if payroll.after_tax_max_pct is not None:
         cap = payroll.amount(payroll.after_tax_max_pct)
-        steps.append(Step(f"Your plan's after-tax cap: {payroll.after_tax_max_pct} % of pay", cents(cap), PLAN, "min"))
+        steps.append(Step(f"Your plan's after-tax cap: {payroll.after_tax_max_pct}% of pay", cents(cap), PLAN, "min"))
         space = min(space, cap)
     total_cap = clamp(payroll.amount(payroll.max_total_pct - deferral_pct))
-    steps.append(Step(f"Your plan's cap on all contributions ({payroll.max_total_pct} % of pay) less your deferrals",
+    steps.append(Step(f"Your plan's cap on all contributions ({payroll.max_total_pct}% of pay) less your deferrals",
                       cents(total_cap), PLAN, "min"))
     space = cents(min(space, total_cap))
     steps.append(Step("After-tax space for a mega backdoor Roth", space, "", "="))

@@ -16,7 +16,7 @@ def match_capture_pct(tiers: Sequence[MatchTier]) -> Figure:
     """The deferral percentage at which the match stops growing: the top of the last tier."""
     if not tiers:
         return Figure("match_capture_pct", ZERO, (Step("Your plan has no match", ZERO, PLAN, unit=PCT),), unit=PCT)
-    steps = [Step(f"Tier {n}: {t.rate_pct} % match on contributions up to {t.up_to_pct} % of pay", t.up_to_pct, PLAN, unit=PCT)
+    steps = [Step(f"Tier {n}: {t.rate_pct}% match on contributions up to {t.up_to_pct}% of pay", t.up_to_pct, PLAN, unit=PCT)
              for n, t in enumerate(tiers, 1)]
     steps.append(Step("Contribute at least this share of each paycheck to get the whole match", tiers[-1].up_to_pct,
                       "", "=", unit=PCT))
@@ -28,12 +28,12 @@ def employer_match(payroll: Payroll, *, matched_pct: Decimal) -> Figure:
     pay = payroll.plan_compensation
     matched = payroll.amount(matched_pct)
     steps = [Step("Pay the match formula uses", pay, "IRC 401(a)(17)"),
-             Step(f"Your matched contributions: {matched_pct} % of that pay", cents(matched), "recommended elections")]
+             Step(f"Your matched contributions: {matched_pct}% of that pay", cents(matched), "recommended elections")]
     total, lower = ZERO, ZERO
     for tier in payroll.tiers:
         band = max(min(matched_pct, tier.up_to_pct) - lower, ZERO)
         amount = pct_of(tier.rate_pct, pct_of(band, pay))
-        steps.append(Step(f"{tier.rate_pct} % of the {band} % of pay between {lower} % and {tier.up_to_pct} %",
+        steps.append(Step(f"{tier.rate_pct}% of the {band}% of pay between {lower}% and {tier.up_to_pct}%",
                           cents(amount), PLAN, "+"))
         total += amount
         lower = tier.up_to_pct
@@ -76,7 +76,7 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
         paid += match_on(deferral + after_tax, pay, payroll.tiers)
     trued_up = match_on(deferred + after_tax * n, payroll.plan_compensation, payroll.tiers)
     lost = cents(trued_up - paid)
-    steps = (Step(f"Your election: {deferral_pct} % of each paycheck's pay", cents(per_check), "your profile"),
+    steps = (Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile"),
              Step("Deferral room for the year (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)"),
              Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT),
              Step(f"Match if the year's {cents(deferred)} of deferrals were trued up", cents(trued_up), PLAN),

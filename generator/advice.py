@@ -1,0 +1,75 @@
+"""Which parts of a guide apply to this person: the ordered plan, the mistake callouts and the
+checklist items. Python decides *whether*; the templates decide *how it reads*."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .compute import Results
+
+
+@dataclass(frozen=True)
+class Advice:
+    actions: tuple[str, ...]       # the order of operations, first thing first
+    callouts: tuple[str, ...]      # common mistakes this person is exposed to
+    checklists: dict[str, tuple[str, ...]]
+
+
+def advise(results: Results) -> Advice:
+    plan, persona = results.plan, results.persona
+    if plan is None:
+        return Advice(("no_plan",), (), {"year_end": ("ira_deadline",)})
+    figures = results.figures
+    recommended = figures["recommended_elections"].value
+    current = persona.elections
+    has_match = bool(plan.match.tiers)
+    catch_up = figures["catch_up_limit"].value > 0
+    after_tax = figures["after_tax_space"].value > 0
+
+    actions = ["capture_match" if has_match else "no_match", "choose_pre_tax_roth"]
+    if persona.savings_goal != "match":
+        actions.append("fill_deferrals")
+    if catch_up:
+        actions.append("catch_up")
+    if after_tax and recommended["after_tax_pct"] > 0:
+        actions.append("mega_backdoor")
+    elif not plan.contributions.after_tax:
+        actions.append("ask_about_after_tax")
+
+    callouts = []
+    add = lambda key, when: callouts.append(key) if when else None  # noqa: E731
+    current_deferral = (current.pre_tax_pct + current.roth_pct) if current else None
+    add("match_not_captured", current is not None and has_match
+        and current_deferral < figures["match_capture_pct"].value)
+    add("front_loading", has_match and plan.match.period == "per_pay_period" and not plan.match.true_up)
+    add("excess_deferrals_two_jobs", persona.pay.other_deferrals_this_year > 0)
+    add("catch_up_blocked", figures["catch_up_limit"].has("catch_up_blocked_no_roth"))
+    add("roth_catch_up_required", figures["roth_catch_up_required"].value is True and catch_up)
+    add("roth_catch_up_next_year", figures["roth_catch_up_required"].has("roth_catch_up_from_2026"))
+    add("catch_up_needs_full_deferral", catch_up)
+    add("catch_up_60_63_ends", results.age == 63 and figures["catch_up_limit"].has("catch_up_60_63"))
+    add("after_tax_is_not_roth", plan.contributions.after_tax)
+    add("after_tax_over_limit", current is not None and plan.contributions.after_tax
+        and results.payroll.amount(current.after_tax_pct) > figures["after_tax_space"].value)
+    add("compensation_capped", figures["plan_compensation"].has("compensation_capped"))
+
+    checklists = {
+        "payroll": tuple(k for k, when in (
+            ("set_elections", True),
+            ("check_first_paycheck", True),
+            ("set_roth_catch_up", catch_up and figures["roth_catch_up_required"].value is True),
+            ("tell_new_employer", persona.pay.other_deferrals_this_year > 0),
+            ("set_conversion", after_tax),
+        ) if when),
+        "hr_questions": tuple(k for k, when in (
+            ("ask_true_up", has_match and plan.match.period == "per_pay_period"),
+            ("ask_after_tax", not plan.contributions.after_tax),
+            ("ask_conversion", plan.contributions.after_tax),
+            ("ask_comp_limit", figures["plan_compensation"].has("compensation_capped")),
+        ) if when),
+        "year_end": tuple(k for k, when in (
+            ("check_402g_total", True),
+            ("excess_by_april_15", persona.pay.other_deferrals_this_year > 0),
+            ("review_next_year_limits", True),
+        ) if when),
+    }
+    return Advice(tuple(actions), tuple(callouts), checklists)

@@ -1,0 +1,50 @@
+"""Figures as JSON (`guides calc --json`): amounts as two-place decimal strings, percentages as
+decimal strings of percent, so no consumer ever parses money as a float."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .compute import Results
+from .figure import PCT, USD, Figure, Step
+from .money import cents
+
+
+def _number(value: Decimal, unit: str) -> str | int:
+    if unit == USD:
+        return f"{cents(value):.2f}"
+    if unit == PCT:
+        normal = value.normalize()
+        return f"{normal:f}" if normal != normal.to_integral_value() else f"{value:.0f}"
+    if value == value.to_integral_value():
+        return int(value)
+    return f"{value:f}"
+
+
+def _value(value: Any, unit: str) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return _number(value, unit)
+    if isinstance(value, dict):
+        return {key: _value(item, unit) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_value(item, unit) for item in value]
+    if isinstance(value, int):
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _step(step: Step) -> dict:
+    return {"label": step.label, "amount": None if step.amount is None else _number(step.amount, step.unit),
+            "source": step.source}
+
+
+def figure_json(figure: Figure) -> dict:
+    return {"value": _value(figure.value, figure.unit), "steps": [_step(s) for s in figure.steps],
+            "sources": list(figure.sources)}
+
+
+def results_json(results: Results) -> dict:
+    return {"persona": results.persona.id, "tax_year": results.persona.tax_year, "age": results.age,
+            "figures": {name: figure_json(figure) for name, figure in sorted(results.figures.items())}}
