@@ -20,8 +20,10 @@ def D(value: int | str | Decimal) -> Decimal:
 
 
 def cents(amount: Decimal) -> Decimal:
-    """Round to the cent, half up: how payroll and the forms round a dollar amount."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to the cent, half up: how payroll and the forms round a dollar amount.
+
+    Adding zero turns a negative zero (from a sum that cancels out) into a plain zero."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP) + ZERO
 
 
 def whole_dollars(amount: Decimal) -> Decimal:
