@@ -81,7 +81,7 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
     generated_on = today or build_date()
     pages = render_pages(project, guides, generated_on)
     site_dir = out or project.root / "site"
-    with tempfile.TemporaryDirectory(prefix=".guides-", dir=project.root) as work:
+    with tempfile.TemporaryDirectory(prefix=".guides-build-", dir=project.root) as work:
         docs = Path(work) / "docs"
         write_docs(project, pages, docs)
         built = Path(work) / "site"

@@ -53,9 +53,10 @@ def amount(step: Step) -> str:
             RATIO: lambda v: f"{v:.6f}"}[step.unit](step.amount)
 
 
-def yaml_string(text: str) -> str:
-    """A quoted scalar that YAML front matter reads back as exactly `text`."""
-    return json.dumps(" ".join(str(text).split()), ensure_ascii=False)
+def front_matter_text(text: str) -> str:
+    """A quoted YAML scalar for front matter, HTML-escaped: MkDocs Material prints a page title
+    into <title> without escaping it, so a name like "<script>" must arrive as entities."""
+    return json.dumps(html.escape(" ".join(str(text).split()), quote=False), ensure_ascii=False)
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
@@ -67,5 +68,5 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, pct=pct, amount=amount, inert=inert, yaml_string=yaml_string)
+    env.filters.update(money=money, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env

@@ -62,8 +62,8 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     return result
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _decimal)
-_Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+for _number_kind in ("int", "float"):  # every YAML number becomes a Decimal
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_number_kind}", _decimal)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 

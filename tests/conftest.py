@@ -14,6 +14,7 @@ PROJECT_PARTS = ("mkdocs.yml", "profiles", "templates", "site_content", "overrid
 
 def copy_project(target: Path) -> Project:
     """A throwaway copy of the repository's example project."""
+    target.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = REPO / part
         if source.is_dir():

@@ -1,0 +1,4 @@
+"""`python3 -m generator` is the `guides` command."""
+from .cli import main
+
+main(prog_name="guides")

@@ -1,0 +1,113 @@
+"""The `guides` command: build, check and calc, as a user runs them."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+REQUIRED_FIGURES = ["elective_deferral_limit", "catch_up_limit", "roth_catch_up_required", "plan_compensation",
+                    "annual_additions_limit", "match_capture_pct", "employer_match", "employer_nonelective",
+                    "after_tax_space", "recommended_elections", "lost_match_from_front_loading"]
+AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
+PERCENT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def run(project, monkeypatch, *args):
+    monkeypatch.chdir(project.root)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_calc_json_follows_the_contract(project, monkeypatch):
+    result = run(project, monkeypatch, "calc", "priya", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["persona"], data["tax_year"], data["age"]) == ("priya", 2026, 38)
+    figures = data["figures"]
+    assert set(REQUIRED_FIGURES) <= set(figures)
+    for name in REQUIRED_FIGURES:
+        assert set(figures[name]) == {"value", "steps", "sources"}
+        assert all(set(step) == {"label", "amount", "source"} for step in figures[name]["steps"])
+    for name in ["elective_deferral_limit", "catch_up_limit", "plan_compensation", "annual_additions_limit",
+                 "employer_match", "employer_nonelective", "after_tax_space", "lost_match_from_front_loading"]:
+        assert AMOUNT.match(figures[name]["value"]), (name, figures[name]["value"])
+    assert PERCENT.match(figures["match_capture_pct"]["value"])
+    assert set(figures["recommended_elections"]["value"]) == {"pre_tax_pct", "roth_pct", "after_tax_pct"}
+    assert isinstance(figures["roth_catch_up_required"]["value"], bool)
+    # Priya, 2026: 401(a)(17) caps her 410,000 pay at 360,000; 402(g) 24,500 ÷ 360,000 = 6.8 % → 6 %
+    assert figures["plan_compensation"]["value"] == "360000.00"
+    assert figures["recommended_elections"]["value"]["pre_tax_pct"] == "6"
+    assert "IRC 401(a)(17); IRS Notice 2025-67" in figures["plan_compensation"]["sources"]
+
+
+def test_calc_takes_a_path_and_works_from_any_folder(project, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    path = project.profiles_dir / "personas" / "sam.yaml"
+    result = CliRunner().invoke(main, ["calc", str(path), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # Sam deferred 14,000 at his old job: 24,500 − 14,000 = 10,500 left (IRC 402(g)(1), 2026)
+    assert json.loads(result.output)["figures"]["elective_deferral_limit"]["value"] == "10500.00"
+
+
+def test_calc_text_prints_the_working(project, monkeypatch):
+    result = run(project, monkeypatch, "calc", "linda")
+    assert result.exit_code == 0
+    assert "catch_up_limit:" in result.output and "Catch-up for ages 60 to 63" in result.output
+
+
+def test_calc_year_flag_recomputes_for_that_year(project, monkeypatch):
+    result = run(project, monkeypatch, "calc", "linda", "--year", "2024", "--json")
+    data = json.loads(result.output)
+    # Linda, born 1965, is 59 on Dec 31 2024: the age-50 catch-up of 7,500 (Notice 2023-75); no 60-63 amount yet
+    assert (data["tax_year"], data["age"]) == (2024, 59)
+    assert data["figures"]["catch_up_limit"]["value"] == "7500.00"
+
+
+def test_check_passes_on_the_examples_and_writes_nothing(project, monkeypatch):
+    result = run(project, monkeypatch, "check")
+    assert result.exit_code == 0 and result.output.startswith("OK: 7 personas, 2 plans")
+    assert not (project.root / "site").exists()
+
+
+def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, monkeypatch):
+    assert run(project, monkeypatch, "build").exit_code == 0
+    before = (project.root / "site" / "guides" / "maya" / "index.html").read_bytes()
+    (project.profiles_dir / "personas" / "maya.yaml").write_text(
+        "name: Maya\ntax_year: 2030\nbirth_date: 2002-05-14\nplan: nowhere\npay: {salary: -1, tips: 5}\n")
+    (project.profiles_dir / "personas" / "zed.yaml").write_text("name: [oops\n")
+    for command in ("check", "build"):
+        result = run(project, monkeypatch, command)
+        assert result.exit_code == 1
+        lines = result.output.strip().splitlines()
+        assert lines == [
+            "profiles/personas/maya.yaml:2: tax_year: no IRS limits for 2030 (add generator/limits/2030.yaml; limits exist for 2018-2026)",
+            "profiles/personas/maya.yaml:4: plan: no plan with id 'nowhere' (known plans: acme-401k, globex-401k)",
+            "profiles/personas/maya.yaml:5: pay.salary: must be more than 0 (got -1)",
+            "profiles/personas/maya.yaml:5: pay.tips: unknown key (expected one of: salary, prior_year_fica_wages, "
+            "other_deferrals_this_year, paychecks_this_year, self_employment_income)",
+            "profiles/personas/zed.yaml:2: (file): malformed YAML: while parsing a flow sequence expected ',' or ']', "
+            "but got '<stream end>' (check indentation, colons and quotes)",
+            "5 problems found; nothing was written.",
+        ]
+    assert (project.root / "site" / "guides" / "maya" / "index.html").read_bytes() == before
+
+
+def test_build_prints_private_links(project, monkeypatch):
+    result = run(project, monkeypatch, "build")
+    assert result.exit_code == 0
+    assert re.search(r"private: client-hoang -> c/[0-9a-f]{32}/", result.output)
+
+
+def test_commands_outside_a_project_say_what_is_missing(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1 and "not a guides project" in result.output
+
+
+@pytest.mark.parametrize("args", [["calc", "nobody"]], ids=["unknown-persona-id"])
+def test_unknown_persona_is_a_clear_error(project, monkeypatch, args):
+    result = run(project, monkeypatch, *args)
+    assert result.exit_code == 1 and "no persona with id 'nobody'" in result.output

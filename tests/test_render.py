@@ -1,0 +1,38 @@
+"""How numbers and profile text print on a page."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from generator.render import inert, money, pct
+
+
+@pytest.mark.parametrize("amount, shown", [
+    (Decimal("24500"), "$24,500"),
+    (Decimal("24500.00"), "$24,500"),
+    (Decimal("9415.384615"), "$9,415.38"),
+    (Decimal("0.005"), "$0.01"),  # half up, as payroll rounds
+    (Decimal("-0.00"), "$0"),
+    (Decimal("-1200"), "−$1,200"),
+    (None, "—"),
+], ids=["whole-dollars", "cents-that-are-zero", "cents", "half-cent-rounds-up", "negative-zero", "negative", "missing"])
+def test_money(amount, shown):
+    assert money(amount) == shown
+
+
+@pytest.mark.parametrize("value, shown", [(Decimal("6"), "6%"), (Decimal("6.50"), "6.5%"), (Decimal("0"), "0%")],
+                         ids=["whole", "fraction-without-trailing-zero", "zero"])
+def test_pct(value, shown):
+    assert pct(value) == shown
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("Ana", "Ana"),
+    ("<b>Ana</b> & co", r"&lt;b&gt;Ana&lt;/b&gt; &amp; co"),
+    ("**x** _y_ [z](u)", r"\*\*x\*\* \_y\_ \[z\]\(u\)"),
+    ("a\n# heading", r"a \# heading"),
+    ("Acme | B", r"Acme \| B"),
+], ids=["plain", "html", "markdown", "newline-cannot-start-a-heading", "table-pipe"])
+def test_inert(text, shown):
+    assert inert(text) == shown

@@ -1,0 +1,131 @@
+"""The example site, built with real MkDocs Material in strict mode, read back from disk."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.errors import ProblemsFound
+
+PUBLIC = ["javier", "linda", "maya", "priya", "robert", "sam"]
+
+
+def search_index(project) -> list[dict]:
+    return json.loads((project.root / "site" / "search" / "search_index.json").read_text())["docs"]
+
+
+def test_every_example_persona_has_a_page(built):
+    for persona in PUBLIC:
+        assert (built.root / "site" / "guides" / persona / "index.html").is_file(), persona
+    guides_index = (built.root / "site" / "guides" / "index.html").read_text()
+    for persona in PUBLIC:
+        assert f'href="{persona}/"' in guides_index
+
+
+def test_search_finds_terms_from_the_guides(built):
+    docs = search_index(built)
+    linda = [d for d in docs if d["location"].startswith("guides/linda/")]
+    assert linda, "Linda's guide is not in the search index"
+    text = " ".join(d["text"] + d["title"] for d in linda)
+    assert "catch-up" in text and "Roth" in text and "$11,250" in text  # 2026 ages 60-63 catch-up
+
+
+def test_private_guides_are_unlisted_unsearchable_and_not_in_the_sitemap(built):
+    private = list((built.root / "site" / "c").glob("*/index.html"))
+    assert len(private) == 1
+    token = private[0].parent.name
+    assert re.fullmatch(r"[0-9a-f]{32}", token)
+    page = private[0].read_text()
+    assert "Minh Hoang" in page and '<meta name="robots" content="noindex">' in page
+    everything_else = [p for p in (built.root / "site").rglob("*") if p.is_file() and p != private[0]
+                       and p.suffix in (".html", ".json", ".xml", ".txt")]
+    for path in everything_else:
+        text = path.read_text(errors="replace")
+        assert token not in text and "Minh Hoang" not in text, path
+
+
+def test_the_same_id_and_secret_give_the_same_private_link(project, monkeypatch):
+    monkeypatch.setenv("GUIDES_LINK_SECRET", "s3cret")
+    first = {g.results.persona.id: g.path for g in build(project).guides}
+    second = {g.results.persona.id: g.path for g in build(project).guides}
+    assert first["client-hoang"] == second["client-hoang"] != "c/client-hoang.md"
+    monkeypatch.setenv("GUIDES_LINK_SECRET", "another")
+    assert {g.results.persona.id: g.path for g in build(project).guides}["client-hoang"] != first["client-hoang"]
+
+
+def test_the_sidebar_does_not_list_every_guide(built):
+    home = (built.root / "site" / "index.html").read_text()
+    nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.index("</nav>")]
+    for persona in PUBLIC:
+        assert f"guides/{persona}/" not in nav
+
+
+def test_worked_examples_and_callouts_render_as_html(built):
+    page = (built.root / "site" / "guides" / "priya" / "index.html").read_text()
+    assert 'class="worked-example"' in page and "<table>" in page
+    assert 'class="admonition warning"' in page and "front-loading" in page
+    assert 'type="checkbox"' in page  # task-list checklists
+
+
+def test_limits_pages_list_every_year_with_sources(built):
+    limits = (built.root / "site" / "limits" / "index.html").read_text()
+    for year in range(2018, 2027):
+        assert f'id="{year}"' in limits
+    assert "n-25-67.pdf" in limits and "law.cornell.edu/uscode/text/26/402" in limits
+    changes = (built.root / "site" / "limits" / "changes" / "index.html").read_text()
+    assert "2026 compared with 2025" in changes
+
+
+def test_same_inputs_give_byte_identical_pages(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    monkeypatch.setenv("GUIDES_LINK_SECRET", "fixed")
+
+    def snapshot():
+        build(project)
+        site = project.root / "site"
+        return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    assert snapshot() == snapshot()
+
+
+def test_profile_text_is_rendered_inert(project):
+    persona = project.profiles_dir / "personas" / "maya.yaml"
+    persona.write_text(persona.read_text().replace("name: Maya", 'name: "<script>alert(1)</script> **Bold** [x](http://e.com)"'))
+    build(project)
+    page = (project.root / "site" / "guides" / "maya" / "index.html").read_text()
+    assert "<script>alert(1)" not in page and "<strong>Bold</strong>" not in page and 'href="http://e.com"' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **Bold** [x](http://e.com)" in page
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(project):
+    build(project)
+    site = project.root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
+    with pytest.raises(ProblemsFound):
+        build(project)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not [p for p in project.root.iterdir() if p.name.startswith(".guides-build-")]
+
+
+def test_a_mkdocs_warning_fails_the_build_and_keeps_the_site(project):
+    build(project)
+    before = (project.root / "site" / "index.html").read_bytes()
+    index = project.content_dir / "index.md"
+    index.write_text(index.read_text() + "\n[broken](no-such-page.md)\n")
+    with pytest.raises(ProblemsFound) as failed:
+        build(project)
+    assert "no-such-page.md" in str(failed.value)
+    assert (project.root / "site" / "index.html").read_bytes() == before
+
+
+def test_year_flag_regenerates_every_persona_for_another_year(project):
+    report = build(project, year=2025)
+    assert {g.results.persona.tax_year for g in report.guides} == {2025}
+    linda = (project.root / "site" / "guides" / "linda" / "index.html").read_text()
+    assert "IRS Notice 2024-80" in linda
