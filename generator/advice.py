@@ -51,6 +51,11 @@ def advise(results: Results) -> Advice:
     add("after_tax_over_limit", current is not None and plan.contributions.after_tax
         and results.payroll.amount(current.after_tax_pct) > figures["after_tax_space"].value)
     add("compensation_capped", figures["plan_compensation"].has("compensation_capped"))
+    route, cadence = figures["after_tax_route"].value, figures["conversion_cadence"].value
+    add("after_tax_left_to_sit", after_tax and cadence in ("annually", "at_separation"))
+    add("after_tax_crowds_out_match", after_tax and has_match)
+    add("after_tax_earnings_to_traditional_ira", after_tax and route in ("in_service_withdrawal", "at_separation"))
+    add("plan_after_tax_cap", figures["after_tax_space"].has("plan_cap_binding"))
 
     checklists = {
         "payroll": tuple(k for k, when in (
@@ -64,6 +69,9 @@ def advise(results: Results) -> Advice:
             ("ask_true_up", has_match and plan.match.period == "per_pay_period"),
             ("ask_after_tax", not plan.contributions.after_tax),
             ("ask_conversion", plan.contributions.after_tax),
+            ("ask_auto_conversion", after_tax and route == "in_plan_conversion"),
+            ("ask_split", after_tax and route in ("in_service_withdrawal", "at_separation")),
+            ("ask_after_tax_limit", after_tax),
             ("ask_comp_limit", figures["plan_compensation"].has("compensation_capped")),
         ) if when),
         "year_end": tuple(k for k, when in (

@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import charts as charts_svg
 from .advice import Advice, advise
 from .compute import Results, compute
 from .errors import Problem, ProblemsFound
@@ -144,8 +145,15 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -
     pages: dict[str, str] = {}
     guide_template = env.get_template("guide.md.j2")
     for guide in guides:
+        chart_files = guide_charts(guide)
+        pages.update(chart_files)
+        charts = {kind: Path(path).name for kind, path in zip(("projection", "cadence"), chart_files)}
+        if charts:
+            charts |= {"projection_alt": charts_svg.projection_alt(guide.results["projection"].value),
+                       "cadence_alt": charts_svg.cadence_alt(guide.results["conversion_taxable_earnings"].value,
+                                                             guide.results["conversion_cadence"].value)}
         pages[guide.path] = guide_template.render(
-            r=guide.results, advice=guide.advice, private=guide.private,
+            r=guide.results, advice=guide.advice, private=guide.private, charts=charts,
             name=inert(guide.results.persona.name),
             plan_name=inert(guide.results.plan.name) if guide.results.plan else "",
             generated_on=generated_on.isoformat())
@@ -158,6 +166,18 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -
     pages["limits/changes.md"] = env.get_template("limits_changes.md.j2").render(
         changes=[(old, new, limit_changes(old, new)) for old, new in zip(years, years[1:])][::-1])
     return pages
+
+
+def guide_charts(guide: Guide) -> dict[str, str]:
+    """The SVG charts of a guide with after-tax space, named after its page (so a private guide's
+    charts are as unguessable as the page)."""
+    results = guide.results
+    if results.payroll is None or not results.payroll.after_tax_offered:
+        return {}
+    stem = guide.path.removesuffix(".md")
+    cadence = results["conversion_cadence"].value
+    return {f"{stem}-projection.svg": charts_svg.projection_chart(results["projection"].value, results.projection_rows),
+            f"{stem}-cadence.svg": charts_svg.cadence_chart(results["conversion_taxable_earnings"].value, cadence)}
 
 
 def limit_changes(old, new) -> list[dict]:

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from .figure import Figure, Step
+from .figure import BOOL, PCT, Figure, Step
 from .limits import Limits, load_limits
-from .money import ZERO
+from .money import ZERO, cents
 from .profiles import Persona, Plan
 from .rules import contributions as c
 from .rules import elections as e
 from .rules import match as m
+from .rules import mega_backdoor as mb
+from .rules import projection
 from .rules.payroll import Payroll
+
+
+RETIREMENT_AGE = 65  # the projection's horizon when the profile gives no years_to_retirement
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,7 @@ class Results:
     figures: dict[str, Figure]
     payroll: Payroll | None = None
     estimates: tuple[str, ...] = field(default=())  # inputs the engine had to assume, said in the guide
+    projection_rows: tuple = ()  # year-by-year values behind the projection chart and table
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
@@ -42,7 +48,9 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
         figures.update(_no_plan_figures())
     else:
         payroll = _workplace_plan(persona, plan, limits, age, figures, estimates)
-    return Results(persona, plan, limits, age, figures, payroll, tuple(estimates))
+    after_tax, rows = _after_tax_money(persona, plan, payroll, age, figures, estimates)
+    figures.update(after_tax)
+    return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows)
 
 
 def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
@@ -101,15 +109,56 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     return payroll
 
 
+def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | None, age: int,
+                     figures: dict[str, Figure], estimates: list[str]) -> tuple[dict[str, Figure], tuple]:
+    """The mega backdoor Roth: how after-tax money reaches Roth, what waiting costs, and what it could grow to."""
+    offered = payroll is not None and payroll.after_tax_offered
+    conversion = plan.roth_conversion if plan else None
+    route = mb.after_tax_route(after_tax_allowed=offered,
+                               in_plan_conversion=bool(conversion and conversion.in_plan),
+                               in_service_withdrawal=bool(conversion and conversion.in_service_withdrawal),
+                               conversion_frequency=conversion.frequency if conversion else "never")
+    cadence = mb.recommended_cadence(route=route.value, plan_frequency=conversion.frequency if conversion else "never")
+    paychecks = payroll.paychecks if payroll else 1
+    after_tax_pct = figures["recommended_elections"].value["after_tax_pct"]
+    per_paycheck = payroll.amount(after_tax_pct) / paychecks if payroll else ZERO
+    assumptions = persona.assumptions
+    earnings = mb.conversion_taxable_earnings(after_tax_per_paycheck=per_paycheck, paychecks_per_year=paychecks,
+                                              annual_return_pct=assumptions.annual_return)
+    expected = earnings.value.get(cadence.value, ZERO) if cadence.value else ZERO
+    tax = mb.conversion_tax(expected, marginal_rate_pct=persona.tax.marginal_rate_now or ZERO,
+                            state_rate_pct=persona.tax.state_rate)
+    years = assumptions.years_to_retirement
+    if years is None:
+        years = max(RETIREMENT_AGE - age, 1)
+        if offered:
+            estimates.append("years_to_retirement")
+    growth = dict(annual_contribution=figures["after_tax_space"].value, annual_return_pct=assumptions.annual_return,
+                  years=years, tax_drag_pct=assumptions.taxable_tax_drag, timing=assumptions.contribution_timing)
+    figures_out = {}
+    if route.value == "in_service_withdrawal" and cadence.value:
+        # One withdrawal at the recommended cadence: one window's contributions and their earnings.
+        windows = {"per_pay_period": paychecks, "at_separation": 1}.get(cadence.value) or mb.CONVERSIONS_PER_YEAR[cadence.value]
+        figures_out["withdrawal_split"] = mb.notice_2014_54_split(
+            after_tax_basis=cents(per_paycheck * paychecks / windows), after_tax_earnings=cents(expected / windows))
+    return figures_out | {"after_tax_route": route, "conversion_cadence": cadence,
+            "conversion_taxable_earnings": earnings,
+            "conversion_earnings": mb.conversion_earnings(cadence.value or "per_pay_period", after_tax_per_paycheck=per_paycheck,
+                                                          paychecks_per_year=paychecks,
+                                                          annual_return_pct=assumptions.annual_return),
+            "conversion_tax": tax,
+            "projection": projection.growth_projection(**growth)}, projection.projection_by_year(**growth)
+
+
 def _no_plan_figures() -> dict[str, Figure]:
     none = (Step("You have no workplace plan in your profile", ZERO, "your profile", "="),)
     zero = lambda name: Figure(name, ZERO, none)  # noqa: E731
     figures = {name: zero(name) for name in (
         "elective_deferral_limit", "catch_up_limit", "plan_compensation", "annual_additions_limit",
         "employer_match", "employer_nonelective", "after_tax_space", "lost_match_from_front_loading")}
-    figures["match_capture_pct"] = Figure("match_capture_pct", ZERO, none, unit="pct")
-    figures["roth_catch_up_required"] = Figure("roth_catch_up_required", False, none, unit="bool")
+    figures["match_capture_pct"] = Figure("match_capture_pct", ZERO, none, unit=PCT)
+    figures["roth_catch_up_required"] = Figure("roth_catch_up_required", False, none, unit=BOOL)
     figures["recommended_elections"] = Figure(
-        "recommended_elections", {"pre_tax_pct": ZERO, "roth_pct": ZERO, "after_tax_pct": ZERO}, none, unit="pct")
+        "recommended_elections", {"pre_tax_pct": ZERO, "roth_pct": ZERO, "after_tax_pct": ZERO}, none, unit=PCT)
     return figures
 

@@ -11,7 +11,8 @@ from typing import Any
 
 # The unit says how an amount prints: dollars ("24,500.00" in JSON, "$24,500" on a page),
 # percent of pay ("6.5"), a plain count (years, paychecks, ages) or a ratio (Form 8606 line 10).
-USD, PCT, COUNT, RATIO = "usd", "pct", "count", "ratio"
+# A word (a route, a cadence) is TEXT; a yes/no answer is BOOL.
+USD, PCT, COUNT, RATIO, TEXT, BOOL = "usd", "pct", "count", "ratio", "text", "bool"
 
 
 @dataclass(frozen=True)

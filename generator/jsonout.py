@@ -26,8 +26,8 @@ def _value(value: Any, unit: str) -> Any:
         return value
     if isinstance(value, Decimal):
         return _number(value, unit)
-    if isinstance(value, dict):
-        return {key: _value(item, unit) for key, item in value.items()}
+    if isinstance(value, dict):  # an entry named *_pct is a percentage whatever the Figure's unit
+        return {key: _value(item, PCT if key.endswith("_pct") else unit) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_value(item, unit) for item in value]
     if isinstance(value, int):

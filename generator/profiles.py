@@ -164,7 +164,9 @@ class Tax(Model):
 
 class Assumptions(Model):
     annual_return: Annotated[Decimal, Field(ge=-50, le=50, allow_inf_nan=False)] = Decimal(6)
-    years_to_retirement: Annotated[Count, Field(ge=0, le=80)] | None = None
+    years_to_retirement: Annotated[Count, Field(ge=1, le=80)] | None = None
+    taxable_tax_drag: Percent = Decimal(1)  # return lost to tax each year in a taxable account
+    contribution_timing: Literal["start_of_year", "end_of_year"] = "end_of_year"
 
 
 def _savings_goal(value: Any) -> str | Decimal:

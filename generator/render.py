@@ -14,7 +14,9 @@ from pathlib import Path
 import jinja2
 
 from .figure import COUNT, PCT, RATIO, USD, Step
-from .money import cents
+from .money import cents, whole_dollars
+from .rules.mega_backdoor import CADENCE_WORDS
+from .rules.projection import TIMING_WORDS
 
 # The characters Python-Markdown (and its tables extension) lets a backslash escape.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -50,7 +52,18 @@ def amount(step: Step) -> str:
     if step.amount is None:
         return ""
     return {USD: money, PCT: pct, COUNT: lambda v: f"{v:,.0f}",
-            RATIO: lambda v: f"{v:.6f}"}[step.unit](step.amount)
+            RATIO: _ratio}[step.unit](step.amount)
+
+
+def _ratio(value: Decimal) -> str:
+    """A ratio to six places without trailing zeros (Form 8606 line 10 keeps more than three)."""
+    text = f"{Decimal(value).quantize(Decimal('0.000001')):f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def dollars(amount: Decimal) -> str:
+    """Whole dollars, for projections: cents would claim a precision the assumptions lack."""
+    return money(whole_dollars(Decimal(amount)))
 
 
 def front_matter_text(text: str) -> str:
@@ -68,5 +81,6 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
+    env.globals.update(cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS)
+    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env

@@ -129,3 +129,15 @@ def test_year_flag_regenerates_every_persona_for_another_year(project):
     assert {g.results.persona.tax_year for g in report.guides} == {2025}
     linda = (project.root / "site" / "guides" / "linda" / "index.html").read_text()
     assert "IRS Notice 2024-80" in linda
+
+
+def test_after_tax_guides_show_charts_and_others_only_the_ask_your_plan_note(built):
+    site = built.root / "site" / "guides"
+    priya = (site / "priya" / "index.html").read_text()
+    assert '<img alt="Line chart:' in priya and 'src="../priya-projection.svg"' in priya
+    assert 'src="../priya-cadence.svg"' in priya
+    svg = (site / "priya-projection.svg").read_text()
+    assert svg.startswith("<svg") and "<title id=" in svg and "<desc id=" in svg
+    maya = (site / "maya" / "index.html").read_text()
+    assert "does not take after-tax contributions" in maya
+    assert "How often to convert" not in maya and ".svg" not in maya

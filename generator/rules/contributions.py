@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..figure import COUNT, Figure, Step
+from ..figure import BOOL, COUNT, Figure, Step
 from ..limits import Limits
 from ..money import ZERO, clamp
 
@@ -79,19 +79,19 @@ def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: D
     steps = [Step("Last year's FICA wages from this employer (W-2 box 3)", prior_year_fica_wages, wage_source)]
     if age < 50:
         steps.append(Step("No catch-up at your age, so the Roth catch-up rule does not apply", None, rule.source))
-        return Figure("roth_catch_up_required", False, tuple(steps), unit="bool")
+        return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL)
     if rule.value is None:
         steps.append(Step(f"No Roth catch-up rule in {limits.tax_year} (it starts in 2024)", None, rule.source))
-        return Figure("roth_catch_up_required", False, tuple(steps), unit="bool")
+        return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL)
     steps.append(Step("Wage threshold for the Roth catch-up rule", rule.value, rule.source))
     above = prior_year_fica_wages > rule.value
     if not rule.enforced:
         steps.append(Step("Transition years 2024-2025: pre-tax catch-ups are still allowed", None, "IRS Notice 2023-62"))
         flags = {"roth_catch_up_transition"} | ({"roth_catch_up_from_2026"} if above else set())
-        return Figure("roth_catch_up_required", False, tuple(steps), unit="bool", flags=frozenset(flags))
+        return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL, flags=frozenset(flags))
     label = "above the threshold: catch-ups must be Roth" if above else "not above the threshold: catch-ups may be pre-tax"
     steps.append(Step(f"Your wages are {label}", None, rule.source))
-    return Figure("roth_catch_up_required", above, tuple(steps), unit="bool",
+    return Figure("roth_catch_up_required", above, tuple(steps), unit=BOOL,
                   flags=frozenset({"wages_assumed"} if wages_assumed else ()))
 
 

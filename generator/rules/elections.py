@@ -75,17 +75,19 @@ def after_tax_space(payroll: Payroll) -> Figure:
              Step("Employer match", cents(match), "your plan's match formula", "−"),
              Step("Employer nonelective contribution", cents(payroll.nonelective), PLAN, "−"),
              Step("Room under the annual additions limit", cents(room), "", "=")]
-    space = room
+    space, flags = room, set()
     if payroll.after_tax_max_pct is not None:
         cap = payroll.amount(payroll.after_tax_max_pct)
         steps.append(Step(f"Your plan's after-tax cap: {payroll.after_tax_max_pct}% of pay", cents(cap), PLAN, "min"))
+        if cap < room:
+            flags.add("plan_cap_binding")
         space = min(space, cap)
     total_cap = clamp(payroll.amount(payroll.max_total_pct - deferral_pct))
     steps.append(Step(f"Your plan's cap on all contributions ({payroll.max_total_pct}% of pay) less your deferrals",
                       cents(total_cap), PLAN, "min"))
     space = cents(min(space, total_cap))
     steps.append(Step("After-tax space for a mega backdoor Roth", space, "", "="))
-    return Figure(name, space, tuple(steps))
+    return Figure(name, space, tuple(steps), flags=frozenset(flags))
 
 
 def recommended_elections(payroll: Payroll, *, goal: str | Decimal, rate_now: Decimal | None,

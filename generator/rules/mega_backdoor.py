@@ -21,11 +21,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import COUNT, PCT, RATIO, Figure, Step
+from ..figure import COUNT, PCT, RATIO, TEXT, Figure, Step
 from ..money import ZERO, cents, pct_of, ratio
 from .projection import percent_text, return_source
-
-TEXT = "text"  # unit of a Figure whose value is a word (a route, a cadence), not an amount
 
 NOTICE_2014_54 = "IRS Notice 2014-54"
 PRO_RATA = "IRC 72(e)(8); IRS Notice 2014-54"

@@ -1,0 +1,465 @@
+"""IRAs for one person: the contribution limit (with the spousal IRA), the traditional IRA deduction
+and the Roth IRA limit by modified AGI, the MAGI estimate, the IRA route, and the fix for a pre-tax
+IRA balance that spoils a backdoor Roth.
+
+Phase-outs (IRC 219(g)(2), applied to Roth IRAs by IRC 408A(c)(3)(A)): the remaining limit is
+limit × (end − MAGI) ÷ width, rounded *up* to the next $10 and not below $200 unless MAGI is at or
+above the end of the range. Publication 590-A Worksheets 1-2 (deduction) and 2-2 (Roth) do the same
+with a percentage or a ratio; the steps here follow their lines. The product is taken before the
+division, so a ratio is never cut short (a ratio rounded to 3 places, or even a non-terminating
+one held to 28 digits and then multiplied, can push an exact multiple of $10 up to the next one).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..figure import COUNT, PCT, RATIO, TEXT, Figure, Step
+from ..limits import Limits, PhaseOut, load_constants
+from ..money import HUNDRED, ZERO, clamp, pct_of, ratio, round_up_to
+
+PROFILE = "your profile"
+ESTIMATED = "estimated from your pay (see modified AGI)"
+WORKSHEET_1_2 = "Pub 590-A Worksheet 1-2"
+WORKSHEET_2_2 = "Pub 590-A Worksheet 2-2"
+PRECISION = 40  # significant digits for a quotient; see the module docstring
+
+FILING_STATUSES = ("single", "head_of_household", "married_joint", "married_separate",
+                   "qualifying_surviving_spouse")
+ROUTES = ("deductible_traditional", "roth", "backdoor_roth", "nondeductible_traditional")
+FIXES = ("none_needed", "roll_into_plan", "convert_all")
+
+CONTRIBUTION_LIMIT = "IRC 219(b)(1)"
+SPOUSAL_IRA = "IRC 219(c)"
+ROTH_BASE = "IRC 408A(c)(2)"
+ROTH_PHASEOUT_RULES = "IRC 408A(c)(3)(A); IRC 219(g)(2)(B)-(C)"
+LIVED_APART_DEDUCTION = "IRC 219(g)(4)"
+LIVED_APART_ROTH = "IRC 408A(c)(3)(D)"
+PRO_RATA = "IRC 408(d)(2); Form 8606 lines 6-11"
+ROLL_IN = "IRC 408(d)(3)(A)(ii); your plan"
+CONVERSION_TAX = "IRC 408A(d)(3)(A)"
+DESIGNATE_NONDEDUCTIBLE = "IRC 408(o)(2)(B)(ii); Form 8606 line 1"
+
+
+def _check_status(filing_status: str) -> None:
+    if filing_status not in FILING_STATUSES:
+        raise ValueError(f"unknown filing status {filing_status!r}")
+
+
+def _lived_apart(filing_status: str, lived_with_spouse: bool) -> bool:
+    """Married filing separately and apart all year: not treated as married for IRA phase-outs
+    (IRC 219(g)(4) for the deduction, IRC 408A(c)(3)(D) for the Roth limit)."""
+    return filing_status == "married_separate" and not lived_with_spouse
+
+
+def _money(amount: Decimal) -> str:
+    """A dollar amount inside a step's label (labels are text; the step's own amount is printed by the page)."""
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def _phased_out(amount: Decimal, below_end: Decimal, width: Decimal) -> Decimal:
+    """`amount` × `below_end` ÷ `width`: the product first, then one quotient of 40 digits."""
+    return ratio(amount * below_end, width, places=PRECISION)
+
+
+def _rounding_steps(exact: Decimal, label: str, source: str) -> tuple[Decimal, list[Step]]:
+    """Round a partly phased-out limit up to the next $10, then raise it to the $200 floor
+    (IRC 219(g)(2)(C), then (B)). Only called strictly inside a range, so never for a full phase-out."""
+    constants = load_constants()
+    step, floor = constants["ira_phaseout_step"], constants["ira_phaseout_floor"]
+    rounded = round_up_to(exact, step.value)
+    steps = [Step(f"{label}, rounded up to the next ${step.value:,.0f}", rounded, step.source or source, "=")]
+    if rounded < floor.value:
+        steps.append(Step(f"Less than ${floor.value:,.0f}: raised to ${floor.value:,.0f} "
+                          "(a limit inside the range is never below this)", floor.value, floor.source, "max"))
+        return floor.value, steps
+    return rounded, steps
+
+
+# ----------------------------------------------------------------------------- contribution limit
+
+def ira_dollar_limit(limits: Limits, *, age: int) -> Figure:
+    """The year's IRA dollar limit, plus the catch-up when 50 or older on Dec 31 (IRC 219(b)(5))."""
+    base, catch_up = limits.ira_limit, limits.ira_catch_up
+    steps = [Step(f"IRA contribution limit for {limits.tax_year} (traditional and Roth together)",
+                  base.value, base.source)]
+    if age < 50:
+        steps.append(Step(f"You are {age} on Dec 31: the catch-up starts in the year you turn 50",
+                          base.value, catch_up.source, "="))
+        return Figure("ira_dollar_limit", base.value, tuple(steps))
+    value = base.value + catch_up.value
+    steps += [Step(f"Catch-up: you are {age} on Dec 31, so 50 or older", catch_up.value, catch_up.source, "+"),
+              Step("Your IRA dollar limit", value, "", "=")]
+    return Figure("ira_dollar_limit", value, tuple(steps), flags=frozenset({"catch_up"}))
+
+
+def ira_contribution_limit(limits: Limits, *, age: int, compensation: Decimal, filing_status: str,
+                           spouse_compensation: Decimal = ZERO,
+                           spouse_ira_contributions: Decimal = ZERO) -> Figure:
+    """What this person may put into traditional and Roth IRAs together this year.
+
+    The lesser of the dollar limit (with the 50+ catch-up) and taxable compensation
+    (IRC 219(b)(1)). On a joint return the spouse with less compensation may count the other
+    spouse's compensation too, less that spouse's own traditional and Roth IRA contributions for
+    the year (the spousal IRA, IRC 219(c); Pub 590-A "Kay Bailey Hutchison Spousal IRA Limit").
+    A qualifying surviving spouse has no living spouse to borrow from.
+    """
+    _check_status(filing_status)
+    dollar = ira_dollar_limit(limits, age=age)
+    steps = list(dollar.steps)
+    flags = set(dollar.flags)
+    counted = clamp(compensation)
+    if filing_status == "married_joint" and compensation < spouse_compensation:
+        flags.add("spousal_ira")
+        spouse_left = clamp(spouse_compensation - spouse_ira_contributions)
+        counted = clamp(compensation) + spouse_left
+        steps += [
+            Step("Your taxable compensation", clamp(compensation), PROFILE),
+            Step("Your spouse's compensation (joint return, and yours is the lower)", spouse_compensation,
+                 f"{PROFILE}; {SPOUSAL_IRA}", "+"),
+            Step("Your spouse's own traditional and Roth IRA contributions this year", spouse_ira_contributions,
+                 f"{PROFILE}; {SPOUSAL_IRA}", "−"),
+            Step("Compensation you may count (spousal IRA)", counted, SPOUSAL_IRA, "="),
+            Step("Your IRA dollar limit", dollar.value, CONTRIBUTION_LIMIT, "min"),
+        ]
+    else:
+        steps.append(Step("Your taxable compensation", clamp(compensation), f"{PROFILE}; {CONTRIBUTION_LIMIT}", "min"))
+    value = min(dollar.value, counted)
+    if counted < dollar.value:
+        flags.add("limited_by_compensation")
+    steps.append(Step("Your IRA contribution limit (traditional and Roth together)", value, CONTRIBUTION_LIMIT, "="))
+    return Figure("ira_contribution_limit", value, tuple(steps), flags=frozenset(flags))
+
+
+# ----------------------------------------------------------------------------- modified AGI
+
+def estimated_magi(*, modified_agi: Decimal | None, pay: Decimal, pre_tax_deferrals: Decimal,
+                   filing_status: str, spouse_compensation: Decimal = ZERO,
+                   spouse_pre_tax_deferrals: Decimal = ZERO) -> Figure:
+    """Modified AGI for the IRA phase-outs: the profile's figure when given, otherwise an estimate.
+
+    The estimate is wages less pre-tax workplace deferrals (which W-2 box 1 already leaves out),
+    plus the spouse's on a joint return. It leaves out other income (interest, dividends, gains,
+    business income) and other pre-tax payroll deductions (health premiums, HSA), so the guide
+    must say it is an estimate (flag "estimate"). A Roth conversion is not in Roth MAGI
+    (IRC 408A(c)(3)(B)(i)) and an IRA deduction is added back (IRC 219(g)(3)(A)), so neither
+    belongs in it.
+    """
+    _check_status(filing_status)
+    if modified_agi is not None:
+        steps = (Step("Your modified AGI", modified_agi, PROFILE, "="),)
+        return Figure("modified_agi", modified_agi, steps)
+    steps = [Step("Your pay", pay, PROFILE),
+             Step("Your pre-tax workplace deferrals", pre_tax_deferrals, "IRC 402(e)(3)", "−")]
+    value = pay - pre_tax_deferrals
+    if filing_status == "married_joint":
+        steps += [Step("Your spouse's compensation (joint return)", spouse_compensation, PROFILE, "+"),
+                  Step("Your spouse's pre-tax workplace deferrals", spouse_pre_tax_deferrals, PROFILE, "−")]
+        value += spouse_compensation - spouse_pre_tax_deferrals
+    value = clamp(value)
+    steps.append(Step("Estimated modified AGI (other income and other pre-tax deductions left out)",
+                      value, "estimate: IRC 219(g)(3)(A), IRC 408A(c)(3)(B)", "="))
+    return Figure("modified_agi", value, tuple(steps), flags=frozenset({"estimate"}))
+
+
+# ----------------------------------------------------------------------------- deduction
+
+def deduction_phaseout_range(limits: Limits, *, filing_status: str, lived_with_spouse: bool, covered: bool,
+                             spouse_covered: bool) -> tuple[PhaseOut | None, str, str]:
+    """The MAGI range that limits this person's traditional IRA deduction, or None when it is not
+    limited (IRC 219(g)(1): only someone covered, or married to someone covered, is phased out).
+
+    Returns (range, who it applies to in words, the rule's source).
+    """
+    _check_status(filing_status)
+    if filing_status in ("single", "head_of_household") or _lived_apart(filing_status, lived_with_spouse):
+        apart = _lived_apart(filing_status, lived_with_spouse)
+        source = LIVED_APART_DEDUCTION if apart else "IRC 219(g)(1)"
+        who = "married filing separately, apart all year (treated as single)" if apart else \
+            {"single": "single", "head_of_household": "head of household"}.get(filing_status, "single")
+        if covered:
+            return limits.deduction_phaseout_single_covered, f"{who}, covered by a workplace plan", source
+        return None, f"{who}, not covered by a workplace plan", source
+    if filing_status == "married_separate":  # lived with the spouse at some time in the year
+        if covered or spouse_covered:
+            who = "you" if covered else "your spouse"
+            return (limits.deduction_phaseout_married_separate,
+                    f"married filing separately, lived with your spouse, {who} covered by a workplace plan",
+                    "IRC 219(g)(1)")
+        return None, "married filing separately, neither of you covered by a workplace plan", "IRC 219(g)(1)"
+    who = "married filing jointly" if filing_status == "married_joint" else "qualifying surviving spouse"
+    if covered:
+        return limits.deduction_phaseout_joint_covered, f"{who}, covered by a workplace plan", "IRC 219(g)(1)"
+    if spouse_covered and filing_status == "married_joint":
+        return (limits.deduction_phaseout_joint_spouse_covered,
+                f"{who}, only your spouse covered by a workplace plan", "IRC 219(g)(7)")
+    nobody = "neither of you" if filing_status == "married_joint" else "not"
+    return None, f"{who}, {nobody} covered by a workplace plan", "IRC 219(g)(1)"
+
+
+def traditional_ira_deductible_limit(limits: Limits, *, age: int, filing_status: str, lived_with_spouse: bool,
+                                     covered: bool, spouse_covered: bool, magi: Decimal,
+                                     contribution_limit: Decimal, magi_estimated: bool = False) -> Figure:
+    """How much of a traditional IRA contribution this person may deduct, before comparing it
+    with what they actually contribute (Pub 590-A Worksheet 1-2 lines 1-5; line 6 is theirs).
+
+    The phase-out reduces the *dollar* limit (with catch-up), IRC 219(g)(2)(A); only then is it
+    compared with the contribution limit (compensation, spousal IRA), as Worksheet 1-2 line 7 does.
+    """
+    rng, who, rule = deduction_phaseout_range(limits, filing_status=filing_status, lived_with_spouse=lived_with_spouse,
+                                              covered=covered, spouse_covered=spouse_covered)
+    magi_source = ESTIMATED if magi_estimated else PROFILE
+    flags = {"magi_estimate"} if magi_estimated else set()
+    if rng is None:
+        steps = (Step(f"Your IRA contribution limit ({who})", contribution_limit, CONTRIBUTION_LIMIT),
+                 Step("No workplace plan coverage to phase it out: all of it is deductible", contribution_limit,
+                      rule, "="))
+        return Figure("traditional_ira_deductible_limit", contribution_limit, steps,
+                      flags=frozenset(flags | {"not_covered", "fully_deductible"}))
+    flags.add(rng.key)
+    dollar = ira_dollar_limit(limits, age=age).value
+    steps = [Step(f"Deduction phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None, rng.source)]
+    if magi <= rng.start:
+        steps += [Step("Your modified AGI", magi, magi_source),
+                  Step("At or below the start of the range: no reduction", rng.start, rng.source, "="),
+                  Step("Your IRA contribution limit, all deductible", contribution_limit, CONTRIBUTION_LIMIT, "=")]
+        return Figure("traditional_ira_deductible_limit", contribution_limit, tuple(steps),
+                      flags=frozenset(flags | {"fully_deductible"}))
+    steps += [Step("Line 1: end of the range", rng.end, rng.source),
+              Step("Line 2: your modified AGI", magi, magi_source, "−")]
+    if magi >= rng.end:
+        steps.append(Step("At or above the end of the range: nothing is deductible", ZERO,
+                          f"{WORKSHEET_1_2} line 2", "="))
+        return Figure("traditional_ira_deductible_limit", ZERO, tuple(steps),
+                      flags=frozenset(flags | {"phased_out"}))
+    below_end = rng.end - magi
+    exact = _phased_out(dollar, below_end, rng.width)
+    pct = ratio(dollar * HUNDRED, rng.width, places=PRECISION)
+    steps += [Step("Line 3: how far your MAGI is below the end of the range", below_end, f"{WORKSHEET_1_2} line 3", "="),
+              Step(f"Line 4: × your IRA dollar limit {_money(dollar)} ÷ the {_money(rng.width)} width of the range",
+                   pct, "IRC 219(g)(2)(A)", "×", PCT),
+              Step("Deduction limit before rounding", exact, f"{WORKSHEET_1_2} line 4", "=")]
+    reduced, rounding = _rounding_steps(exact, "Line 4", f"{WORKSHEET_1_2} line 4")
+    steps += rounding
+    if reduced == 200 and exact < 200:
+        flags.add("floor_200")
+    value = min(reduced, contribution_limit)
+    steps += [Step("Line 5: your IRA contribution limit (compensation, spousal IRA)", contribution_limit,
+                   f"{WORKSHEET_1_2} line 5", "min"),
+              Step("Traditional IRA contribution you may deduct", value, f"{WORKSHEET_1_2} line 7", "=")]
+    return Figure("traditional_ira_deductible_limit", value, tuple(steps),
+                  flags=frozenset(flags | {"partially_deductible"}))
+
+
+# ----------------------------------------------------------------------------- Roth limit
+
+def roth_phaseout_range(limits: Limits, *, filing_status: str, lived_with_spouse: bool) -> tuple[PhaseOut, str, str]:
+    """The MAGI range for direct Roth IRA contributions (IRC 408A(c)(3)(B)); coverage does not matter.
+
+    Returns (range, who it applies to in words, the rule's source).
+    """
+    _check_status(filing_status)
+    if filing_status in ("married_joint", "qualifying_surviving_spouse"):
+        who = "married filing jointly" if filing_status == "married_joint" else "qualifying surviving spouse"
+        return limits.roth_phaseout_joint, who, "IRC 408A(c)(3)(B)(i)"
+    if filing_status == "married_separate" and lived_with_spouse:
+        return (limits.roth_phaseout_married_separate, "married filing separately, lived with your spouse",
+                "IRC 408A(c)(3)(B)(iii)")
+    if filing_status == "married_separate":
+        return (limits.roth_phaseout_single, "married filing separately, apart all year (treated as single)",
+                LIVED_APART_ROTH)
+    who = {"single": "single", "head_of_household": "head of household"}[filing_status]
+    return limits.roth_phaseout_single, who, "IRC 408A(c)(3)(B)(ii)"
+
+
+def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: bool, magi: Decimal,
+                   contribution_limit: Decimal, traditional_contributions: Decimal = ZERO,
+                   magi_estimated: bool = False) -> Figure:
+    """How much this person may contribute directly to a Roth IRA (Pub 590-A Worksheet 2-2).
+
+    The phase-out reduces the lesser of the dollar limit and compensation, i.e. the contribution
+    limit (IRC 408A(c)(3)(A) by reference to (c)(2)(A)); the result is then capped by that limit
+    less the year's traditional IRA contributions (IRC 408A(c)(2)(B)): the lesser of lines 8 and
+    10, not line 8 minus the traditional contributions.
+    """
+    rng, who, rule = roth_phaseout_range(limits, filing_status=filing_status, lived_with_spouse=lived_with_spouse)
+    magi_source = ESTIMATED if magi_estimated else PROFILE
+    flags = {rng.key} | ({"magi_estimate"} if magi_estimated else set())
+    base = contribution_limit
+    steps = [Step(f"Roth IRA phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None,
+                  f"{rule}; {rng.notice}")]
+    if magi <= rng.start:
+        flags.add("full")
+        phased = base
+        steps += [Step("Line 1: your modified AGI", magi, magi_source),
+                  Step("At or below the start of the range: no reduction", rng.start, rng.source, "="),
+                  Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
+                       base, ROTH_BASE, "=")]
+    elif magi >= rng.end:
+        flags.add("phased_out")
+        phased = ZERO
+        steps += [Step("Line 1: your modified AGI", magi, magi_source),
+                  Step("At or above the end of the range: no direct Roth IRA contribution", rng.end, rng.source, "="),
+                  Step("Line 8: Roth IRA limit after the phase-out", ZERO, ROTH_PHASEOUT_RULES, "=")]
+    else:
+        flags.add("partial")
+        above_start = magi - rng.start
+        reduction = ratio(base * above_start, rng.width, places=PRECISION)
+        steps += [Step("Line 1: your modified AGI", magi, magi_source),
+                  Step("Line 2: start of the range", rng.start, rng.source, "−"),
+                  Step("Line 3: how far your MAGI is above the start", above_start, f"{WORKSHEET_2_2} line 3", "="),
+                  Step("Line 4: width of the range", rng.width, rng.source, "÷"),
+                  Step("Line 5: the share of the limit phased out", ratio(above_start, rng.width, places=PRECISION),
+                       f"{WORKSHEET_2_2} line 5", "=", RATIO),
+                  Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
+                       base, ROTH_BASE, "×"),
+                  Step("Line 7: the reduction", reduction, f"{WORKSHEET_2_2} line 7", "="),
+                  Step("Line 6 − line 7, before rounding", base - reduction, f"{WORKSHEET_2_2} line 8", "=")]
+        phased, rounding = _rounding_steps(base - reduction, "Line 8", ROTH_PHASEOUT_RULES)
+        steps += rounding
+        if phased == 200 and base - reduction < 200:
+            flags.add("floor_200")
+    room = clamp(base - traditional_contributions)
+    value = min(phased, room)
+    if traditional_contributions:
+        flags.add("reduced_by_traditional")
+    steps += [Step("Line 9: your traditional IRA contributions for this year", traditional_contributions,
+                   f"{PROFILE}; {ROTH_BASE}"),
+              Step("Line 10: line 6 − line 9", room, f"{WORKSHEET_2_2} line 10", "="),
+              Step("Line 11: the lesser of lines 8 and 10: what you may contribute directly to a Roth IRA",
+                   value, f"{WORKSHEET_2_2} line 11", "=")]
+    return Figure("roth_ira_limit", value, tuple(steps), flags=frozenset(flags))
+
+
+# ----------------------------------------------------------------------------- route
+
+def _prefers_pre_tax(rate_now: Decimal | None, rate_retirement: Decimal | None) -> bool:
+    """A deduction is worth more than tax-free growth only when today's rate is the higher one."""
+    return rate_now is not None and rate_retirement is not None and rate_now > rate_retirement
+
+
+def ira_route(*, contribution_limit: Decimal, deductible_limit: Decimal, roth_limit: Decimal,
+              pretax_balance: Decimal, plan_accepts_roll_ins: bool,
+              marginal_rate_now: Decimal | None = None, marginal_rate_retirement: Decimal | None = None) -> Figure:
+    """Which IRA this person should fund this year, with the reason (one of ROUTES; None without
+    compensation to contribute from).
+
+    In order: a deduction when there is one and today's marginal rate is above the expected rate
+    in retirement; a direct Roth contribution when the income allows all of it; a backdoor Roth
+    (nondeductible contribution, then conversion) when the Dec 31 pre-tax IRA balance is nil or the
+    plan can take it in; otherwise the pro-rata rule (Form 8606) would make most of a conversion
+    taxable, so a partial direct Roth, a deduction, or a nondeductible contribution (basis kept on
+    Form 8606) is what is left. Rates are unknown or equal → Roth, which also keeps pre-tax money
+    out of the IRAs for a later backdoor.
+    """
+    steps = [Step("Your IRA contribution limit", contribution_limit, CONTRIBUTION_LIMIT),
+             Step("Traditional IRA contribution you may deduct", deductible_limit, "IRC 219(g)"),
+             Step("What you may contribute directly to a Roth IRA", roth_limit, "IRC 408A(c)(3)"),
+             Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs (Dec 31)", pretax_balance, PROFILE)]
+    flags: set[str] = set()
+    if contribution_limit <= 0:
+        steps.append(Step("No taxable compensation (and no spousal IRA): no IRA contribution this year", None,
+                          CONTRIBUTION_LIMIT, "="))
+        return Figure("ira_route", None, tuple(steps), TEXT, frozenset({"no_compensation"}))
+    prefers_pre_tax = _prefers_pre_tax(marginal_rate_now, marginal_rate_retirement)
+    if marginal_rate_now is not None and marginal_rate_retirement is not None:
+        steps.append(Step(f"Your marginal tax rate now {marginal_rate_now}% against {marginal_rate_retirement}% "
+                          "expected in retirement", None, PROFILE))
+    roth_full = roth_limit >= contribution_limit
+    clean = pretax_balance <= 0
+    if 0 < roth_limit < contribution_limit:
+        flags.add("roth_partial")
+    if 0 < deductible_limit < contribution_limit:
+        flags.add("deduction_partial")
+    if not roth_full and not clean:
+        flags.add("pro_rata_problem")
+        flags.add("fix_roll_in" if plan_accepts_roll_ins else "fix_convert_all")
+
+    if deductible_limit > 0 and prefers_pre_tax:
+        route, source = "deductible_traditional", "IRC 219(a)"
+        reason = (f"Deduct up to {_money(deductible_limit)} in a traditional IRA: your tax rate now is above "
+                  "the rate you expect in retirement, so the deduction is worth more than tax-free growth")
+        if deductible_limit < contribution_limit:
+            reason += f" (the other {_money(contribution_limit - deductible_limit)} is not deductible)"
+    elif roth_full:
+        route, source = "roth", "IRC 408A(c)(3)"
+        reason = (f"Your income allows the full {_money(contribution_limit)} directly in a Roth IRA: "
+                  "contribute to a Roth IRA")
+    elif clean or plan_accepts_roll_ins:
+        route, source = "backdoor_roth", f"{DESIGNATE_NONDEDUCTIBLE}; IRC 408A(d)(3)"
+        limited = ("your income is above the Roth IRA limit" if roth_limit <= 0 else
+                   f"your income allows only {_money(roth_limit)} directly in a Roth IRA")
+        reason = (f"Backdoor Roth: {limited}, so contribute {_money(contribution_limit)} to a traditional IRA "
+                  "without deducting it, then convert it to a Roth IRA")
+        if not clean:
+            reason += (f"; first roll your {_money(pretax_balance)} of pre-tax IRA money into your workplace plan "
+                       "before Dec 31, or the pro-rata rule makes most of the conversion taxable")
+            source = f"{source}; {ROLL_IN}; {PRO_RATA}"
+        else:
+            reason += ": with no pre-tax IRA money on Dec 31, only earnings before the conversion are taxable"
+    elif roth_limit > 0:
+        route, source = "roth", f"IRC 408A(c)(3); {PRO_RATA}"
+        reason = (f"Contribute {_money(roth_limit)} directly to a Roth IRA (all your income allows); a backdoor "
+                  f"for the rest would be mostly taxable because of your {_money(pretax_balance)} pre-tax IRA balance")
+    elif deductible_limit > 0:
+        route, source = "deductible_traditional", f"IRC 219(a); {PRO_RATA}"
+        reason = (f"Deduct up to {_money(deductible_limit)} in a traditional IRA: no direct Roth contribution at "
+                  f"your income, and your {_money(pretax_balance)} pre-tax IRA balance would make a backdoor "
+                  "conversion mostly taxable")
+    else:
+        route, source = "nondeductible_traditional", f"{DESIGNATE_NONDEDUCTIBLE}; {PRO_RATA}"
+        reason = (f"Contribute {_money(contribution_limit)} to a traditional IRA without a deduction and track "
+                  f"the basis on Form 8606: your {_money(pretax_balance)} pre-tax IRA balance would make a "
+                  "backdoor conversion mostly taxable and no plan can take it in; converting it all is the "
+                  "other way out, at the tax cost shown")
+    steps.append(Step(reason, None, source, "="))
+    return Figure("ira_route", route, tuple(steps), TEXT, frozenset(flags))
+
+
+def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdoor_taxable: Decimal = ZERO,
+                 marginal_rate_pct: Decimal | None = None, state_rate_pct: Decimal = ZERO) -> Figure:
+    """The way out when pre-tax IRA money would spoil a backdoor Roth, with the tax of each way.
+
+    Form 8606 counts every traditional, SEP and SIMPLE IRA on Dec 31 (IRC 408(d)(2)). Rolling the
+    pre-tax money into a workplace plan that accepts roll-ins before Dec 31 empties that count;
+    only pre-tax money may go into the plan (IRC 408(d)(3)(A)(ii)), so the basis stays behind and
+    converts tax-free. Without such a plan, converting everything this year empties it too, but
+    the whole pre-tax balance is taxed as income now (IRC 408A(d)(3)(A)).
+
+    Value: {"action": one of FIXES, "pretax_balance", "tax_rate_pct", "tax_if_converted",
+    "tax_if_left"}; the taxes are None when no marginal rate is known. `backdoor_taxable` is the
+    taxable part of this year's conversion if the balance stays (backdoor_conversion's "taxable").
+    """
+    steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PROFILE)]
+    if pretax_balance <= 0:
+        steps.append(Step("Nothing pre-tax in your IRAs on Dec 31: the backdoor needs no fix", None, PRO_RATA, "="))
+        value = {"action": "none_needed", "pretax_balance": pretax_balance, "tax_rate_pct": None,
+                 "tax_if_converted": ZERO, "tax_if_left": ZERO}
+        return Figure("pro_rata_fix", value, tuple(steps))
+    flags = {"pro_rata_problem"}
+    rate = None if marginal_rate_pct is None else marginal_rate_pct + state_rate_pct
+    tax_if_converted = tax_if_left = None
+    if rate is None:
+        flags.add("rate_unknown")
+        steps.append(Step("Converting it all makes all of it taxable income this year (no marginal rate in your "
+                          "profile to price it)", pretax_balance, CONVERSION_TAX, "="))
+    else:
+        tax_if_converted = pct_of(rate, pretax_balance)
+        tax_if_left = pct_of(rate, backdoor_taxable)
+        steps += [Step(f"× your marginal tax rate (federal {marginal_rate_pct}% + state {state_rate_pct}%)",
+                       rate, PROFILE, "×", PCT),
+                  Step("Tax to convert it all to Roth by Dec 31", tax_if_converted, CONVERSION_TAX, "="),
+                  Step("Taxable part of this year's backdoor if the balance stays", backdoor_taxable, PRO_RATA),
+                  Step("× your marginal tax rate", rate, PROFILE, "×", PCT),
+                  Step("Tax on the backdoor if the balance stays (the unused basis carries forward)",
+                       tax_if_left, PRO_RATA, "=")]
+    if plan_accepts_roll_ins:
+        action = "roll_into_plan"
+        steps.append(Step("Your plan accepts roll-ins: roll the pre-tax IRA money into it before Dec 31; "
+                          "no tax, and the backdoor converts tax-free", ZERO, ROLL_IN, "="))
+    else:
+        action = "convert_all"
+        steps.append(Step("No plan to roll it into: convert it all by Dec 31 and pay the tax above, or skip the "
+                          "conversion and keep the basis on Form 8606", tax_if_converted, CONVERSION_TAX, "="))
+    value = {"action": action, "pretax_balance": pretax_balance, "tax_rate_pct": rate,
+             "tax_if_converted": tax_if_converted, "tax_if_left": tax_if_left}
+    return Figure("pro_rata_fix", value, tuple(steps), flags=frozenset(flags))
