@@ -17,7 +17,7 @@ class Advice:
 def advise(results: Results) -> Advice:
     plan, persona = results.plan, results.persona
     if plan is None:
-        return Advice(("no_plan",), (), {"year_end": ("ira_deadline",)})
+        return Advice(("no_plan",), (), {"payroll": (), "hr_questions": (), "year_end": ("ira_deadline",)})
     figures = results.figures
     recommended = figures["recommended_elections"].value
     current = persona.elections

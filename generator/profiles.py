@@ -133,6 +133,7 @@ class Iras(Model):
     contribution_this_year: Money | None = None
     conversion_amount: Money | None = None
     distributions_this_year: Money = Decimal(0)
+    expense_ratio_pct: Percent | None = None
 
 
 class Balances(Model):
@@ -357,6 +358,10 @@ def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
     if not 14 <= age <= 110:
         problems.append(Problem(shown, line_of(data, ("birth_date",)), "birth_date",
                                 f"gives an age of {age} on Dec 31 {persona.tax_year}", "expected an age from 14 to 110"))
+    if (persona.job_change or persona.previous_plans) and persona.tax.marginal_rate_now is None:
+        problems.append(Problem(shown, line_of(data, ("tax",)) if "tax" in data else data.line, "tax.marginal_rate_now",
+                                "is required when the profile has job_change or previous_plans",
+                                "cashing out is taxed at your marginal rate; the guide compares it with rolling over"))
     if persona.filing_status == "married_joint" and persona.spouse is None:
         problems.append(Problem(shown, line_of(data, ("filing_status",)), "spouse",
                                 "is required for married_joint (the IRA rules use the spouse's pay and coverage)",

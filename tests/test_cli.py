@@ -68,7 +68,7 @@ def test_calc_year_flag_recomputes_for_that_year(project, monkeypatch):
 
 def test_check_passes_on_the_examples_and_writes_nothing(project, monkeypatch):
     result = run(project, monkeypatch, "check")
-    assert result.exit_code == 0 and result.output.startswith("OK: 7 personas, 2 plans")
+    assert result.exit_code == 0 and result.output.startswith("OK: 12 personas, 2 plans")
     assert not (project.root / "site").exists()
 
 

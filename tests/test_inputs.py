@@ -97,11 +97,13 @@ def test_every_mistake_in_every_file_is_reported_with_file_line_and_key(tmp_path
     ("pay: {salary: 1}\ntax: {marginal_rate_now: 120}", "tax.marginal_rate_now", "must be at most 100"),
     ("pay: {salary: 1, paychecks_this_year: 2.5}", "pay.paychecks_this_year", "must be a whole number"),
     ("pay: {salary: 1}\nfiling_status: married_joint", "spouse", "is required for married_joint"),
-    ("pay: {salary: 1}\njob_change: {separation_date: 2025-06-30}", "job_change.separation_date", "is not in tax year 2026"),
+    ("pay: {salary: 1}\ntax: {marginal_rate_now: 22}\njob_change: {separation_date: 2025-06-30}", "job_change.separation_date",
+     "is not in tax year 2026"),
+    ("pay: {salary: 1}\nprevious_plans: [{name: Old, pre_tax: 100}]", "tax.marginal_rate_now", "is required when"),
     ("pay: {salary: 1}\nid: other-name", "id", "does not match the file name"),
     ("pay: {salary: 1}\nprevious_plans: [{name: Old, pre_tax: yes}]", "previous_plans[0].pre_tax", "must be a number"),
 ], ids=["elections-over-100", "savings-goal-word", "rate-over-100", "fractional-paychecks", "joint-without-spouse",
-        "separation-outside-the-year", "id-not-file-name", "list-item-key"])
+        "separation-outside-the-year", "old-plan-needs-a-tax-rate", "id-not-file-name", "list-item-key"])
 def test_single_mistakes_name_the_key(tmp_path, persona, key, words):
     profiles = tmp_path / "profiles"
     write(profiles / "plans" / "test-plan.yaml", PLAN)

@@ -11,7 +11,7 @@ import pytest
 from generator.build import build
 from generator.errors import ProblemsFound
 
-PUBLIC = ["javier", "linda", "maya", "priya", "robert", "sam"]
+PUBLIC = ["dana", "elena", "grace", "javier", "ken", "linda", "maya", "omar", "priya", "robert", "sam"]
 
 
 def search_index(project) -> list[dict]:
@@ -125,6 +125,13 @@ def test_a_mkdocs_warning_fails_the_build_and_keeps_the_site(project):
 
 
 def test_year_flag_regenerates_every_persona_for_another_year(project):
+    # A job change is a dated event: rebuilt for another year it is reported, not moved silently.
+    with pytest.raises(ProblemsFound) as moved:
+        build(project, year=2025)
+    assert sorted(p.path for p in moved.value.problems) == ["profiles/personas/grace.yaml", "profiles/personas/omar.yaml"]
+    assert all(p.key == "job_change.separation_date" for p in moved.value.problems)
+    for leaver in ("grace", "omar"):
+        (project.profiles_dir / "personas" / f"{leaver}.yaml").unlink()
     report = build(project, year=2025)
     assert {g.results.persona.tax_year for g in report.guides} == {2025}
     linda = (project.root / "site" / "guides" / "linda" / "index.html").read_text()
