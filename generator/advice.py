@@ -17,7 +17,7 @@ class Advice:
 def advise(results: Results) -> Advice:
     plan, persona = results.plan, results.persona
     if plan is None:
-        return Advice(("no_plan",), (), {"payroll": (), "hr_questions": (), "year_end": ("ira_deadline",)})
+        return Advice(("no_plan",), (), {"payroll": (), "hr_questions": (), "rollover": (), "year_end": ("ira_deadline",)})
     figures = results.figures
     recommended = figures["recommended_elections"].value
     current = persona.elections
@@ -57,6 +57,15 @@ def advise(results: Results) -> Advice:
     add("after_tax_earnings_to_traditional_ira", after_tax and route in ("in_service_withdrawal", "at_separation"))
     add("plan_after_tax_cap", figures["after_tax_space"].has("plan_cap_binding"))
 
+    leaving = results.leaving
+    sources = [choice for _, options in leaving for choice in options.sources.values()]
+    add("cash_out_early", any("additional_tax" in c.options["cash_out"].flags for c in sources))
+    add("ira_before_rule_of_55", any(options.rule_of_55.value for _, options in leaving))
+    add("ira_in_backdoor_year", any("backdoor_pro_rata" in options.backdoor_effect.flags for _, options in leaving))
+    add("indirect_rollover_make_up", bool(leaving))
+    add("excess_deferrals_over_limit", "excess_deferrals" in figures and figures["excess_deferrals"].value > 0)
+    after_tax_money = any(c.source == "after_tax_basis" for c in sources)
+
     checklists = {
         "payroll": tuple(k for k, when in (
             ("set_elections", True),
@@ -73,6 +82,13 @@ def advise(results: Results) -> Advice:
             ("ask_split", after_tax and route in ("in_service_withdrawal", "at_separation")),
             ("ask_after_tax_limit", after_tax),
             ("ask_comp_limit", figures["plan_compensation"].has("compensation_capped")),
+        ) if when),
+        "rollover": tuple(k for k, when in (
+            ("open_destination", bool(leaving)),
+            ("ask_direct_rollover", bool(leaving)),
+            ("ask_split_checks", after_tax_money),
+            ("deposit_in_60_days", bool(leaving)),
+            ("keep_1099r", bool(leaving)),
         ) if when),
         "year_end": tuple(k for k, when in (
             ("check_402g_total", True),

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from .figure import BOOL, PCT, Figure, Step
-from .limits import Limits, load_limits
+from .limits import Limits, load_constants, load_limits
 from .money import ZERO, cents
 from .profiles import Persona, Plan
 from .rules import contributions as c
 from .rules import elections as e
 from .rules import match as m
 from .rules import mega_backdoor as mb
-from .rules import projection
+from .rules import projection, rollover
+from .rules.rollover import RolloverOptions
 from .rules.payroll import Payroll
 
 
@@ -29,6 +32,7 @@ class Results:
     payroll: Payroll | None = None
     estimates: tuple[str, ...] = field(default=())  # inputs the engine had to assume, said in the guide
     projection_rows: tuple = ()  # year-by-year values behind the projection chart and table
+    leaving: tuple[tuple[str, RolloverOptions], ...] = ()  # (plan name, options) per old or departing plan
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
@@ -50,7 +54,15 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
         payroll = _workplace_plan(persona, plan, limits, age, figures, estimates)
     after_tax, rows = _after_tax_money(persona, plan, payroll, age, figures, estimates)
     figures.update(after_tax)
-    return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows)
+    leaving = _old_plans(persona, plan, plans, limits, age, figures)
+    primary = leaving[0][1] if leaving else None
+    figures["rollover_options"] = Figure("rollover_options", primary.to_json()["rollover_options"] if primary else {},
+                                         primary.rule_of_55.steps if primary else ())
+    figures["rule_of_55_applies"] = Figure("rule_of_55_applies", bool(primary and primary.rule_of_55.value),
+                                           primary.rule_of_55.steps if primary else (), unit=BOOL)
+    if persona.pay.other_deferrals_this_year and payroll is not None:
+        figures["excess_deferrals"] = _excess_deferrals(persona, plan, payroll, limits, age, figures)
+    return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving))
 
 
 def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
@@ -148,6 +160,65 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
                                                           annual_return_pct=assumptions.annual_return),
             "conversion_tax": tax,
             "projection": projection.growth_projection(**growth)}, projection.projection_by_year(**growth)
+
+
+def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limits: Limits, age: int,
+               figures: dict[str, Figure]) -> list[tuple[str, RolloverOptions]]:
+    """Every option for the plan being left this year and for each old plan, in that order."""
+    if not persona.job_change and not persona.previous_plans:
+        return []
+    backdoor = "ira_route" in figures and figures["ira_route"].value == "backdoor_roth"
+    common = dict(
+        birth_date=persona.birth_date, marginal_rate_pct=persona.tax.marginal_rate_now,
+        state_rate_pct=persona.tax.state_rate, self_employment_income=persona.pay.self_employment_income > 0,
+        backdoor_this_year=backdoor,
+        conversion_amount=figures["backdoor_conversion"].value["converted"] if backdoor else ZERO,
+        traditional_ira_balance=persona.iras.traditional_pretax_balance,
+        nondeductible_basis=persona.iras.nondeductible_basis, ira_expense_ratio_pct=persona.iras.expense_ratio_pct)
+    constants = load_constants()
+    cases = []
+    change = persona.job_change
+    if change is not None and plan is not None:
+        new = plans.get(change.new_plan) if change.new_plan else None
+        cases.append((plan.name, rollover.rollover_options(
+            limits, constants, balances=_balances(change.balances), roth_contributions=change.balances.roth_contributions,
+            distribution_date=change.separation_date,
+            separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
+            plan_has_rule_of_55=plan.rollovers.rule_of_55, **_destination(new), old_plan_expense_ratio_pct=plan.expense_ratio_pct,
+            **common)))
+    # Old plans can go to the plan the person is in now (or joins, when leaving this one).
+    current = (plans.get(change.new_plan) if change.new_plan else None) if change else plan
+    for old in persona.previous_plans:
+        cases.append((old.name, rollover.rollover_options(
+            limits, constants, balances=_balances(old), roth_contributions=old.roth_contributions,
+            distribution_date=date(persona.tax_year, 1, 1),
+            separation_year=old.separation_year, public_safety_employee=False, plan_has_rule_of_55=old.rule_of_55,
+            **_destination(current), old_plan_expense_ratio_pct=old.expense_ratio_pct, **common)))
+    return cases
+
+
+def _balances(balances) -> dict[str, Decimal]:
+    return {source: getattr(balances, source) for source in rollover.SOURCES}
+
+
+def _destination(plan: Plan | None) -> dict:
+    """What the receiving workplace plan accepts (None: no plan to roll into)."""
+    if plan is None:
+        return {"new_plan_accepts_roll_ins": None, "new_plan_offers_roth": False, "new_plan_expense_ratio_pct": None}
+    return {"new_plan_accepts_roll_ins": plan.rollovers.accepts_roll_ins, "new_plan_offers_roth": plan.contributions.roth,
+            "new_plan_expense_ratio_pct": plan.expense_ratio_pct}
+
+
+def _excess_deferrals(persona: Persona, plan: Plan, payroll: Payroll, limits: Limits, age: int,
+                      figures: dict[str, Figure]) -> Figure:
+    """402(g) across the two employers of a job-change year, at the person's current elections
+    (payroll at the new employer does not know about the old one)."""
+    elections = persona.elections
+    pct = (elections.pre_tax_pct + elections.roth_pct) if elections else e.employer_match_pct(
+        payroll, figures["recommended_elections"].value) - figures["recommended_elections"].value["after_tax_pct"]
+    return rollover.excess_deferrals(limits, age_on_dec_31=age, deferrals_by_employer={
+        "an earlier employer this year": persona.pay.other_deferrals_this_year,
+        plan.name: cents(payroll.amount(pct))})
 
 
 def _no_plan_figures() -> dict[str, Figure]:

@@ -139,6 +139,7 @@ class Iras(Model):
 class Balances(Model):
     pre_tax: Money = Decimal(0)
     roth: Money = Decimal(0)
+    roth_contributions: Money | None = None  # the part of `roth` that is contributions (tax-free in any payout)
     after_tax_basis: Money = Decimal(0)
     after_tax_earnings: Money = Decimal(0)
 

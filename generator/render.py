@@ -17,6 +17,7 @@ from .figure import COUNT, PCT, RATIO, USD, Step
 from .money import cents, whole_dollars
 from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
+from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
 
 # The characters Python-Markdown (and its tables extension) lets a backslash escape.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
@@ -81,6 +82,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS)
+    env.globals.update(cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
+                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL)
     env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import COUNT, PCT, RATIO, TEXT, Figure, Step
+from ..figure import PCT, RATIO, TEXT, Figure, Step
 from ..limits import Limits, PhaseOut, load_constants
-from ..money import HUNDRED, ZERO, clamp, pct_of, ratio, round_up_to
+from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 
 PROFILE = "your profile"
 ESTIMATED = "estimated from your pay (see modified AGI)"
@@ -61,18 +61,20 @@ def _phased_out(amount: Decimal, below_end: Decimal, width: Decimal) -> Decimal:
     return ratio(amount * below_end, width, places=PRECISION)
 
 
-def _rounding_steps(exact: Decimal, label: str, source: str) -> tuple[Decimal, list[Step]]:
+def _rounding_steps(exact: Decimal, label: str) -> tuple[Decimal, list[Step], bool]:
     """Round a partly phased-out limit up to the next $10, then raise it to the $200 floor
-    (IRC 219(g)(2)(C), then (B)). Only called strictly inside a range, so never for a full phase-out."""
+    (IRC 219(g)(2)(C), then (B)). Called only strictly inside a range, never for a full phase-out.
+
+    Returns (the limit, its steps, whether the floor lifted it)."""
     constants = load_constants()
     step, floor = constants["ira_phaseout_step"], constants["ira_phaseout_floor"]
     rounded = round_up_to(exact, step.value)
-    steps = [Step(f"{label}, rounded up to the next ${step.value:,.0f}", rounded, step.source or source, "=")]
+    steps = [Step(f"{label}, rounded up to the next ${step.value:,.0f}", rounded, step.source, "=")]
     if rounded < floor.value:
         steps.append(Step(f"Less than ${floor.value:,.0f}: raised to ${floor.value:,.0f} "
                           "(a limit inside the range is never below this)", floor.value, floor.source, "max"))
-        return floor.value, steps
-    return rounded, steps
+        return floor.value, steps, True
+    return rounded, steps, False
 
 
 # ----------------------------------------------------------------------------- contribution limit
@@ -220,27 +222,28 @@ def traditional_ira_deductible_limit(limits: Limits, *, age: int, filing_status:
     steps = [Step(f"Deduction phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None, rng.source)]
     if magi <= rng.start:
         steps += [Step("Your modified AGI", magi, magi_source),
-                  Step("At or below the start of the range: no reduction", rng.start, rng.source, "="),
-                  Step("Your IRA contribution limit, all deductible", contribution_limit, CONTRIBUTION_LIMIT, "=")]
+                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source),
+                  Step("Your IRA contribution limit, all of it deductible", contribution_limit,
+                       f"{WORKSHEET_1_2} line 3", "=")]
         return Figure("traditional_ira_deductible_limit", contribution_limit, tuple(steps),
                       flags=frozenset(flags | {"fully_deductible"}))
     steps += [Step("Line 1: end of the range", rng.end, rng.source),
               Step("Line 2: your modified AGI", magi, magi_source, "−")]
     if magi >= rng.end:
-        steps.append(Step("At or above the end of the range: nothing is deductible", ZERO,
-                          f"{WORKSHEET_1_2} line 2", "="))
+        steps.append(Step("Line 2 is at or above line 1: nothing is deductible", ZERO, f"{WORKSHEET_1_2} line 2", "="))
         return Figure("traditional_ira_deductible_limit", ZERO, tuple(steps),
                       flags=frozenset(flags | {"phased_out"}))
     below_end = rng.end - magi
     exact = _phased_out(dollar, below_end, rng.width)
     pct = ratio(dollar * HUNDRED, rng.width, places=PRECISION)
-    steps += [Step("Line 3: how far your MAGI is below the end of the range", below_end, f"{WORKSHEET_1_2} line 3", "="),
-              Step(f"Line 4: × your IRA dollar limit {_money(dollar)} ÷ the {_money(rng.width)} width of the range",
-                   pct, "IRC 219(g)(2)(A)", "×", PCT),
+    steps += [Step("Line 3: how far your MAGI is below the end of the range", below_end,
+                   f"{WORKSHEET_1_2} line 3", "="),
+              Step(f"Line 4: the percentage, your IRA dollar limit {_money(dollar)} ÷ the {_money(rng.width)} "
+                   "width of the range", pct, "IRC 219(g)(2)(A)", "×", PCT),
               Step("Deduction limit before rounding", exact, f"{WORKSHEET_1_2} line 4", "=")]
-    reduced, rounding = _rounding_steps(exact, "Line 4", f"{WORKSHEET_1_2} line 4")
+    reduced, rounding, floored = _rounding_steps(exact, "Line 4")
     steps += rounding
-    if reduced == 200 and exact < 200:
+    if floored:
         flags.add("floor_200")
     value = min(reduced, contribution_limit)
     steps += [Step("Line 5: your IRA contribution limit (compensation, spousal IRA)", contribution_limit,
@@ -291,15 +294,18 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
         flags.add("full")
         phased = base
         steps += [Step("Line 1: your modified AGI", magi, magi_source),
-                  Step("At or below the start of the range: no reduction", rng.start, rng.source, "="),
+                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source),
                   Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
-                       base, ROTH_BASE, "=")]
+                       base, ROTH_BASE),
+                  Step("Line 8: no reduction, all of line 6", base, ROTH_PHASEOUT_RULES, "=")]
     elif magi >= rng.end:
         flags.add("phased_out")
         phased = ZERO
         steps += [Step("Line 1: your modified AGI", magi, magi_source),
-                  Step("At or above the end of the range: no direct Roth IRA contribution", rng.end, rng.source, "="),
-                  Step("Line 8: Roth IRA limit after the phase-out", ZERO, ROTH_PHASEOUT_RULES, "=")]
+                  Step("End of the range: your MAGI is at or above it, so nothing is left", rng.end, rng.source),
+                  Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
+                       base, ROTH_BASE),
+                  Step("Line 8: fully phased out", ZERO, ROTH_PHASEOUT_RULES, "=")]
     else:
         flags.add("partial")
         above_start = magi - rng.start
@@ -314,9 +320,9 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
                        base, ROTH_BASE, "×"),
                   Step("Line 7: the reduction", reduction, f"{WORKSHEET_2_2} line 7", "="),
                   Step("Line 6 − line 7, before rounding", base - reduction, f"{WORKSHEET_2_2} line 8", "=")]
-        phased, rounding = _rounding_steps(base - reduction, "Line 8", ROTH_PHASEOUT_RULES)
+        phased, rounding, floored = _rounding_steps(base - reduction, "Line 8")
         steps += rounding
-        if phased == 200 and base - reduction < 200:
+        if floored:
             flags.add("floor_200")
     room = clamp(base - traditional_contributions)
     value = min(phased, room)
@@ -370,7 +376,8 @@ def ira_route(*, contribution_limit: Decimal, deductible_limit: Decimal, roth_li
         flags.add("roth_partial")
     if 0 < deductible_limit < contribution_limit:
         flags.add("deduction_partial")
-    if not roth_full and not clean:
+    wants_backdoor = not roth_full and not (deductible_limit > 0 and prefers_pre_tax)
+    if wants_backdoor and not clean:  # the pre-tax balance stands between this person and a backdoor
         flags.add("pro_rata_problem")
         flags.add("fix_roll_in" if plan_accepts_roll_ins else "fix_convert_all")
 
@@ -443,13 +450,13 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
         steps.append(Step("Converting it all makes all of it taxable income this year (no marginal rate in your "
                           "profile to price it)", pretax_balance, CONVERSION_TAX, "="))
     else:
-        tax_if_converted = pct_of(rate, pretax_balance)
-        tax_if_left = pct_of(rate, backdoor_taxable)
-        steps += [Step(f"× your marginal tax rate (federal {marginal_rate_pct}% + state {state_rate_pct}%)",
+        tax_if_converted = cents(pct_of(rate, pretax_balance))
+        tax_if_left = cents(pct_of(rate, backdoor_taxable))
+        steps += [Step(f"Your marginal tax rate (federal {marginal_rate_pct}% + state {state_rate_pct}%)",
                        rate, PROFILE, "×", PCT),
                   Step("Tax to convert it all to Roth by Dec 31", tax_if_converted, CONVERSION_TAX, "="),
                   Step("Taxable part of this year's backdoor if the balance stays", backdoor_taxable, PRO_RATA),
-                  Step("× your marginal tax rate", rate, PROFILE, "×", PCT),
+                  Step("Your marginal tax rate", rate, PROFILE, "×", PCT),
                   Step("Tax on the backdoor if the balance stays (the unused basis carries forward)",
                        tax_if_left, PRO_RATA, "=")]
     if plan_accepts_roll_ins:
