@@ -72,7 +72,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     wages = pay.prior_year_fica_wages
     if wages is None:
         wages = pay.salary
-        if age >= 50:
+        if age >= 50 and limits.roth_catch_up_wage_threshold.value is not None:
             estimates.append("prior_year_fica_wages")
     add = lambda figure: figures.setdefault(figure.name, figure)  # noqa: E731
     add(c.elective_deferral_limit(limits, other_deferrals=pay.other_deferrals_this_year, separate_limit=separate))

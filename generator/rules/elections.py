@@ -116,10 +116,16 @@ def recommended_elections(payroll: Payroll, *, goal: str | Decimal, rate_now: De
     steps.append(Step("Pre-tax deferral election", pre_tax, "", unit=PCT))
     steps.append(Step("Roth deferral election", roth, "", "+", PCT))
     after_tax = ZERO
-    if payroll.after_tax_offered and goal != "match":
-        after_tax = max_after_tax_pct(payroll, deferral)
-        if goal != "max":
-            after_tax = min(after_tax, max(round_down_to(goal, payroll.increment_pct) - deferral, ZERO))
+    if payroll.after_tax_offered:
+        room = max_after_tax_pct(payroll, deferral)
+        if goal == "max":
+            after_tax = room
+        elif goal == "match":
+            # A plan that matches after-tax money can complete the match when deferral room runs short.
+            short = clamp(round_up_to(capture_pct, payroll.increment_pct) - deferral) if payroll.matches_after_tax else ZERO
+            after_tax = min(room, short)
+        else:
+            after_tax = min(room, max(round_down_to(goal, payroll.increment_pct) - deferral, ZERO))
         steps.append(Step("After-tax election (mega backdoor Roth)", after_tax, "", "+", PCT))
     steps.append(Step("Total share of each paycheck", pre_tax + roth + after_tax, "", "=", PCT))
     unused = clamp(payroll.deferral_room + payroll.catch_up_room - payroll.amount(deferral))

@@ -23,8 +23,15 @@ WORKSHEET_1_2 = "Pub 590-A Worksheet 1-2"
 WORKSHEET_2_2 = "Pub 590-A Worksheet 2-2"
 PRECISION = 40  # significant digits for a quotient; see the module docstring
 
-FILING_STATUSES = ("single", "head_of_household", "married_joint", "married_separate",
-                   "qualifying_surviving_spouse")
+STATUS_WORDS = {
+    "single": "single",
+    "head_of_household": "head of household",
+    "married_joint": "married filing jointly",
+    "married_separate": "married filing separately",
+    "qualifying_surviving_spouse": "qualifying surviving spouse",
+}
+FILING_STATUSES = tuple(STATUS_WORDS)
+LIVED_APART = "married filing separately, apart all year (treated as single)"
 ROUTES = ("deductible_traditional", "roth", "backdoor_roth", "nondeductible_traditional")
 FIXES = ("none_needed", "roll_into_plan", "convert_all")
 
@@ -173,11 +180,10 @@ def deduction_phaseout_range(limits: Limits, *, filing_status: str, lived_with_s
     Returns (range, who it applies to in words, the rule's source).
     """
     _check_status(filing_status)
-    if filing_status in ("single", "head_of_household") or _lived_apart(filing_status, lived_with_spouse):
-        apart = _lived_apart(filing_status, lived_with_spouse)
+    apart = _lived_apart(filing_status, lived_with_spouse)
+    who = LIVED_APART if apart else STATUS_WORDS[filing_status]
+    if filing_status in ("single", "head_of_household") or apart:
         source = LIVED_APART_DEDUCTION if apart else "IRC 219(g)(1)"
-        who = "married filing separately, apart all year (treated as single)" if apart else \
-            {"single": "single", "head_of_household": "head of household"}.get(filing_status, "single")
         if covered:
             return limits.deduction_phaseout_single_covered, f"{who}, covered by a workplace plan", source
         return None, f"{who}, not covered by a workplace plan", source
@@ -188,7 +194,6 @@ def deduction_phaseout_range(limits: Limits, *, filing_status: str, lived_with_s
                     f"married filing separately, lived with your spouse, {who} covered by a workplace plan",
                     "IRC 219(g)(1)")
         return None, "married filing separately, neither of you covered by a workplace plan", "IRC 219(g)(1)"
-    who = "married filing jointly" if filing_status == "married_joint" else "qualifying surviving spouse"
     if covered:
         return limits.deduction_phaseout_joint_covered, f"{who}, covered by a workplace plan", "IRC 219(g)(1)"
     if spouse_covered and filing_status == "married_joint":
@@ -243,9 +248,9 @@ def traditional_ira_deductible_limit(limits: Limits, *, age: int, filing_status:
               Step("Deduction limit before rounding", exact, f"{WORKSHEET_1_2} line 4", "=")]
     reduced, rounding, floored = _rounding_steps(exact, "Line 4")
     steps += rounding
-    if floored:
-        flags.add("floor_200")
     value = min(reduced, contribution_limit)
+    if floored and value == reduced:
+        flags.add("floor_200")
     steps += [Step("Line 5: your IRA contribution limit (compensation, spousal IRA)", contribution_limit,
                    f"{WORKSHEET_1_2} line 5", "min"),
               Step("Traditional IRA contribution you may deduct", value, f"{WORKSHEET_1_2} line 7", "=")]
@@ -262,16 +267,13 @@ def roth_phaseout_range(limits: Limits, *, filing_status: str, lived_with_spouse
     """
     _check_status(filing_status)
     if filing_status in ("married_joint", "qualifying_surviving_spouse"):
-        who = "married filing jointly" if filing_status == "married_joint" else "qualifying surviving spouse"
-        return limits.roth_phaseout_joint, who, "IRC 408A(c)(3)(B)(i)"
+        return limits.roth_phaseout_joint, STATUS_WORDS[filing_status], "IRC 408A(c)(3)(B)(i)"
     if filing_status == "married_separate" and lived_with_spouse:
         return (limits.roth_phaseout_married_separate, "married filing separately, lived with your spouse",
                 "IRC 408A(c)(3)(B)(iii)")
     if filing_status == "married_separate":
-        return (limits.roth_phaseout_single, "married filing separately, apart all year (treated as single)",
-                LIVED_APART_ROTH)
-    who = {"single": "single", "head_of_household": "head of household"}[filing_status]
-    return limits.roth_phaseout_single, who, "IRC 408A(c)(3)(B)(ii)"
+        return limits.roth_phaseout_single, LIVED_APART, LIVED_APART_ROTH
+    return limits.roth_phaseout_single, STATUS_WORDS[filing_status], "IRC 408A(c)(3)(B)(ii)"
 
 
 def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: bool, magi: Decimal,
@@ -290,6 +292,7 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
     base = contribution_limit
     steps = [Step(f"Roth IRA phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None,
                   f"{rule}; {rng.notice}")]
+    floored = False
     if magi <= rng.start:
         flags.add("full")
         phased = base
@@ -322,10 +325,10 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
                   Step("Line 6 − line 7, before rounding", base - reduction, f"{WORKSHEET_2_2} line 8", "=")]
         phased, rounding, floored = _rounding_steps(base - reduction, "Line 8")
         steps += rounding
-        if floored:
-            flags.add("floor_200")
     room = clamp(base - traditional_contributions)
     value = min(phased, room)
+    if floored and value == phased:
+        flags.add("floor_200")
     if traditional_contributions:
         flags.add("reduced_by_traditional")
     steps += [Step("Line 9: your traditional IRA contributions for this year", traditional_contributions,

@@ -75,7 +75,9 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
         deferred += deferral
         paid += match_on(deferral + after_tax, pay, payroll.tiers)
     trued_up = match_on(deferred + after_tax * n, payroll.plan_compensation, payroll.tiers)
-    lost = cents(trued_up - paid)
+    # A true-up only ever adds money: when a rising tier rate pays more per paycheck than on the
+    # year's total, nothing is lost (and nothing is taken back).
+    lost = cents(max(trued_up - paid, ZERO))
     steps = (Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile"),
              Step("Deferral room for the year (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)"),
              Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT),
