@@ -15,10 +15,40 @@ class Advice:
 
 
 def advise(results: Results) -> Advice:
+    if results.plan is None:
+        ira_actions, ira_callouts, ira_year_end = _ira_advice(results)
+        return Advice(("no_plan", *ira_actions), tuple(ira_callouts),
+                      {"payroll": (), "hr_questions": (), "rollover": (), "year_end": tuple(ira_year_end)})
+    return _with_plan(results)
+
+
+def _ira_advice(results: Results) -> tuple[list[str], list[str], list[str]]:
+    """The IRA's place in the plan, the IRA mistakes this person is exposed to, and year-end items."""
+    figures, iras = results.figures, results.persona.iras
+    route = figures["ira_route"].value
+    limit = figures["ira_contribution_limit"].value
+    backdoor = route == "backdoor_roth"
+    actions = ["ira"] if route else []
+    callouts = [key for key, when in (
+        ("pre_tax_ira_balance", iras.traditional_pretax_balance > 0 and route in ("backdoor_roth", "nondeductible_traditional")),
+        ("old_401k_into_ira_backdoor_year", backdoor and bool(results.persona.previous_plans or results.persona.job_change)),
+        ("assuming_a_deduction", results.plan is not None and figures["traditional_ira_deductible_limit"].value < limit),
+        ("roth_over_the_limit", figures["roth_ira_limit"].value < limit),
+        ("ira_deadline_missed", route is not None),
+    ) if when]
+    year_end = [key for key, when in (
+        ("check_dec_31_ira_balance", backdoor),
+        ("conversion_done", backdoor),
+        ("file_8606", route in ("backdoor_roth", "nondeductible_traditional")),
+        ("ira_deadline", True),
+    ) if when]
+    return actions, callouts, year_end
+
+
+def _with_plan(results: Results) -> Advice:
     plan, persona = results.plan, results.persona
-    if plan is None:
-        return Advice(("no_plan",), (), {"payroll": (), "hr_questions": (), "rollover": (), "year_end": ("ira_deadline",)})
     figures = results.figures
+    ira_actions, ira_callouts, ira_year_end = _ira_advice(results)
     recommended = figures["recommended_elections"].value
     current = persona.elections
     has_match = bool(plan.match.tiers)
@@ -26,6 +56,7 @@ def advise(results: Results) -> Advice:
     after_tax = figures["after_tax_space"].value > 0
 
     actions = ["capture_match" if has_match else "no_match", "choose_pre_tax_roth"]
+    actions += ira_actions
     if persona.savings_goal != "match":
         actions.append("fill_deferrals")
     if catch_up:
@@ -65,6 +96,7 @@ def advise(results: Results) -> Advice:
     add("indirect_rollover_make_up", bool(leaving))
     add("excess_deferrals_over_limit", "excess_deferrals" in figures and figures["excess_deferrals"].value > 0)
     after_tax_money = any(c.source == "after_tax_basis" for c in sources)
+    callouts += ira_callouts
 
     checklists = {
         "payroll": tuple(k for k, when in (
@@ -94,6 +126,6 @@ def advise(results: Results) -> Advice:
             ("check_402g_total", True),
             ("excess_by_april_15", persona.pay.other_deferrals_this_year > 0),
             ("review_next_year_limits", True),
-        ) if when),
+        ) if when) + tuple(ira_year_end),
     }
     return Advice(tuple(actions), tuple(callouts), checklists)

@@ -156,6 +156,8 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -
             r=guide.results, advice=guide.advice, private=guide.private, charts=charts,
             name=inert(guide.results.persona.name),
             plan_name=inert(guide.results.plan.name) if guide.results.plan else "",
+            spouse_name=inert(guide.results.persona.spouse.name) if guide.results.persona.spouse else "",
+            year_end_plan_name=inert(guide.results.year_end_plan.name) if guide.results.year_end_plan else "your plan",
             generated_on=generated_on.isoformat())
     listed = sorted((g for g in guides if not g.private), key=lambda g: (g.results.persona.name.lower(), g.path))
     pages["guides/index.md"] = env.get_template("guides_index.md.j2").render(

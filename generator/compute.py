@@ -12,7 +12,7 @@ from .rules import contributions as c
 from .rules import elections as e
 from .rules import match as m
 from .rules import mega_backdoor as mb
-from .rules import projection, rollover
+from .rules import backdoor, ira, projection, rollover
 from .rules.rollover import RolloverOptions
 from .rules.payroll import Payroll
 
@@ -33,12 +33,14 @@ class Results:
     estimates: tuple[str, ...] = field(default=())  # inputs the engine had to assume, said in the guide
     projection_rows: tuple = ()  # year-by-year values behind the projection chart and table
     leaving: tuple[tuple[str, RolloverOptions], ...] = ()  # (plan name, options) per old or departing plan
+    year_end_plan: Plan | None = None  # the plan the person is in on Dec 31 (takes roll-ins, if any)
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
 
     def value(self, name: str):
         return self.figures[name].value
+
 
 
 def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
@@ -52,6 +54,7 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
         figures.update(_no_plan_figures())
     else:
         payroll = _workplace_plan(persona, plan, limits, age, figures, estimates)
+    figures.update(_iras(persona, plan, plans, payroll, limits, age, figures, estimates))
     after_tax, rows = _after_tax_money(persona, plan, payroll, age, figures, estimates)
     figures.update(after_tax)
     leaving = _old_plans(persona, plan, plans, limits, age, figures)
@@ -62,7 +65,8 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
                                            primary.rule_of_55.steps if primary else (), unit=BOOL)
     if persona.pay.other_deferrals_this_year and payroll is not None:
         figures["excess_deferrals"] = _excess_deferrals(persona, plan, payroll, limits, age, figures)
-    return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving))
+    return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
+                   _year_end_plan(persona, plan, plans))
 
 
 def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
@@ -119,6 +123,81 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         add(m.lost_match_from_front_loading(payroll, deferral_pct=current.pre_tax_pct + current.roth_pct,
                                             after_tax_pct=current.after_tax_pct))
     return payroll
+
+
+def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: Payroll | None, limits: Limits,
+          age: int, figures: dict[str, Figure], estimates: list[str]) -> dict[str, Figure]:
+    """IRA limits, deduction and Roth phase-outs, the route for this year, and the backdoor on Form 8606."""
+    spouse, status, iras, tax = persona.spouse, persona.filing_status, persona.iras, persona.tax
+    joint = status == "married_joint" and spouse is not None
+    covered = plan is not None  # an active participant in a workplace plan (IRC 219(g)(5))
+    recommended = figures["recommended_elections"].value
+    pre_tax = cents(payroll.amount(recommended["pre_tax_pct"])) if payroll else ZERO
+    magi = ira.estimated_magi(modified_agi=persona.modified_agi, pay=persona.pay.salary, pre_tax_deferrals=pre_tax,
+                              filing_status=status, spouse_compensation=spouse.compensation if spouse else ZERO,
+                              spouse_pre_tax_deferrals=spouse.pre_tax_deferrals if spouse else ZERO)
+    if magi.has("estimate"):
+        estimates.append("modified_agi")
+    estimated = magi.has("estimate")
+    limit = ira.ira_contribution_limit(limits, age=age, compensation=persona.pay.salary, filing_status=status,
+                                       spouse_compensation=spouse.compensation if joint else ZERO,
+                                       spouse_ira_contributions=spouse.ira_contributions if joint else ZERO)
+    deductible = ira.traditional_ira_deductible_limit(
+        limits, age=age, filing_status=status, lived_with_spouse=persona.lived_with_spouse, covered=covered,
+        spouse_covered=bool(spouse and spouse.covered_by_workplace_plan), magi=magi.value,
+        contribution_limit=limit.value, magi_estimated=estimated)
+    roth = ira.roth_ira_limit(limits, filing_status=status, lived_with_spouse=persona.lived_with_spouse, magi=magi.value,
+                              contribution_limit=limit.value, magi_estimated=estimated)
+    year_end_plan = _year_end_plan(persona, plan, plans)
+    accepts_roll_ins = bool(year_end_plan and year_end_plan.rollovers.accepts_roll_ins)
+    route = ira.ira_route(contribution_limit=limit.value, deductible_limit=deductible.value, roth_limit=roth.value,
+                          pretax_balance=iras.traditional_pretax_balance, plan_accepts_roll_ins=accepts_roll_ins,
+                          marginal_rate_now=tax.marginal_rate_now, marginal_rate_retirement=tax.marginal_rate_retirement)
+    conversion = backdoor.backdoor_conversion(
+        contribution=iras.contribution_this_year if iras.contribution_this_year is not None else limit.value,
+        prior_basis=iras.nondeductible_basis, pretax_balance=iras.traditional_pretax_balance,
+        converted=iras.conversion_amount, distributions=iras.distributions_this_year, tax_year=persona.tax_year)
+    fix = ira.pro_rata_fix(pretax_balance=iras.traditional_pretax_balance, plan_accepts_roll_ins=accepts_roll_ins,
+                           backdoor_taxable=conversion.value["taxable"], marginal_rate_pct=tax.marginal_rate_now,
+                           state_rate_pct=tax.state_rate)
+    found = {f.name: f for f in (magi, limit, deductible, roth, route, conversion, fix)}
+    if fix.value["action"] == "roll_into_plan":
+        found["backdoor_after_fix"] = _renamed(backdoor.backdoor_conversion(
+            contribution=conversion.value["converted"], prior_basis=iras.nondeductible_basis, pretax_balance=ZERO,
+            converted=iras.conversion_amount, distributions=iras.distributions_this_year, tax_year=persona.tax_year),
+            "backdoor_after_fix")
+    found["backdoor_conversion"] = conversion
+    if joint:
+        found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
+    return found
+
+
+def _year_end_plan(persona: Persona, plan: Plan | None, plans: dict[str, Plan]) -> Plan | None:
+    """The plan the person is in on Dec 31: where pre-tax IRA money or an old plan can be rolled."""
+    if persona.job_change is None:
+        return plan
+    return plans.get(persona.job_change.new_plan) if persona.job_change.new_plan else None
+
+
+def _spouse_ira(persona: Persona, limits: Limits, covered: bool, magi: Decimal, estimated: bool,
+                own_limit: Decimal) -> dict[str, Figure]:
+    """The spouse's own IRA on a joint return: a spousal IRA when the spouse earns little (IRC 219(c))."""
+    spouse = persona.spouse
+    age = c.age_on_dec_31(spouse.birth_date, persona.tax_year) if spouse.birth_date else None
+    planned = persona.iras.contribution_this_year if persona.iras.contribution_this_year is not None else own_limit
+    limit = ira.ira_contribution_limit(limits, age=age or 0, compensation=spouse.compensation,
+                                       filing_status=persona.filing_status, spouse_compensation=persona.pay.salary,
+                                       spouse_ira_contributions=planned)
+    deductible = ira.traditional_ira_deductible_limit(
+        limits, age=age or 0, filing_status=persona.filing_status, lived_with_spouse=True,
+        covered=spouse.covered_by_workplace_plan, spouse_covered=covered, magi=magi,
+        contribution_limit=limit.value, magi_estimated=estimated)
+    return {"spouse_ira_contribution_limit": _renamed(limit, "spouse_ira_contribution_limit"),
+            "spouse_traditional_ira_deductible_limit": _renamed(deductible, "spouse_traditional_ira_deductible_limit")}
+
+
+def _renamed(figure: Figure, name: str) -> Figure:
+    return Figure(name, figure.value, figure.steps, figure.unit, figure.flags)
 
 
 def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | None, age: int,
@@ -186,8 +265,7 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
             separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
             plan_has_rule_of_55=plan.rollovers.rule_of_55, **_destination(new), old_plan_expense_ratio_pct=plan.expense_ratio_pct,
             **common)))
-    # Old plans can go to the plan the person is in now (or joins, when leaving this one).
-    current = (plans.get(change.new_plan) if change.new_plan else None) if change else plan
+    current = _year_end_plan(persona, plan, plans)
     for old in persona.previous_plans:
         cases.append((old.name, rollover.rollover_options(
             limits, constants, balances=_balances(old), roth_contributions=old.roth_contributions,

