@@ -111,3 +111,35 @@ def test_commands_outside_a_project_say_what_is_missing(monkeypatch, tmp_path):
 def test_unknown_persona_is_a_clear_error(project, monkeypatch, args):
     result = run(project, monkeypatch, *args)
     assert result.exit_code == 1 and "no persona with id 'nobody'" in result.output
+
+
+def test_calc_json_has_the_ira_after_tax_and_rollover_figures(project, monkeypatch):
+    figures = json.loads(run(project, monkeypatch, "calc", "javier", "--json").output)["figures"]
+    for name in ("ira_contribution_limit", "traditional_ira_deductible_limit", "roth_ira_limit"):
+        assert AMOUNT.match(figures[name]["value"]), name
+    assert figures["ira_route"]["value"] == "backdoor_roth"
+    # Form 8606 with 40,000 of pre-tax IRA money: line 10 = 7,500 / 47,500 = 0.157894…;
+    # nontaxable 7,500 × 0.157894… = 1,184.21; taxable 6,315.79; basis carried 7,500 − 1,184.21 = 6,315.79
+    assert figures["backdoor_conversion"]["value"] == {
+        "converted": "7500.00", "nontaxable": "1184.21", "taxable": "6315.79", "basis_carried_forward": "6315.79"}
+    assert figures["after_tax_route"]["value"] == "in_plan_conversion"
+    cadences = figures["conversion_taxable_earnings"]["value"]
+    assert list(cadences) == ["per_pay_period", "monthly", "quarterly", "annually", "at_separation"]
+    assert all(AMOUNT.match(v) for v in cadences.values())
+    projection = figures["projection"]["value"]
+    assert {"years", "annual_return_pct", "timing", "roth_value", "taxable_account_value"} <= set(projection)
+    assert (projection["annual_return_pct"], projection["timing"]) == ("6", "end_of_year")
+    assert isinstance(projection["years"], int) and AMOUNT.match(projection["roth_value"])
+    options = figures["rollover_options"]["value"]
+    assert set(options) == {"pre_tax", "after_tax_basis", "after_tax_earnings"}  # Initech 401(k)
+    for source in options.values():
+        assert source["recommended_option"] in ("leave", "new_plan", "ira", "solo_401k")
+        for option in ("cash_out", "leave", "new_plan", "ira"):
+            assert isinstance(source[option]["available"], bool)
+            for key in ("withheld", "income_tax", "additional_tax", "net_cash"):
+                assert AMOUNT.match(source[option][key]), (option, key)
+    # Javier (42) cashing out Initech's 120,000 pre-tax: 20% withheld = 24,000; (32 + 5)% = 44,400; 10% = 12,000
+    assert options["pre_tax"]["cash_out"]["withheld"] == "24000.00"
+    assert options["pre_tax"]["cash_out"]["income_tax"] == "44400.00"
+    assert options["pre_tax"]["cash_out"]["additional_tax"] == "12000.00"
+    assert figures["rule_of_55_applies"]["value"] is False
