@@ -1,0 +1,76 @@
+"""Search and navigation of the built site in a real headless browser (Debian's chromium, driven by
+Playwright; never a downloaded browser)."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The flags a sandboxed, offline machine needs: no background calls to the outside world.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium (see .ci/run) for the browser tests")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def site_url(built):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.root / "site"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def page(site_url):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})  # wide enough for the sidebar
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+
+
+def search(page, site_url, term):
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill(term)
+    results = page.locator(".md-search-result__item")
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d+ match|No matching/)")
+    return results
+
+
+def test_search_finds_a_term_from_a_guide_and_opens_it(page, site_url):
+    results = search(page, site_url, "front-loading")
+    links = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+    assert any("guides/priya/" in link for link in links), links
+    page.goto(next(site_url + link.lstrip("./") if not link.startswith("http") else link
+                   for link in links if "guides/priya/" in link))
+    assert "Priya: your 2026 retirement-savings guide" in page.locator("h1").first.inner_text()
+
+
+def test_search_does_not_find_a_private_client(page, site_url):
+    search(page, site_url, "Hoang")
+    assert "No matching" in page.locator(".md-search-result__meta").inner_text()
+
+
+def test_navigation_leads_from_home_to_a_guide(page, site_url):
+    page.goto(site_url)
+    page.locator("nav.md-nav--primary").get_by_role("link", name="Guides", exact=True).first.click()
+    page.wait_for_url("**/guides/")
+    page.locator("article a", has_text="Linda").click()
+    page.wait_for_url("**/guides/linda/")
+    assert "catch-up" in page.locator("article").inner_text()
