@@ -91,7 +91,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     payroll = Payroll(
         compensation=pay.salary,
         plan_compensation=figures["plan_compensation"].value,
-        paychecks=pay.paychecks_this_year or plan.pay_periods,
+        paychecks=_paychecks(persona, plan, estimates),
         increment_pct=plan.contributions.election_increment_pct,
         max_total_pct=plan.contributions.max_total_pct,
         deferral_room=figures["elective_deferral_limit"].value,
@@ -170,6 +170,19 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     if joint:
         found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
     return found
+
+
+def _paychecks(persona: Persona, plan: Plan, estimates: list[str]) -> int:
+    """Paychecks this year from this employer: the profile's count, else the plan's pay periods, or,
+    for someone leaving, the share of them up to the separation date (rounded down, at least one)."""
+    if persona.pay.paychecks_this_year:
+        return persona.pay.paychecks_this_year
+    if persona.job_change is None:
+        return plan.pay_periods
+    leaving = persona.job_change.separation_date
+    days = (date(leaving.year, 12, 31) - date(leaving.year, 1, 1)).days + 1
+    estimates.append("paychecks_until_separation")
+    return max(plan.pay_periods * leaving.timetuple().tm_yday // days, 1)
 
 
 def _year_end_plan(persona: Persona, plan: Plan | None, plans: dict[str, Plan]) -> Plan | None:
