@@ -107,6 +107,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         after_tax_offered=plan.contributions.after_tax and not separate,
         after_tax_max_pct=plan.contributions.after_tax_max_pct,
         roth_catch_up_required=figures["roth_catch_up_required"].value,
+        plan_deferral_cap=_plan_deferral_cap(limits, age, plan, figures),
     )
     add(m.match_capture_pct(plan.match.tiers))
     add(e.after_tax_space(payroll))
@@ -170,6 +171,14 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     if joint:
         found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
     return found
+
+
+def _plan_deferral_cap(limits: Limits, age: int, plan: Plan, figures: dict[str, Figure]) -> Decimal:
+    """The plan stops deferrals at the yearly limit plus catch-up as if it were the only plan: deferrals
+    made at another employer are the person's to watch (the excess_deferrals figure)."""
+    alone = c.catch_up_limit(limits, age=age, other_deferrals=ZERO, roth_required=figures["roth_catch_up_required"].value,
+                             plan_offers_roth=plan.contributions.roth)
+    return limits.elective_deferral.value + alone.value
 
 
 def _paychecks(persona: Persona, plan: Plan, estimates: list[str]) -> int:

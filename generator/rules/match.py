@@ -66,7 +66,7 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     pay = payroll.plan_compensation / n
     per_check = pct_of(deferral_pct, pay)
     after_tax = pct_of(after_tax_pct, pay) if payroll.matches_after_tax else ZERO
-    room = payroll.deferral_room + payroll.catch_up_room
+    room = payroll.payroll_stop
     paid, deferred, last_full = ZERO, ZERO, n
     for check in range(1, n + 1):
         deferral = min(per_check, room - deferred)
@@ -79,7 +79,7 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     # year's total, nothing is lost (and nothing is taken back).
     lost = cents(max(trued_up - paid, ZERO))
     steps = (Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile"),
-             Step("Deferral room for the year (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)"),
+             Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)"),
              Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT),
              Step(f"Match if the year's {cents(deferred)} of deferrals were trued up", cents(trued_up), PLAN),
              Step("Match paid paycheck by paycheck", cents(paid), PLAN, "−"),

@@ -36,6 +36,13 @@ class Payroll:
     after_tax_offered: bool
     after_tax_max_pct: Decimal | None
     roth_catch_up_required: bool
+    # Where this plan's payroll stops deferrals. A plan enforces 402(g) on its own deferrals only: it
+    # does not know what was deferred at another employer. None: the deferral room plus catch-up.
+    plan_deferral_cap: Decimal | None = None
+
+    @property
+    def payroll_stop(self) -> Decimal:
+        return self.deferral_room + self.catch_up_room if self.plan_deferral_cap is None else self.plan_deferral_cap
 
     def amount(self, pct: Decimal) -> Decimal:
         """Yearly dollars of an election of `pct` percent of plan compensation."""
