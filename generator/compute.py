@@ -1,21 +1,21 @@
 """Compute every Figure for one persona in one tax year: the rules, called in dependency order."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+
 from .figure import BOOL, PCT, Figure, Step
 from .limits import Limits, load_constants, load_limits
 from .money import ZERO, cents
 from .profiles import Persona, Plan
+from .rules import backdoor, ira, projection, rollover
 from .rules import contributions as c
 from .rules import elections as e
 from .rules import match as m
 from .rules import mega_backdoor as mb
-from .rules import backdoor, ira, projection, rollover
-from .rules.rollover import RolloverOptions
 from .rules.payroll import Payroll
-
+from .rules.rollover import RolloverOptions
 
 RETIREMENT_AGE = 65  # the projection's horizon when the profile gives no years_to_retirement
 
@@ -42,7 +42,6 @@ class Results:
         return self.figures[name].value
 
 
-
 def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
     limits = load_limits(persona.tax_year)
     age = c.age_on_dec_31(persona.birth_date, persona.tax_year)
@@ -57,14 +56,8 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
     figures.update(_iras(persona, plan, plans, payroll, limits, age, figures, estimates))
     after_tax, rows = _after_tax_money(persona, plan, payroll, age, figures, estimates)
     figures.update(after_tax)
-    leaving = _old_plans(persona, plan, plans, limits, age, figures)
-    primary = leaving[0][1] if leaving else None
-    figures["rollover_options"] = Figure("rollover_options", primary.to_json()["rollover_options"] if primary else {},
-                                         primary.rule_of_55.steps if primary else ())
-    figures["rule_of_55_applies"] = Figure("rule_of_55_applies", bool(primary and primary.rule_of_55.value),
-                                           primary.rule_of_55.steps if primary else (), unit=BOOL)
-    if persona.pay.other_deferrals_this_year and payroll is not None:
-        figures["excess_deferrals"] = _excess_deferrals(persona, plan, payroll, limits, age, figures)
+    leaving = _old_plans(persona, plan, plans, limits, figures)
+    figures.update(_leaving_figures(persona, plan, payroll, limits, age, figures, leaving))
     return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
                    _year_end_plan(persona, plan, plans))
 
@@ -219,7 +212,7 @@ def _spouse_ira(persona: Persona, limits: Limits, covered: bool, magi: Decimal, 
 
 
 def _renamed(figure: Figure, name: str) -> Figure:
-    return Figure(name, figure.value, figure.steps, figure.unit, figure.flags)
+    return replace(figure, name=name)
 
 
 def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | None, age: int,
@@ -254,16 +247,15 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
         windows = {"per_pay_period": paychecks, "at_separation": 1}.get(cadence.value) or mb.CONVERSIONS_PER_YEAR[cadence.value]
         figures_out["withdrawal_split"] = mb.notice_2014_54_split(
             after_tax_basis=cents(per_paycheck * paychecks / windows), after_tax_earnings=cents(expected / windows))
-    return figures_out | {"after_tax_route": route, "conversion_cadence": cadence,
-            "conversion_taxable_earnings": earnings,
-            "conversion_earnings": mb.conversion_earnings(cadence.value or "per_pay_period", after_tax_per_paycheck=per_paycheck,
-                                                          paychecks_per_year=paychecks,
-                                                          annual_return_pct=assumptions.annual_return),
-            "conversion_tax": tax,
-            "projection": projection.growth_projection(**growth)}, projection.projection_by_year(**growth)
+    at_plan_pace = mb.conversion_earnings(cadence.value or "per_pay_period", after_tax_per_paycheck=per_paycheck,
+                                          paychecks_per_year=paychecks, annual_return_pct=assumptions.annual_return)
+    figures_out |= {"after_tax_route": route, "conversion_cadence": cadence, "conversion_taxable_earnings": earnings,
+                    "conversion_earnings": at_plan_pace, "conversion_tax": tax,
+                    "projection": projection.growth_projection(**growth)}
+    return figures_out, projection.projection_by_year(**growth)
 
 
-def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limits: Limits, age: int,
+def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limits: Limits,
                figures: dict[str, Figure]) -> list[tuple[str, RolloverOptions]]:
     """Every option for the plan being left this year and for each old plan, in that order."""
     if not persona.job_change and not persona.previous_plans:
@@ -309,13 +301,29 @@ def _destination(plan: Plan | None) -> dict:
             "new_plan_expense_ratio_pct": plan.expense_ratio_pct}
 
 
+def _leaving_figures(persona: Persona, plan: Plan | None, payroll: Payroll | None, limits: Limits, age: int,
+                     figures: dict[str, Figure], leaving: list[tuple[str, RolloverOptions]]) -> dict[str, Figure]:
+    """The JSON figures of leaving a job: the options of the plan being left (else the first old plan),
+    and the deferrals of a job-change year across both employers."""
+    primary = leaving[0][1] if leaving else None
+    found = {
+        "rollover_options": Figure("rollover_options", primary.to_json()["rollover_options"] if primary else {},
+                                   primary.rule_of_55.steps if primary else ()),
+        "rule_of_55_applies": Figure("rule_of_55_applies", bool(primary and primary.rule_of_55.value),
+                                     primary.rule_of_55.steps if primary else (), unit=BOOL),
+    }
+    if persona.pay.other_deferrals_this_year and payroll is not None:
+        found["excess_deferrals"] = _excess_deferrals(persona, plan, payroll, limits, age, figures)
+    return found
+
+
 def _excess_deferrals(persona: Persona, plan: Plan, payroll: Payroll, limits: Limits, age: int,
                       figures: dict[str, Figure]) -> Figure:
-    """402(g) across the two employers of a job-change year, at the person's current elections
-    (payroll at the new employer does not know about the old one)."""
-    elections = persona.elections
-    pct = (elections.pre_tax_pct + elections.roth_pct) if elections else e.employer_match_pct(
-        payroll, figures["recommended_elections"].value) - figures["recommended_elections"].value["after_tax_pct"]
+    """402(g) across the two employers of a job-change year, at the person's current elections, else the
+    recommended ones (payroll at the new employer does not know about the old one)."""
+    elections = persona.elections or figures["recommended_elections"].value
+    pct = elections["pre_tax_pct"] + elections["roth_pct"] if isinstance(elections, dict) else (
+        elections.pre_tax_pct + elections.roth_pct)
     return rollover.excess_deferrals(limits, age_on_dec_31=age, deferrals_by_employer={
         "an earlier employer this year": persona.pay.other_deferrals_this_year,
         plan.name: cents(payroll.amount(pct))})

@@ -46,7 +46,10 @@ def page(site_url):
 def search(page, site_url, term):
     page.goto(site_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(term)
+    # Material loads the index in a web worker; typing before it is ready can be lost.
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__meta')?.textContent.includes('Type to start searching')")
+    page.locator("input.md-search__input").press_sequentially(term, delay=20)  # real key events, as a person types
     results = page.locator(".md-search-result__item")
     page.wait_for_function(
         "() => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d+ match|No matching/)")
@@ -74,3 +77,14 @@ def test_navigation_leads_from_home_to_a_guide(page, site_url):
     page.locator("article a", has_text="Linda").click()
     page.wait_for_url("**/guides/linda/")
     assert "catch-up" in page.locator("article").inner_text()
+
+
+def test_pages_load_nothing_from_outside_the_site(page, site_url):
+    # An internal site (or a client opening a private link) must not call third parties such as font CDNs.
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith(site_url) and not request.url.startswith("data:") else None)
+    for path in ("", "guides/priya/", "limits/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    assert outside == []
