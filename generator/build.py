@@ -141,24 +141,11 @@ def link_secret(project: Project) -> bytes:
 # ----------------------------------------------------------------------------- render
 
 def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -> dict[str, str]:
+    """Every generated file of the docs folder, by path: guides, their charts, and the site-wide pages."""
     env = environment(project.templates_dir)
     pages: dict[str, str] = {}
-    guide_template = env.get_template("guide.md.j2")
     for guide in guides:
-        chart_files = guide_charts(guide)
-        pages.update(chart_files)
-        charts = {kind: Path(path).name for kind, path in zip(("projection", "cadence"), chart_files)}
-        if charts:
-            charts |= {"projection_alt": charts_svg.projection_alt(guide.results["projection"].value),
-                       "cadence_alt": charts_svg.cadence_alt(guide.results["conversion_taxable_earnings"].value,
-                                                             guide.results["conversion_cadence"].value)}
-        pages[guide.path] = guide_template.render(
-            r=guide.results, advice=guide.advice, private=guide.private, charts=charts,
-            name=inert(guide.results.persona.name),
-            plan_name=inert(guide.results.plan.name) if guide.results.plan else "",
-            spouse_name=inert(guide.results.persona.spouse.name) if guide.results.persona.spouse else "",
-            year_end_plan_name=inert(guide.results.year_end_plan.name) if guide.results.year_end_plan else "your plan",
-            generated_on=generated_on.isoformat())
+        pages.update(render_guide(env, guide, generated_on))
     listed = sorted((g for g in guides if not g.private), key=lambda g: (g.results.persona.name.lower(), g.path))
     pages["guides/index.md"] = env.get_template("guides_index.md.j2").render(
         guides=[{"name": inert(g.results.persona.name), "file": Path(g.path).name, "results": g.results}
@@ -170,16 +157,36 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -
     return pages
 
 
-def guide_charts(guide: Guide) -> dict[str, str]:
+def render_guide(env, guide: Guide, generated_on: dt.date) -> dict[str, str]:
+    """One guide's page and its charts. Profile text reaches the template only made inert."""
+    results = guide.results
+    files, charts = guide_charts(guide)
+    text = lambda value, default="": inert(value) if value else default  # noqa: E731
+    page = env.get_template("guide.md.j2").render(
+        r=results, advice=guide.advice, private=guide.private, charts=charts,
+        generated_on=generated_on.isoformat(),
+        name=text(results.persona.name),
+        plan_name=text(results.plan and results.plan.name),
+        spouse_name=text(results.persona.spouse and results.persona.spouse.name),
+        year_end_plan_name=text(results.year_end_plan and results.year_end_plan.name, "your plan"))
+    return {guide.path: page, **files}
+
+
+def guide_charts(guide: Guide) -> tuple[dict[str, str], dict[str, str]]:
     """The SVG charts of a guide with after-tax space, named after its page (so a private guide's
-    charts are as unguessable as the page)."""
+    charts are as unguessable as the page), and what the template needs to show them."""
     results = guide.results
     if results.payroll is None or not results.payroll.after_tax_offered:
-        return {}
+        return {}, {}
     stem = guide.path.removesuffix(".md")
-    cadence = results["conversion_cadence"].value
-    return {f"{stem}-projection.svg": charts_svg.projection_chart(results["projection"].value, results.projection_rows),
-            f"{stem}-cadence.svg": charts_svg.cadence_chart(results["conversion_taxable_earnings"].value, cadence)}
+    projection, cadence = results["projection"].value, results["conversion_cadence"].value
+    earnings = results["conversion_taxable_earnings"].value
+    files = {f"{stem}-projection.svg": charts_svg.projection_chart(projection, results.projection_rows),
+             f"{stem}-cadence.svg": charts_svg.cadence_chart(earnings, cadence)}
+    names = [Path(path).name for path in files]
+    return files, {"projection": names[0], "cadence": names[1],
+                   "projection_alt": charts_svg.projection_alt(projection),
+                   "cadence_alt": charts_svg.cadence_alt(earnings, cadence)}
 
 
 def limit_changes(old, new) -> list[dict]:
