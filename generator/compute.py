@@ -148,7 +148,7 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
                           pretax_balance=iras.traditional_pretax_balance, plan_accepts_roll_ins=accepts_roll_ins,
                           marginal_rate_now=tax.marginal_rate_now, marginal_rate_retirement=tax.marginal_rate_retirement)
     conversion = backdoor.backdoor_conversion(
-        contribution=iras.contribution_this_year if iras.contribution_this_year is not None else limit.value,
+        contribution=_ira_contribution(persona, limit.value),
         prior_basis=iras.nondeductible_basis, pretax_balance=iras.traditional_pretax_balance,
         converted=iras.conversion_amount, distributions=iras.distributions_this_year, tax_year=persona.tax_year)
     fix = ira.pro_rata_fix(pretax_balance=iras.traditional_pretax_balance, plan_accepts_roll_ins=accepts_roll_ins,
@@ -164,6 +164,12 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     if joint:
         found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
     return found
+
+
+def _ira_contribution(persona: Persona, limit: Decimal) -> Decimal:
+    """This year's IRA contribution: the profile's plan, else the full contribution limit."""
+    planned = persona.iras.contribution_this_year
+    return planned if planned is not None else limit
 
 
 def _plan_deferral_cap(limits: Limits, age: int, plan: Plan, figures: dict[str, Figure]) -> Decimal:
@@ -199,7 +205,7 @@ def _spouse_ira(persona: Persona, limits: Limits, covered: bool, magi: Decimal, 
     """The spouse's own IRA on a joint return: a spousal IRA when the spouse earns little (IRC 219(c))."""
     spouse = persona.spouse
     age = c.age_on_dec_31(spouse.birth_date, persona.tax_year) if spouse.birth_date else None
-    planned = persona.iras.contribution_this_year if persona.iras.contribution_this_year is not None else own_limit
+    planned = _ira_contribution(persona, own_limit)
     limit = ira.ira_contribution_limit(limits, age=age or 0, compensation=spouse.compensation,
                                        filing_status=persona.filing_status, spouse_compensation=persona.pay.salary,
                                        spouse_ira_contributions=planned)
@@ -260,14 +266,19 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
     """Every option for the plan being left this year and for each old plan, in that order."""
     if not persona.job_change and not persona.previous_plans:
         return []
-    backdoor = "ira_route" in figures and figures["ira_route"].value == "backdoor_roth"
+    iras = persona.iras
+    backdoor_this_year = figures["ira_route"].value == "backdoor_roth"
+    contribution = _ira_contribution(persona, figures["ira_contribution_limit"].value)
+    converted = figures["backdoor_conversion"].value["converted"]
     common = dict(
         birth_date=persona.birth_date, marginal_rate_pct=persona.tax.marginal_rate_now,
         state_rate_pct=persona.tax.state_rate, self_employment_income=persona.pay.self_employment_income > 0,
-        backdoor_this_year=backdoor,
-        conversion_amount=figures["backdoor_conversion"].value["converted"] if backdoor else ZERO,
-        traditional_ira_balance=persona.iras.traditional_pretax_balance,
-        nondeductible_basis=persona.iras.nondeductible_basis, ira_expense_ratio_pct=persona.iras.expense_ratio_pct)
+        backdoor_this_year=backdoor_this_year, conversion_amount=converted if backdoor_this_year else ZERO,
+        # Form 8606 line 6 (Dec 31 value) and line 3 (total basis) of this year's backdoor, before any rollover
+        traditional_ira_balance=backdoor.year_end_value(
+            pretax_balance=iras.traditional_pretax_balance, prior_basis=iras.nondeductible_basis,
+            contribution=contribution, converted=converted, distributions=iras.distributions_this_year),
+        nondeductible_basis=iras.nondeductible_basis + contribution, ira_expense_ratio_pct=iras.expense_ratio_pct)
     constants = load_constants()
     cases = []
     change = persona.job_change

@@ -77,6 +77,11 @@ def front_matter_text(text: str) -> str:
     return json.dumps(html.escape(" ".join(str(text).split()), quote=False), ensure_ascii=False)
 
 
+def fail(message: str) -> str:
+    """Stop rendering: a template met a key it has no words for (a programming error, not an input one)."""
+    raise jinja2.TemplateRuntimeError(message)
+
+
 def environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -86,7 +91,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
+    env.globals.update(fail=fail, cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES)
     env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env

@@ -127,6 +127,13 @@ def form_8606(*, nondeductible_contributions: Decimal, prior_basis: Decimal, yea
     return Figure("form_8606", lines, tuple(steps), flags=frozenset(flags))
 
 
+def year_end_value(*, pretax_balance: Decimal, prior_basis: Decimal, contribution: Decimal, converted: Decimal,
+                   earnings: Decimal = ZERO, distributions: Decimal = ZERO) -> Decimal:
+    """Form 8606 line 6 as this module models it: what the IRAs held, less what was distributed and
+    converted (nothing else grows before Dec 31), never below zero."""
+    return clamp(pretax_balance + prior_basis + contribution + earnings - distributions - converted)
+
+
 def backdoor_conversion(*, contribution: Decimal, prior_basis: Decimal, pretax_balance: Decimal,
                         converted: Decimal | None = None, earnings: Decimal = ZERO,
                         distributions: Decimal = ZERO, tax_year: int | None = None) -> Figure:
@@ -148,12 +155,11 @@ def backdoor_conversion(*, contribution: Decimal, prior_basis: Decimal, pretax_b
         converted = contribution + earnings
         converted_source = "assumed: this year's contribution and its earnings"
     _non_negative(converted=converted)
-    held = pretax_balance + prior_basis + contribution + earnings
-    left = held - distributions - converted
     flags: set[str] = set()
-    if left < 0:
+    if pretax_balance + prior_basis + contribution + earnings - distributions < converted:
         flags.add("conversion_exceeds_balance")
-    year_end = clamp(left)
+    year_end = year_end_value(pretax_balance=pretax_balance, prior_basis=prior_basis, contribution=contribution,
+                              converted=converted, earnings=earnings, distributions=distributions)
     dec_31 = f"Dec 31, {tax_year}" if tax_year else "Dec 31"
     steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PROFILE),
              Step("Basis from earlier years, still in those IRAs", prior_basis, PROFILE, "+"),
