@@ -43,3 +43,16 @@ def test_someone_leaving_is_paid_until_the_separation_date(separation, paychecks
     results = compute(leaver, {"p": plan})
     assert results.payroll.paychecks == paychecks
     assert "paychecks_until_separation" in results.estimates
+
+
+def test_rolling_an_old_plan_to_an_ira_in_a_backdoor_year_costs_the_pro_rata_difference():
+    from generator.profiles import load_profiles
+    from pathlib import Path
+    examples = load_profiles(Path(__file__).resolve().parent.parent / "profiles")
+    javier = next(p for p in examples.personas if p.id == "javier")
+    (_, initech), = compute(javier, examples.plans).leaving
+    # Form 8606 without the rollover: basis 7,500; Dec 31 value 40,000; 7,500 × 7,500 / 47,500 = 1,184.21
+    # tax-free, 6,315.79 taxable. Rolling Initech's 120,000 pre-tax + 4,000 after-tax earnings (pre-tax too)
+    # to an IRA: 7,500 × 7,500 / 171,500 = 327.99 tax-free, 7,172.01 taxable: 856.22 more taxable income.
+    assert initech.backdoor_effect.value == D("856.22")
+    assert initech.sources["pre_tax"].recommendation.value != "ira"
