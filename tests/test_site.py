@@ -11,7 +11,7 @@ import pytest
 from generator.build import build
 from generator.errors import ProblemsFound
 
-PUBLIC = ["dana", "elena", "grace", "javier", "ken", "linda", "maya", "omar", "priya", "robert", "sam"]
+PUBLIC = ["dana", "elena", "grace", "javier", "ken", "linda", "maya", "omar", "priya", "robert", "sam", "victor"]
 
 
 def search_index(project) -> list[dict]:
@@ -145,6 +145,11 @@ def test_after_tax_guides_show_charts_and_others_only_the_ask_your_plan_note(bui
     assert 'src="../priya-cadence.svg"' in priya
     svg = (site / "priya-projection.svg").read_text()
     assert svg.startswith("<svg") and "<title id=" in svg and "<desc id=" in svg
+    # Victor's plan allows only in-service withdrawals, monthly: 15% of 230,000 = 34,500 a year, 2,875 a month,
+    # each withdrawal split in two (Notice 2014-54)
+    victor = page_text(built, "victor")
+    assert "Withdraw it to a Roth IRA monthly" in victor and "one withdrawal split into two checks" in victor
+    assert "$2,875" in victor
     maya = (site / "maya" / "index.html").read_text()
     assert "does not take after-tax contributions" in maya
     assert "How often to convert" not in maya and ".svg" not in maya
@@ -164,7 +169,10 @@ def page_text(built, persona: str) -> str:
     ("elena", ["Your route: a deductible traditional IRA", "$4,500"]),
     # Javier: 40,000 pre-tax IRA money; line 10 = 7,500 / 47,500; nontaxable 1,184.21, taxable 6,315.79
     ("javier", ["Your route: the backdoor Roth", "$6,315.79", "$1,184.21", "First, before December 31"]),
-], ids=["inside-deduction-phase-out", "inside-roth-phase-out-backdoor", "spouse-covered-deduction", "pro-rata-fix"])
+    # Victor: 60,000 pre-tax IRA money and a plan without roll-ins; converting it all at 32% + 6% = 22,800
+    ("victor", ["Your route: a nondeductible traditional IRA", "$22,800"]),
+], ids=["inside-deduction-phase-out", "inside-roth-phase-out-backdoor", "spouse-covered-deduction", "pro-rata-fix",
+        "nondeductible-when-no-plan-takes-the-balance"])
 def test_each_ira_route_shows_with_its_numbers(built, persona, expected):
     text = page_text(built, persona)
     for words in expected:
