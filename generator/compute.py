@@ -252,7 +252,8 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
         # One withdrawal at the recommended cadence: one window's contributions and their earnings.
         windows = {"per_pay_period": paychecks, "at_separation": 1}.get(cadence.value) or mb.CONVERSIONS_PER_YEAR[cadence.value]
         figures_out["withdrawal_split"] = mb.notice_2014_54_split(
-            after_tax_basis=cents(per_paycheck * paychecks / windows), after_tax_earnings=cents(expected / windows))
+            after_tax_basis=cents(per_paycheck * paychecks / windows), after_tax_earnings=cents(expected / windows),
+            balance_source=f"one {mb.CADENCE_WORDS[cadence.value]} withdrawal: the year's amounts ÷ {windows}")
     at_plan_pace = mb.conversion_earnings(cadence.value or "per_pay_period", after_tax_per_paycheck=per_paycheck,
                                           paychecks_per_year=paychecks, annual_return_pct=assumptions.annual_return)
     figures_out |= {"after_tax_route": route, "conversion_cadence": cadence, "conversion_taxable_earnings": earnings,

@@ -216,6 +216,7 @@ def _pro_rata_basis(amount: Decimal, basis: Decimal, balance: Decimal, steps: li
 
 
 def notice_2014_54_split(*, after_tax_basis: Decimal, after_tax_earnings: Decimal, amount: Decimal | None = None,
+                         balance_source: str = PROFILE,
                          earnings_to: str = "traditional_ira", plan_name: str = "your plan") -> Figure:
     """Split a distribution of after-tax money: basis to a Roth IRA, earnings elsewhere.
 
@@ -237,8 +238,8 @@ def notice_2014_54_split(*, after_tax_basis: Decimal, after_tax_earnings: Decima
     if not ZERO <= amount <= balance:
         raise ValueError(f"cannot take {amount} out of an after-tax balance of {balance}")
     steps = [
-        Step(f"After-tax contributions (basis) in {plan_name}", after_tax_basis, PROFILE),
-        Step("Earnings on them", after_tax_earnings, PROFILE, "+"),
+        Step(f"After-tax contributions (basis) in {plan_name}", after_tax_basis, balance_source),
+        Step("Earnings on them", after_tax_earnings, balance_source, "+"),
         Step("After-tax balance", balance, "", "="),
     ]
     partial = amount < balance
