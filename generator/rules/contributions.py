@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..figure import BOOL, COUNT, Figure, Step
-from ..limits import Limits
+from ..limits import Limit, Limits
 from ..money import ZERO, clamp
 
 PROFILE = "your profile"
@@ -36,6 +36,17 @@ def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separat
     return Figure("elective_deferral_limit", room, tuple(steps))
 
 
+def catch_up_for_age(limits: Limits, age: int) -> tuple[str, Limit] | None:
+    """The catch-up that applies at `age` on Dec 31 (IRC 414(v)(2)(B)), with its name: ages 60 to 63
+    get the larger amount instead, from 2025 (IRC 414(v)(2)(E)); None before the year of turning 50."""
+    if age < 50:
+        return None
+    big = limits.catch_up_60_63
+    if big.value is not None and 60 <= age <= 63:
+        return "Catch-up for ages 60 to 63 (instead of the age-50 amount)", big
+    return "Catch-up for age 50 and over", limits.catch_up_50
+
+
 def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_required: bool,
                    plan_offers_roth: bool, separate_limit: bool = False) -> Figure:
     """Catch-up room above 402(g) (IRC 414(v)); 60-63 gets the larger amount instead, from 2025.
@@ -44,18 +55,14 @@ def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_r
     regular limit have already used part of it.
     """
     steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT)]
-    if age < 50:
+    applies = catch_up_for_age(limits, age)
+    if applies is None:
         steps.append(Step("Catch-up contributions start in the year you turn 50", ZERO, limits.catch_up_50.source, "="))
         return Figure("catch_up_limit", ZERO, tuple(steps))
-    flags = {"catch_up"}
-    big = limits.catch_up_60_63
-    if big.value is not None and 60 <= age <= 63:
-        amount = big.value
-        flags.add("catch_up_60_63")
-        steps.append(Step("Catch-up for ages 60 to 63 (instead of the age-50 amount)", amount, big.source))
-    else:
-        amount = limits.catch_up_50.value
-        steps.append(Step("Catch-up for age 50 and over", amount, limits.catch_up_50.source))
+    label, limit = applies
+    amount = limit.value
+    flags = {"catch_up"} | ({"catch_up_60_63"} if limit.key == "catch_up_60_63" else set())
+    steps.append(Step(label, amount, limit.source))
     if not separate_limit:
         used = clamp(other_deferrals - limits.elective_deferral.value)
         if used:

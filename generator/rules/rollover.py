@@ -14,12 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping
 
-from ..figure import COUNT, PCT, RATIO, Figure, Step
-from ..limits import Constant, Limit, Limits
+from ..figure import BOOL, COUNT, PCT, RATIO, TEXT, Figure, Step
+from ..limits import Constant, Limits
 from ..money import ZERO, cents, pct_of, ratio
+from .contributions import catch_up_for_age
 
 PROFILE = "your profile"
-BOOL, TEXT = "bool", "text"  # units of yes/no Figures and of the recommended option's key
+
 
 SOURCES = ("pre_tax", "roth", "after_tax_basis", "after_tax_earnings")
 OPTIONS = ("cash_out", "leave", "new_plan", "ira", "solo_401k")
@@ -496,7 +497,7 @@ def excess_deferrals(limits: Limits, *, deferrals_by_employer: Mapping[str, Deci
     total = sum(deferrals_by_employer.values(), ZERO)
     steps += [Step("Your deferrals this year, all employers", total, "", "="),
               Step(f"Elective deferral limit for {limits.tax_year}", limit.value, limit.source, "−")]
-    catch_up = _catch_up(limits, age_on_dec_31)
+    catch_up = catch_up_for_age(limits, age_on_dec_31)
     if catch_up is not None:
         steps.append(Step(catch_up[0], catch_up[1].value, catch_up[1].source, "−"))
     over = total - limit.value - (catch_up[1].value if catch_up else ZERO)
@@ -511,16 +512,6 @@ def excess_deferrals(limits: Limits, *, deferrals_by_employer: Mapping[str, Deci
               Step("Under the limit: no excess", ZERO, "", "max"),
               Step("Excess deferrals", ZERO, "", "=")]
     return Figure("excess_deferrals", cents(ZERO), tuple(steps))
-
-
-def _catch_up(limits: Limits, age: int) -> tuple[str, Limit] | None:
-    """The catch-up that applies at `age` on Dec 31: 60-63 get the larger amount from 2025."""
-    if age < 50:
-        return None
-    big = limits.catch_up_60_63
-    if big.value is not None and 60 <= age <= 63:
-        return "Catch-up for ages 60 to 63", big
-    return "Catch-up for age 50 and over", limits.catch_up_50
 
 
 # ----------------------------------------------------------------------------- the recommendation
