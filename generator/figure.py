@@ -28,7 +28,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Figure:
-    """A named result. `value` is a Decimal in `unit`, a bool, or a dict of such values."""
+    """A named result. `value` is a Decimal in `unit`, a bool, a word (TEXT: a route, a cadence),
+    or a dict of such values (an entry named *_pct is a percentage)."""
 
     name: str
     value: Any

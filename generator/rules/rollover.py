@@ -21,7 +21,6 @@ from .contributions import catch_up_for_age
 
 PROFILE = "your profile"
 
-
 SOURCES = ("pre_tax", "roth", "after_tax_basis", "after_tax_earnings")
 OPTIONS = ("cash_out", "leave", "new_plan", "ira", "solo_401k")
 PRE_TAX_SOURCES = ("pre_tax", "after_tax_earnings")  # money never taxed: it counts in IRA pro-rata
