@@ -17,7 +17,7 @@ from .rules.mega_backdoor import CADENCES
 from .rules.projection import TIMING_WORDS, ProjectionYear, percent_text
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+# Okabe-Ito colors: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREY, INK, GRID = "#0072B2", "#D55E00", "#7A7A7A", "#222222", "#DDDDDD"
 COORD = Decimal("0.01")
 
