@@ -1,10 +1,17 @@
 """Shared fixtures: a copy of the example project to build in, and one built example site."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example time limit (a busy CI machine is not a bug); in CI the examples are derived from the
+# test itself, so a run is repeatable, while local runs keep exploring new examples.
+settings.register_profile("project", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("project")
 
 from generator.build import Project, build
 
