@@ -148,8 +148,8 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -
         pages.update(render_guide(env, guide, generated_on))
     listed = sorted((g for g in guides if not g.private), key=lambda g: (g.results.persona.name.lower(), g.path))
     pages["guides/index.md"] = env.get_template("guides_index.md.j2").render(
-        guides=[{"name": inert(g.results.persona.name), "file": Path(g.path).name, "results": g.results}
-                for g in listed])
+        guides=[{"name": inert(g.results.persona.name), "file": Path(g.path).name, "results": g.results,
+                 "plan_name": inert(g.results.plan.name) if g.results.plan else ""} for g in listed])
     years = [load_limits(y) for y in available_years()]
     pages["limits/index.md"] = env.get_template("limits.md.j2").render(years=list(reversed(years)))
     pages["limits/changes.md"] = env.get_template("limits_changes.md.j2").render(
