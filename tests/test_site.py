@@ -102,6 +102,15 @@ def test_profile_text_is_rendered_inert(project):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **Bold** [x](http://e.com)" in page
 
 
+def test_plan_names_are_inert_even_inside_worked_examples(project):
+    plan = project.profiles_dir / "plans" / "globex-401k.yaml"
+    plan.write_text(plan.read_text().replace("name: Globex 401(k) Plan", 'name: "Globex <i>Evil</i> *Plan*"'))
+    build(project)
+    page = (project.root / "site" / "guides" / "sam" / "index.html").read_text()  # the plan's name is in a step
+    assert "<i>Evil</i>" not in page and "<em>Plan</em>" not in page
+    assert "Your deferrals at Globex &lt;i&gt;Evil&lt;/i&gt; *Plan*" in page
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(project):
     build(project)
     site = project.root / "site"
