@@ -19,8 +19,11 @@ from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
 from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
 
-# The characters Python-Markdown (and its tables extension) lets a backslash escape.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+# The characters that can start Markdown syntax inside a line: emphasis, code, links and images
+# (an escaped "[" stops both), table cells, and attr_list's "{: ...}". Line-start syntax (#, -, +,
+# 1.) cannot occur: profile text is folded onto one line and never starts one. "<" and "&" are
+# HTML-escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
 
 
 IRA_ROUTES = {"deductible_traditional": "deductible traditional IRA", "roth": "Roth IRA",

@@ -30,9 +30,11 @@ def test_pct(value, shown):
 @pytest.mark.parametrize("text, shown", [
     ("Ana", "Ana"),
     ("<b>Ana</b> & co", r"&lt;b&gt;Ana&lt;/b&gt; &amp; co"),
-    ("**x** _y_ [z](u)", r"\*\*x\*\* \_y\_ \[z\]\(u\)"),
-    ("a\n# heading", r"a \# heading"),
+    ("**x** _y_ [z](u) ![i](u)", r"\*\*x\*\* \_y\_ \[z\](u) !\[i\](u)"),  # no link or image without "["
+    ("a\n# heading", "a # heading"),     # folded onto one line, "#" is plain text
+    ("Bo {: onclick=x}", r"Bo \{: onclick=x\}"),  # no attr_list attributes
+    ("Acme Corp. 401(k) - A+", "Acme Corp. 401(k) - A+"),  # ordinary punctuation stays readable
     ("Acme | B", r"Acme \| B"),
-], ids=["plain", "html", "markdown", "newline-cannot-start-a-heading", "table-pipe"])
+], ids=["plain", "html", "markdown", "newline-cannot-start-a-heading", "attr-list", "punctuation", "table-pipe"])
 def test_inert(text, shown):
     assert inert(text) == shown
