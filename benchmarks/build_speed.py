@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 from generator import build as pipeline
-from generator.compute import compute
 
 REPO = Path(__file__).resolve().parent.parent
 PERSONA = """name: Person {n}
@@ -46,16 +45,16 @@ def measure(count: int) -> None:
         started = time.perf_counter()
         profiles = pipeline.load_and_validate(project)
         loaded = time.perf_counter()
-        results = [compute(p, profiles.plans) for p in profiles.personas]
+        guides = [pipeline.plan_guide(project, p, profiles.plans) for p in profiles.personas]
         computed = time.perf_counter()
-        guides = [pipeline.plan_guide(project, r) for r in results]
         pages = pipeline.render_pages(project, guides, pipeline.build_date())
         rendered = time.perf_counter()
         pipeline.build(project)
         total = time.perf_counter()
         page = (project.root / "site" / "guides" / "bench-00000" / "index.html").stat().st_size
         index = (project.root / "site" / "search" / "search_index.json").stat().st_size
-        print(f"{len(profiles.personas):6d} guides | load {loaded - started:6.2f}s | compute {computed - loaded:6.2f}s | "
+        print(f"{len(profiles.personas):6d} guides | load {loaded - started:6.2f}s | compute and advise (two years) "
+              f"{computed - loaded:6.2f}s | "
               f"render {rendered - computed:6.2f}s ({len(pages)} pages) | full build {total - rendered:6.2f}s | "
               f"{(total - rendered) / len(profiles.personas) * 1000:6.1f} ms/guide | page {page / 1024:5.1f} KB | "
               f"search index {index / 1024 / 1024:5.1f} MB")

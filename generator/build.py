@@ -20,10 +20,11 @@ from pathlib import Path
 
 from . import charts as charts_svg
 from .advice import Advice, advise
+from .changes import Change, changes, last_year
 from .compute import Results, compute
 from .errors import Problem, ProblemsFound
 from .limits import available_years, load_limits
-from .profiles import Persona, Profiles, load_profiles
+from .profiles import Persona, Plan, Profiles, load_profiles
 from .render import environment, inert
 
 PRIVATE_DIR = "c"  # advisor-client guides live at c/<unguessable token>/
@@ -61,6 +62,7 @@ class Guide:
     results: Results
     advice: Advice
     path: str  # where the page lives in the docs folder
+    since_last_year: tuple[Change, ...] | None = None  # None: no limits for the year before
 
     @property
     def private(self) -> bool:
@@ -78,7 +80,7 @@ class BuildReport:
 def build(project: Project, *, year: int | None = None, out: Path | None = None,
           today: dt.date | None = None) -> BuildReport:
     profiles = load_and_validate(project, year)
-    guides = [plan_guide(project, compute(persona, profiles.plans)) for persona in profiles.personas]
+    guides = [plan_guide(project, persona, profiles.plans) for persona in profiles.personas]
     generated_on = today or build_date()
     pages = render_pages(project, guides, generated_on)
     site_dir = out or project.root / "site"
@@ -100,11 +102,13 @@ def load_and_validate(project: Project, year: int | None = None) -> Profiles:
     return profiles
 
 
-def plan_guide(project: Project, results: Results) -> Guide:
-    persona = results.persona
+def plan_guide(project: Project, persona: Persona, plans: dict[str, Plan]) -> Guide:
+    """Compute and advise one guide, and compare it with the same profile under last year's limits."""
+    results = compute(persona, plans)
+    before = last_year(persona, plans)
     slug = private_token(project, persona) if persona.audience == "private" else persona.id
     folder = PRIVATE_DIR if persona.audience == "private" else "guides"
-    return Guide(results, advise(results), f"{folder}/{slug}.md")
+    return Guide(results, advise(results), f"{folder}/{slug}.md", changes(results, before) if before else None)
 
 
 def build_date() -> dt.date:
@@ -163,7 +167,7 @@ def render_guide(env, guide: Guide, generated_on: dt.date) -> dict[str, str]:
     files, charts = guide_charts(guide)
     text = lambda value, default="": inert(value) if value else default  # noqa: E731
     page = env.get_template("guide.md.j2").render(
-        r=results, advice=guide.advice, private=guide.private, charts=charts,
+        r=results, advice=guide.advice, private=guide.private, charts=charts, since_last_year=guide.since_last_year,
         generated_on=generated_on.isoformat(),
         name=text(results.persona.name),
         plan_name=text(results.plan and results.plan.name),

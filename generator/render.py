@@ -26,6 +26,14 @@ from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
 
 
+CHANGE_LABELS = {
+    "elective_deferral_limit": "Deferral room at this employer", "catch_up_limit": "Catch-up room",
+    "annual_additions_limit": "Annual additions limit", "plan_compensation": "Pay the plan's formulas use",
+    "employer_match": "Employer match", "after_tax_space": "After-tax space (mega backdoor Roth)",
+    "ira_contribution_limit": "IRA contribution limit", "traditional_ira_deductible_limit": "Deductible traditional IRA",
+    "roth_ira_limit": "Direct Roth IRA contribution", "recommended_elections.pre_tax_pct": "Pre-tax election",
+    "recommended_elections.roth_pct": "Roth election", "recommended_elections.after_tax_pct": "After-tax election",
+}
 IRA_ROUTES = {"deductible_traditional": "deductible traditional IRA", "roth": "Roth IRA",
               "backdoor_roth": "backdoor Roth", "nondeductible_traditional": "nondeductible traditional IRA"}
 
@@ -95,6 +103,6 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(fail=fail, cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
-                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES)
+                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS)
     env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env
