@@ -12,6 +12,7 @@ from .compute import compute
 from .errors import ProblemsFound
 from .jsonout import results_json
 from .profiles import load_persona_file, load_profiles
+from .render import amount
 
 
 def _project() -> pipeline.Project:
@@ -79,8 +80,7 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
         project = _project()
         profiles = load_profiles(project.profiles_dir, project.root, year)
         found = next((p for p in profiles.personas if p.id == persona), None)
-        problems = [p for p in profiles.problems
-                    if p.path == profiles.persona_files.get(persona) or "/plans/" in p.path or p.path.startswith("plans")]
+        problems = profiles.problems_of(profiles.persona_files.get(persona, f"profiles/personas/{persona}.yaml"))
         plans = profiles.plans
         if found is None and not problems:
             raise click.ClickException(f"no persona with id {persona!r} in profiles/personas/")
@@ -91,7 +91,6 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
         click.echo(json.dumps(results_json(results), indent=2))
         return
     click.echo(f"{found.name} ({found.id}), tax year {results.persona.tax_year}, age {results.age} on Dec 31")
-    from .render import amount
     for name, figure in results.figures.items():
         click.echo(f"\n{name}:")
         for step in figure.steps:

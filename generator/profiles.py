@@ -215,8 +215,13 @@ class Profiles:
     personas: list[Persona] = field(default_factory=list)
     plans: dict[str, Plan] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # where each persona came from, for messages found after loading
+    # where each persona and plan came from, for messages found after loading
     persona_files: dict[str, str] = field(default_factory=dict)
+    plan_files: set[str] = field(default_factory=set)
+
+    def problems_of(self, persona_file: str) -> list[Problem]:
+        """The problems that concern one persona: its own file's and every plan file's."""
+        return [p for p in self.problems if p.path == persona_file or p.path in self.plan_files]
 
 
 def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: int | None = None) -> Profiles:
@@ -232,6 +237,7 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
         return result
     plan_lines: dict[str, tuple[str, int]] = {}
     for path in sorted((profiles_dir / "plans").glob("*.yaml")):
+        result.plan_files.add(shown(path))
         plan, data = _load_model(Plan, path, shown(path), result.problems)
         if plan is not None:
             _check_id(plan.id, path, data, shown(path), result.problems)
@@ -248,7 +254,7 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
             continue
         data = _with_default_id(data, path)
         if isinstance(data, Node) and year is not None:
-            data = _with_year(data, year)
+            data = data.with_value("tax_year", Decimal(year))
         if isinstance(data, Node):
             result.problems.extend(_reference_checks(data, shown(path), result.plans, year))
         persona = _validate(Persona, data, shown(path), result.problems)
@@ -270,7 +276,7 @@ def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | No
     """One persona and its plan, the plan found in plans/ beside the persona's personas/ folder."""
     profiles = load_profiles(path.resolve().parent.parent, None, year)
     wanted = str(path.resolve())
-    problems = [p for p in profiles.problems if p.path == wanted or "/plans/" in p.path]
+    problems = profiles.problems_of(wanted)
     for persona in profiles.personas:
         if profiles.persona_files[persona.id] == wanted:
             return persona, profiles.plans.get(persona.plan or ""), problems
@@ -289,18 +295,8 @@ def _load_model(model: type[Model], path: Path, shown: str, problems: list[Probl
 def _with_default_id(data: Any, path: Path) -> Any:
     """The id defaults to the file name, so `maria.yaml` needs no `id: maria`."""
     if isinstance(data, Node) and "id" not in data:
-        copy = Node(data)
-        copy.line, copy.key_lines = data.line, dict(data.key_lines)
-        copy["id"] = path.stem
-        return copy
+        return data.with_value("id", path.stem)
     return data
-
-
-def _with_year(data: Node, year: int) -> Node:
-    copy = Node(data)
-    copy.line, copy.key_lines = data.line, dict(data.key_lines)
-    copy["tax_year"] = Decimal(year)
-    return copy
 
 
 def _validate(model: type[Model], data: Any, shown: str, problems: list[Problem]) -> Any:

@@ -20,6 +20,13 @@ class Node(dict):
     line: int = 1
     key_lines: dict[str, int]
 
+    def with_value(self, key: str, value: Any) -> Node:
+        """A copy with `key` set to `value`, keeping every line (a default or an override has no line of its own)."""
+        copy = Node(self)
+        copy.line, copy.key_lines = self.line, dict(self.key_lines)
+        copy[key] = value
+        return copy
+
 
 class _DuplicateKey(Exception):
     def __init__(self, key: str, line: int, first_line: int):
