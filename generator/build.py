@@ -23,7 +23,7 @@ from .advice import Advice, advise
 from .changes import Change, changes, last_year
 from .compute import Results, compute
 from .errors import Problem, ProblemsFound
-from .limits import available_years, load_limits
+from .limits import limits_problems, load_limits, provisional_refused, published_years
 from .profiles import Persona, Plan, Profiles, load_profiles
 from .render import environment, inert
 
@@ -78,11 +78,13 @@ class BuildReport:
 # ----------------------------------------------------------------------------- the pipeline
 
 def build(project: Project, *, year: int | None = None, out: Path | None = None,
-          today: dt.date | None = None) -> BuildReport:
+          today: dt.date | None = None, allow_provisional: bool = False) -> BuildReport:
     profiles = load_and_validate(project, year)
+    if not allow_provisional:
+        refuse_projections(profiles)
     guides = [plan_guide(project, persona, profiles.plans) for persona in profiles.personas]
     generated_on = today or build_date()
-    pages = render_pages(project, guides, generated_on)
+    pages = render_pages(project, guides, generated_on, allow_provisional)
     site_dir = out or project.root / "site"
     with tempfile.TemporaryDirectory(prefix=".guides-build-", dir=project.root) as work:
         docs = Path(work) / "docs"
@@ -96,10 +98,19 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
 
 
 def load_and_validate(project: Project, year: int | None = None) -> Profiles:
+    """Every limits file and every profile, checked; all their problems at once."""
     profiles = load_profiles(project.profiles_dir, project.root, year)
-    if profiles.problems:
-        raise ProblemsFound(profiles.problems)
+    problems = [p for year_problems in limits_problems().values() for p in year_problems] + profiles.problems
+    if problems:
+        raise ProblemsFound(problems)
     return profiles
+
+
+def refuse_projections(profiles: Profiles) -> None:
+    """Projected limits never reach a site unless the build asked for them."""
+    years = sorted({p.tax_year for p in profiles.personas if load_limits(p.tax_year).provisional})
+    if years:
+        raise ProblemsFound([provisional_refused(year) for year in years])
 
 
 def plan_guide(project: Project, persona: Persona, plans: dict[str, Plan]) -> Guide:
@@ -144,7 +155,8 @@ def link_secret(project: Project) -> bytes:
 
 # ----------------------------------------------------------------------------- render
 
-def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -> dict[str, str]:
+def render_pages(project: Project, guides: list[Guide], generated_on: dt.date,
+                 allow_provisional: bool = False) -> dict[str, str]:
     """Every generated file of the docs folder, by path: guides, their charts, and the site-wide pages."""
     env = environment(project.templates_dir)
     pages: dict[str, str] = {}
@@ -154,7 +166,7 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date) -
     pages["guides/index.md"] = env.get_template("guides_index.md.j2").render(
         guides=[{"name": inert(g.results.persona.name), "file": Path(g.path).name, "results": g.results,
                  "plan_name": inert(g.results.plan.name) if g.results.plan else ""} for g in listed])
-    years = [load_limits(y) for y in available_years()]
+    years = published_years(allow_provisional)
     pages["limits/index.md"] = env.get_template("limits.md.j2").render(years=list(reversed(years)))
     pages["limits/changes.md"] = env.get_template("limits_changes.md.j2").render(
         changes=[(old, new, limit_changes(old, new)) for old, new in zip(years, years[1:])][::-1])

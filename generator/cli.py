@@ -40,11 +40,13 @@ def main() -> None:
 @main.command()
 @click.option("--year", type=int, help="Regenerate every persona for this tax year.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Site folder (default: site/).")
-def build(year: int | None, out: Path | None) -> None:
+@click.option("--allow-provisional", is_flag=True,
+              help="Build with limits marked provisional (projected); every such page says so.")
+def build(year: int | None, out: Path | None, allow_provisional: bool) -> None:
     """Validate, compute and render every guide, then build the site with MkDocs Material."""
     project = _project()
     try:
-        report = pipeline.build(project, year=year, out=out)
+        report = pipeline.build(project, year=year, out=out, allow_provisional=allow_provisional)
     except ProblemsFound as found:
         _report(found.problems)
     public = [g for g in report.guides if not g.private]
@@ -60,9 +62,11 @@ def build(year: int | None, out: Path | None) -> None:
 def check(year: int | None) -> None:
     """Validate the profiles only: print every problem, write nothing."""
     project = _project()
-    profiles = load_profiles(project.profiles_dir, project.root, year)
-    if profiles.problems:
-        _report(profiles.problems)
+    try:
+        profiles = pipeline.load_and_validate(project, year)
+    except ProblemsFound as found:
+        _report(found.problems)
+        return
     click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans.")
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 
 from .errors import Problem, display_path
-from .limits import MissingLimits, available_years, load_limits
+from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, load_limits
 from .yamlio import Node, line_of, load_yaml
 
 
@@ -220,8 +220,9 @@ class Profiles:
     plan_files: set[str] = field(default_factory=set)
 
     def problems_of(self, persona_file: str) -> list[Problem]:
-        """The problems that concern one persona: its own file's and every plan file's."""
-        return [p for p in self.problems if p.path == persona_file or p.path in self.plan_files]
+        """The problems that concern one persona: its own file's, every plan file's and the limits files'."""
+        return [p for p in self.problems
+                if p.path == persona_file or p.path in self.plan_files or p.path.startswith(LIMITS_SHOWN)]
 
 
 def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: int | None = None) -> Profiles:
@@ -269,6 +270,7 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
         result.personas.append(persona)
     if not result.personas and not result.problems:
         result.problems.append(Problem(shown(profiles_dir / "personas"), 1, "", "no persona files (*.yaml) found"))
+    result.problems = list(dict.fromkeys(result.problems))  # a broken limits file is reported once, not per persona
     return result
 
 
@@ -333,6 +335,8 @@ def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int 
             problems.append(Problem(shown, line_of(data, ("tax_year",)), "tax_year" if year is None else "tax_year (from --year)",
                                     f"no IRS limits for {missing.year}",
                                     f"add {missing.file}; limits exist for {have[0]}-{have[-1]}"))
+        except InvalidLimits as invalid:  # the limits file's own located problems, once (see load_profiles)
+            problems.extend(invalid.problems)
     references = [(("plan",), data.get("plan"))]
     if isinstance(data.get("job_change"), dict):
         references.append((("job_change", "new_plan"), data["job_change"].get("new_plan")))

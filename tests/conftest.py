@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import settings
 
 # No per-example time limit (a busy CI machine is not a bug); in CI the examples are derived from the
@@ -13,6 +14,7 @@ from hypothesis import settings
 settings.register_profile("project", deadline=None, derandomize=bool(os.environ.get("CI")))
 settings.load_profile("project")
 
+import generator.limits
 from generator.build import Project, build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,3 +44,29 @@ def built(tmp_path_factory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("built") / "project")
     build(project)
     return project
+
+
+@pytest.fixture
+def limits_dir(tmp_path: Path, monkeypatch) -> Path:
+    """A throwaway copy of the limits folder, used by the generator for this test (a test may add a year)."""
+    copy = tmp_path / "limits"
+    shutil.copytree(generator.limits.LIMITS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(generator.limits, "LIMITS_DIR", copy)
+    return copy
+
+
+REFERENCE = REPO.parent / "shared" / "reference" / "irs_limits_2018_2026.yaml"
+
+
+def reference_rows() -> dict:
+    """The verified reference figures by year ({} where the reference is not beside the checkout)."""
+    return yaml.safe_load(REFERENCE.read_text())["years"] if REFERENCE.exists() else {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in one line which limits years have no verified reference row (checked against the schema only)."""
+    missing = [year for year in generator.limits.available_years() if year not in reference_rows()]
+    if missing and REFERENCE.exists():
+        terminalreporter.write_line(
+            f"limits: no reference row for {', '.join(map(str, missing))} in irs_limits_2018_2026.yaml; "
+            "checked against the schema only")

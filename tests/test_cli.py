@@ -8,12 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.limits import available_years
 
 REQUIRED_FIGURES = ["elective_deferral_limit", "catch_up_limit", "roth_catch_up_required", "plan_compensation",
                     "annual_additions_limit", "match_capture_pct", "employer_match", "employer_nonelective",
                     "after_tax_space", "recommended_elections", "lost_match_from_front_loading"]
 AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
 PERCENT = re.compile(r"^\d+(\.\d+)?$")
+KNOWN = f"{available_years()[0]}-{available_years()[-1]}"  # the years with a limits file
 
 
 def run(project, monkeypatch, *args):
@@ -83,7 +85,7 @@ def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, mo
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()
         assert lines == [
-            "profiles/personas/maya.yaml:2: tax_year: no IRS limits for 2030 (add generator/limits/2030.yaml; limits exist for 2018-2026)",
+            f"profiles/personas/maya.yaml:2: tax_year: no IRS limits for 2030 (add generator/limits/2030.yaml; limits exist for {KNOWN})",
             "profiles/personas/maya.yaml:4: plan: no plan with id 'nowhere' (known plans: acme-401k, globex-401k, initrode-401k)",
             "profiles/personas/maya.yaml:5: pay.salary: must be more than 0 (got -1)",
             "profiles/personas/maya.yaml:5: pay.tips: unknown key (expected one of: salary, prior_year_fica_wages, "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.limits import available_years
 from generator.profiles import load_profiles
 from generator.yamlio import line_of, load_yaml
 
@@ -78,7 +79,7 @@ def test_every_mistake_in_every_file_is_reported_with_file_line_and_key(tmp_path
     assert problems == [
         "profiles/personas/broken.yaml:2: (file): malformed YAML: while parsing a flow sequence expected ',' or ']', "
         "but got '<stream end>' (check indentation, colons and quotes)",
-        "profiles/personas/many.yaml:2: tax_year: no IRS limits for 2031 (add generator/limits/2031.yaml; limits exist for 2018-2026)",
+        f"profiles/personas/many.yaml:2: tax_year: no IRS limits for 2031 (add generator/limits/2031.yaml; limits exist for {available_years()[0]}-{available_years()[-1]})",
         "profiles/personas/many.yaml:3: birth_date: must be a date (got '1980-02-30') (write it as YYYY-MM-DD, e.g. 1984-03-02)",
         "profiles/personas/many.yaml:4: plan: no plan with id 'no-such-plan' (known plans: test-plan)",
         "profiles/personas/many.yaml:6: pay.salary: must be more than 0 (got -100)",

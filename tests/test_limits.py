@@ -1,35 +1,50 @@
-"""The limits files: complete, cited, consistent across years, and equal to the verified reference."""
+"""The limits files: held to one schema, cited, consistent across years, equal to the verified reference.
+
+The years under test are the files present: adding a correct YEAR.yaml keeps the suite green, adding
+a broken one turns it red with the file, line and key. A year without a reference row is checked
+against the schema only (the run says so in one line, see conftest.py).
+"""
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
+from click.testing import CliRunner
+from conftest import REFERENCE, reference_rows
 
-from generator.limits import LIMITS_DIR, Limit, MissingLimits, PhaseOut, available_years, load_constants, load_limits
+from generator.cli import main
+from generator.limits import (InvalidLimits, Limit, MissingLimits, PhaseOut, available_years, limits_problems,
+                              load_constants, load_limits, load_schema)
 
-YEARS = list(range(2018, 2027))
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "irs_limits_2018_2026.yaml"
-
-
-def test_a_file_for_every_year_2018_to_2026():
-    assert available_years() == YEARS
+YEARS = available_years()
+FIXTURE_2027 = Path(__file__).parent / "fixtures" / "limits-2027.yaml"
 
 
-def test_every_year_has_the_same_keys():
-    keys = {year: set(load_limits(year).entries) for year in YEARS}
-    assert all(found == keys[2026] for found in keys.values()), keys
+def test_the_years_run_from_2018_without_a_gap():
+    assert YEARS[0] == 2018 and YEARS == list(range(YEARS[0], YEARS[-1] + 1))
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_year_file_follows_the_schema(year):
+    assert [str(p) for p in limits_problems()[year]] == []
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_value_is_cited(year):
     limits = load_limits(year)
     assert limits.notice.startswith("IRS Notice ") and limits.notice_href.startswith("https://www.irs.gov/")
+    assert not limits.provisional
     for entry in limits.entries.values():
         assert entry.statute.startswith("IRC "), entry
         assert entry.href.startswith("https://www.law.cornell.edu/uscode/text/26/"), entry
-        assert limits.notice in entry.source
+        assert limits.notice in entry.source and entry.label
+
+
+def test_the_schema_declares_each_key_once_with_label_statute_link_and_unit():
+    for spec in load_schema().values():
+        assert spec.label and spec.statute.startswith("IRC ") and spec.href.startswith("https://")
+        assert spec.unit in ("dollars", "dollars_range", "yes_no")
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -59,10 +74,13 @@ def test_limits_never_fall_from_one_year_to_the_next():
                 assert entry.value >= before.value, (key, old, new)
 
 
+REFERENCED = [year for year in YEARS if year in reference_rows()]
+
+
 @pytest.mark.skipif(not REFERENCE.exists(), reason="shared/ reference not beside the checkout")
-@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("year", REFERENCED)
 def test_values_equal_the_verified_reference(year):
-    ref = yaml.safe_load(REFERENCE.read_text())["years"][year]
+    ref = reference_rows()[year]
     lim = load_limits(year)
     pairs = {"elective_deferral": "elective_deferral_402g", "catch_up_50": "catch_up_50_414v",
              "catch_up_60_63": "catch_up_60_63", "annual_additions": "annual_additions_415c",
@@ -102,16 +120,133 @@ def test_a_year_without_a_file_names_the_file_to_add():
     assert "generator/limits/2031.yaml" in str(missing.value)
 
 
-def test_limits_files_use_one_schema():
-    for path in sorted(LIMITS_DIR.glob("[0-9]*.yaml")):
-        data = yaml.safe_load(path.read_text())
-        assert set(data) == {"tax_year", "notice", "limits"}, path
-        for key, item in data["limits"].items():
-            assert set(item) - {"value", "start", "end", "enforced"} == {"statute", "href"}, (path, key)
-
-
 def test_constants_are_cited():
     constants = load_constants()
     assert constants["mandatory_withholding_pct"].value == 20
     assert constants["early_distribution_tax_pct"].value == 10
     assert all(c.statute.startswith("IRC ") and c.href.startswith("https://") for c in constants.values())
+
+
+# ----------------------------------------------------------------------------- a new year's file
+
+def test_a_correct_new_year_file_is_accepted_and_used(limits_dir):
+    (limits_dir / "2027.yaml").write_text(FIXTURE_2027.read_text())
+    assert available_years()[-1] == 2027 and limits_problems()[2027] == []
+    assert load_limits(2027).elective_deferral.value == 25_500  # the fixture's made-up figure
+
+
+def _fixture_with(old: str, new: str) -> str:
+    text = FIXTURE_2027.read_text()
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def _line_of(text: str, line: str) -> int:
+    return next(n for n, found in enumerate(text.splitlines(), 1) if found.strip() == line)
+
+
+BROKEN = {
+    "typo-comma-in-a-number": (
+        ("elective_deferral: 25_500", "elective_deferral: 25,000"), "elective_deferral: 25,000",
+        "limits.elective_deferral: must be a number (got '25,000') "
+        "(write digits only, without commas, $ or quotes: 25000 or 25_000)"),
+    "blank-value": (
+        ("ira_limit: 7500", "ira_limit:"), "ira_limit:",
+        "limits.ira_limit: is blank (IRA contribution limit: enter it from the IRS notice)"),
+    "blank-end-of-a-range": (
+        ("start: 83_000\n    end: 93_000", "start: 83_000\n    end:"), "end:",
+        "limits.deduction_phaseout_single_covered.end: is blank"),
+    "misspelled-key": (
+        ("ira_catch_up: 1100", "ira_catchup: 1100"), "ira_catchup: 1100",
+        "limits.ira_catchup: unknown key (did you mean ira_catch_up?)"),
+    "mismatched-year": (
+        ("tax_year: 2027", "tax_year: 2026"), "tax_year: 2026",
+        "tax_year: says 2026 but the file is 2027.yaml (a file holds the limits of the year in its name: set tax_year: 2027)"),
+    "notice-of-another-year": (
+        ("Test Notice 2026-00 (made-up figures)", "IRS Notice 2025-67"), "title: IRS Notice 2025-67",
+        "notice.title: IRS Notice 2025-67 is also the notice of 2026.yaml"),
+}
+
+
+@pytest.mark.parametrize("change, fragment, expected", BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_year_file_is_refused_with_a_located_message(project, limits_dir, monkeypatch, change, fragment, expected):
+    text = _fixture_with(*change)
+    (limits_dir / "2027.yaml").write_text(text)
+    line = _line_of(text, fragment)
+    monkeypatch.chdir(project.root)
+    for command in (["check", "--year", "2027"], ["build", "--year", "2027"]):
+        result = CliRunner().invoke(main, command, catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        assert f"generator/limits/2027.yaml:{line}: {expected}" in result.output, result.output
+        assert "Traceback" not in result.output
+    assert not (project.root / "site").exists()  # nothing was written
+
+
+def test_a_misspelled_key_also_leaves_the_real_key_missing(limits_dir):
+    (limits_dir / "2027.yaml").write_text(_fixture_with("ira_catch_up: 1100", "ira_catchup: 1100"))
+    assert "limits.ira_catch_up: is missing (IRA catch-up, age 50 and over, a whole number of dollars)" in [
+        f"{p.key}: {p.message} ({p.hint})" for p in limits_problems()[2027]]
+
+
+def test_an_unedited_copy_of_last_year_is_refused_with_what_to_do(project, limits_dir, monkeypatch):
+    # a copy of 2026.yaml saved as 2027.yaml, unchanged: every check that catches stale figures speaks
+    copy = (limits_dir / "2026.yaml").read_text()
+    (limits_dir / "2027.yaml").write_text(copy)
+    monkeypatch.chdir(project.root)
+    result = CliRunner().invoke(main, ["check", "--year", "2027"], catch_exceptions=False)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.splitlines()[:3] == [
+        "generator/limits/2027.yaml:3: tax_year: says 2026 but the file is 2027.yaml "
+        "(a file holds the limits of the year in its name: set tax_year: 2027)",
+        "generator/limits/2027.yaml:5: notice.title: IRS Notice 2025-67 is also the notice of 2026.yaml "
+        "(each year's figures come from that year's notice: enter the 2027 notice)",
+        "generator/limits/2027.yaml:8: limits: every value is the same as in 2026.yaml: this is a copy of last "
+        "year's figures (enter the 2027 figures from the IRS notice, or start again from blanks with "
+        "`guides new-year 2027 --force`)",
+    ]
+
+
+def test_a_key_the_law_did_not_have_yet_is_refused(limits_dir):
+    text = (limits_dir / "2020.yaml").read_text().replace("  catch_up_50: 6500\n", "  catch_up_50: 6500\n  catch_up_60_63: 10_000\n")
+    (limits_dir / "2020.yaml").write_text(text)
+    assert [str(p) for p in limits_problems()[2020]] == [
+        "generator/limits/2020.yaml:11: limits.catch_up_60_63: the law had no such limit before 2025 (remove this line)"]
+
+
+def test_a_broken_file_stops_loading_with_its_problems(limits_dir):
+    (limits_dir / "2027.yaml").write_text(_fixture_with("ira_limit: 7500", "ira_limit: lots"))
+    with pytest.raises(InvalidLimits) as invalid:
+        load_limits(2027)
+    assert [p.key for p in invalid.value.problems] == ["limits.ira_limit"]
+
+
+# ----------------------------------------------------------------------------- projected figures
+
+def test_provisional_figures_never_reach_a_site_without_allow_provisional(project, limits_dir, monkeypatch):
+    text = FIXTURE_2027.read_text().replace("tax_year: 2027\n", "tax_year: 2027\nprovisional: true\n")
+    (limits_dir / "2027.yaml").write_text(text)
+    for persona in ("grace", "omar"):  # their 2026 job changes cannot move to 2027 as they are
+        (project.profiles_dir / "personas" / f"{persona}.yaml").unlink()
+    monkeypatch.chdir(project.root)
+    refused = CliRunner().invoke(main, ["build", "--year", "2027"], catch_exceptions=False)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.startswith(
+        "generator/limits/2027.yaml:4: provisional: the 2027 limits are projected, not published by the IRS "
+        "(build with --allow-provisional")
+    assert not (project.root / "site").exists()
+
+    allowed = CliRunner().invoke(main, ["build", "--year", "2027", "--allow-provisional"], catch_exceptions=False)
+    assert allowed.exit_code == 0, allowed.output
+    page = (project.docs_dir / "guides" / "maya.md").read_text()
+    heading = page.index("# Maya: your 2027 retirement-savings guide")
+    assert 'Projected figures, not yet published by the IRS' in page[heading:heading + 200]
+    limits_page = (project.docs_dir / "limits" / "index.md").read_text()
+    assert limits_page.index("Projected figures") < limits_page.index("## 2026")
+
+
+def test_provisional_years_stay_off_the_site_wide_pages_of_a_published_build(project, limits_dir):
+    from generator.limits import published_years
+
+    (limits_dir / "2027.yaml").write_text(FIXTURE_2027.read_text().replace("limits:\n", "provisional: true\nlimits:\n"))
+    assert published_years()[-1].tax_year == 2026
+    assert published_years(allow_provisional=True)[-1].tax_year == 2027

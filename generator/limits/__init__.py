@@ -1,7 +1,9 @@
-"""IRS limits: one cited YAML file per tax year, shipped inside the package.
+"""IRS limits: one YAML file of values per tax year, and one schema that says what every key is.
 
-A year without a file is an error that names the file to add; limits are never projected or
-copied from the year before.
+`schema.yaml` declares each key once (label, statute, link, unit); `YEAR.yaml` holds that year's
+values and the IRS notice that set them. A year without a file is an error that names the file to
+add, and a file that breaks the schema is refused with every problem located (see check.py):
+limits are never guessed, projected silently or copied from the year before.
 """
 from __future__ import annotations
 
@@ -10,9 +12,28 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from ..yamlio import load_yaml
+from ..errors import Problem, ProblemsFound
+from ..yamlio import line_of, load_yaml
 
 LIMITS_DIR = Path(__file__).parent
+SCHEMA_FILE = "schema.yaml"
+LIMITS_SHOWN = "generator/limits/"  # how the folder's files are named in messages
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One key of the schema: what the number is called, where the law sets it, how it is written."""
+
+    key: str
+    label: str
+    unit: str  # dollars | dollars_range | yes_no
+    statute: str
+    href: str
+    from_year: int | None = None  # the first tax year the law had this number
+    applies_to: str | None = None  # a yes_no key switches this other key's rule on or off
+
+    def in_force(self, year: int) -> bool:
+        return self.from_year is None or year >= self.from_year
 
 
 @dataclass(frozen=True)
@@ -20,6 +41,7 @@ class Limit:
     """One legal number for one year. `value` is None where the law had no such limit that year."""
 
     key: str
+    label: str
     value: Decimal | None
     statute: str
     notice: str
@@ -37,6 +59,7 @@ class PhaseOut:
     """A MAGI range: the full amount at or below `start`, nothing at or above `end`."""
 
     key: str
+    label: str
     start: Decimal
     end: Decimal
     statute: str
@@ -61,6 +84,7 @@ class Limits:
     notice_href: str
     published: str
     entries: dict[str, Limit | PhaseOut]
+    provisional: bool = False  # projected figures, before the IRS has published the year's notice
 
     def __getattr__(self, key: str) -> Limit | PhaseOut:
         try:
@@ -74,35 +98,100 @@ class MissingLimits(Exception):
 
     def __init__(self, year: int):
         self.year = year
-        self.file = f"generator/limits/{year}.yaml"
+        self.file = limits_file(year)
         super().__init__(
             f"no IRS limits for tax year {year}: add {self.file} "
-            "(copy the previous year's file and enter the figures from the IRS notice for that year)"
-        )
+            f"(`guides new-year {year}` writes it with every value blank, for the figures of the IRS notice)")
+
+
+class InvalidLimits(ProblemsFound):
+    """A limits file that breaks the schema; holds every located problem of the limits folder."""
+
+
+def limits_file(year: int) -> str:
+    """A year's file as the user sees it."""
+    return f"{LIMITS_SHOWN}{year}.yaml"
 
 
 def available_years() -> list[int]:
     return sorted(int(p.stem) for p in LIMITS_DIR.glob("[0-9][0-9][0-9][0-9].yaml"))
 
 
+def _snapshot(directory: Path) -> tuple:
+    """The limits folder's files and their versions: a cache key that changes when a file does."""
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.yaml")))
+
+
+def load_schema() -> dict[str, KeySpec]:
+    return _schema(LIMITS_DIR, _snapshot(LIMITS_DIR))
+
+
 @cache
+def _schema(directory: Path, _version: tuple) -> dict[str, KeySpec]:
+    data, problems = load_yaml(directory / SCHEMA_FILE, LIMITS_SHOWN + SCHEMA_FILE)
+    if problems:
+        raise InvalidLimits(problems)
+    return {key: KeySpec(key, item["label"], item["unit"], item["statute"], item["href"],
+                         int(item["from_year"]) if "from_year" in item else None, item.get("applies_to"))
+            for key, item in data.items()}
+
+
+def limits_problems() -> dict[int, list[Problem]]:
+    """Every problem of every year file, by year (a year with none maps to an empty list)."""
+    return _problems(LIMITS_DIR, _snapshot(LIMITS_DIR))
+
+
+@cache
+def _problems(directory: Path, version: tuple) -> dict[int, list[Problem]]:
+    from .check import check_year_files
+
+    return check_year_files(directory, _schema(directory, version))
+
+
 def load_limits(year: int) -> Limits:
-    """The limits of `year`; raises MissingLimits when the year has no file."""
-    path = LIMITS_DIR / f"{year}.yaml"
-    if not path.exists():
+    """The limits of `year`; raises MissingLimits when the year has no file, InvalidLimits when it is broken."""
+    if not (LIMITS_DIR / f"{year}.yaml").exists():
         raise MissingLimits(year)
-    data, problems = load_yaml(path, f"generator/limits/{year}.yaml")
-    if problems:  # the shipped files are checked by the test suite; this is a broken install
-        raise ValueError("\n".join(map(str, problems)))
-    notice = data["notice"]
+    return _limits(LIMITS_DIR, year, _snapshot(LIMITS_DIR))
+
+
+@cache
+def _limits(directory: Path, year: int, version: tuple) -> Limits:
+    problems = _problems(directory, version)[year]
+    if problems:
+        raise InvalidLimits(problems)
+    schema = _schema(directory, version)
+    data, _ = load_yaml(directory / f"{year}.yaml", limits_file(year))
+    notice, values = data["notice"], data["limits"]
     entries: dict[str, Limit | PhaseOut] = {}
-    for key, item in data["limits"].items():
-        common = dict(key=key, statute=item["statute"], notice=notice["title"], href=item["href"])
-        if "start" in item:
-            entries[key] = PhaseOut(start=item["start"], end=item["end"], **common)
+    for spec in schema.values():
+        if spec.unit == "yes_no":
+            continue
+        common = dict(key=spec.key, label=spec.label, statute=spec.statute, notice=notice["title"], href=spec.href)
+        value = values.get(spec.key)
+        if spec.unit == "dollars_range":
+            entries[spec.key] = PhaseOut(start=value["start"], end=value["end"], **common)
         else:
-            entries[key] = Limit(value=item["value"], enforced=item.get("enforced", True), **common)
-    return Limits(int(data["tax_year"]), notice["title"], notice["href"], str(notice["published"]), entries)
+            switch = next((s.key for s in schema.values() if s.applies_to == spec.key), None)
+            enforced = value is not None and (switch is None or bool(values.get(switch)))
+            entries[spec.key] = Limit(value=value, enforced=enforced, **common)
+    return Limits(int(data["tax_year"]), notice["title"], notice["href"], str(notice["published"]), entries,
+                  provisional=bool(data.get("provisional", False)))
+
+
+def published_years(allow_provisional: bool = False) -> list[Limits]:
+    """Every year's limits for the site-wide pages; projected years only when allowed."""
+    years = [load_limits(year) for year in available_years()]
+    return [limits for limits in years if allow_provisional or not limits.provisional]
+
+
+def provisional_refused(year: int) -> Problem:
+    """A build that would print projected figures without --allow-provisional, located at the marker."""
+    data, _ = load_yaml(LIMITS_DIR / f"{year}.yaml", limits_file(year))
+    return Problem(limits_file(year), line_of(data, ("provisional",)), "provisional",
+                   f"the {year} limits are projected, not published by the IRS",
+                   "build with --allow-provisional to preview them (every page says they are projected), "
+                   "or enter the published figures and delete this line")
 
 
 @dataclass(frozen=True)
@@ -121,7 +210,7 @@ class Constant:
 
 @cache
 def load_constants() -> dict[str, Constant]:
-    data, problems = load_yaml(LIMITS_DIR / "constants.yaml", "generator/limits/constants.yaml")
+    data, problems = load_yaml(LIMITS_DIR / "constants.yaml", LIMITS_SHOWN + "constants.yaml")
     if problems:
         raise ValueError("\n".join(map(str, problems)))
     return {key: Constant(key, item["value"], item["statute"], item["href"]) for key, item in data.items()}
