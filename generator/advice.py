@@ -118,7 +118,8 @@ def _leaving_advice(results: Results) -> Advice:
         ("cash_out_early", any("additional_tax" in c.options["cash_out"].flags for c in sources)),
         ("ira_before_rule_of_55", any(options.rule_of_55.value for _, options in leaving)),
         ("ira_in_backdoor_year", any("backdoor_pro_rata" in options.backdoor_effect.flags for _, options in leaving)),
-        ("indirect_rollover_make_up", True))
+        ("indirect_rollover_make_up_taxed", any(o.indirect_rollover.value["additional_tax_applies"] for _, o in leaving)),
+        ("indirect_rollover_make_up", not any(o.indirect_rollover.value["additional_tax_applies"] for _, o in leaving)))
     rollover = _when(("open_destination", True), ("ask_direct_rollover", True),
                      ("ask_split_checks", any(c.source == "after_tax_basis" for c in sources)),
                      ("deposit_in_60_days", True), ("keep_1099r", True))

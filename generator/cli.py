@@ -78,8 +78,7 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
     """Print every figure for PERSONA (an id, or a path to a persona file) with its working."""
     path = Path(persona)
     if path.suffix in (".yaml", ".yml") or path.exists():
-        found, plan, problems = load_persona_file(path, year)
-        plans = {plan.id: plan} if plan else {}
+        found, plans, problems = load_persona_file(path, year)
     else:
         project = _project()
         profiles = load_profiles(project.profiles_dir, project.root, year)

@@ -290,14 +290,15 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
             distribution_date=change.separation_date,
             separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
             plan_has_rule_of_55=plan.rollovers.rule_of_55, **_destination(new), old_plan_expense_ratio_pct=plan.expense_ratio_pct,
-            **common)))
+            **_source_plan(plan.type, change.balances), **common)))
     current = _year_end_plan(persona, plan, plans)
     for old in persona.previous_plans:
         cases.append((old.name, rollover.rollover_options(
             limits, constants, balances=_balances(old), roth_contributions=old.roth_contributions,
             distribution_date=date(persona.tax_year, 1, 1),
             separation_year=old.separation_year, public_safety_employee=False, plan_has_rule_of_55=old.rule_of_55,
-            **_destination(current), old_plan_expense_ratio_pct=old.expense_ratio_pct, **common)))
+            **_destination(current), old_plan_expense_ratio_pct=old.expense_ratio_pct, **_source_plan(old.type, old),
+            **common)))
     return cases
 
 
@@ -305,12 +306,19 @@ def _balances(balances) -> dict[str, Decimal]:
     return {source: getattr(balances, source) for source in rollover.SOURCES}
 
 
+def _source_plan(plan_type: str, balances) -> dict:
+    """What the plan being left is and holds beyond its balances: its type, rolled-in money, a planned payout."""
+    return {"governmental_457b": plan_type == "governmental_457b", "rolled_in": balances.rolled_in,
+            "payout": balances.payout_this_year}
+
+
 def _destination(plan: Plan | None) -> dict:
     """What the receiving workplace plan accepts (None: no plan to roll into)."""
     if plan is None:
         return {"new_plan_accepts_roll_ins": None, "new_plan_offers_roth": False, "new_plan_expense_ratio_pct": None}
     return {"new_plan_accepts_roll_ins": plan.rollovers.accepts_roll_ins, "new_plan_offers_roth": plan.contributions.roth,
-            "new_plan_expense_ratio_pct": plan.expense_ratio_pct}
+            "new_plan_expense_ratio_pct": plan.expense_ratio_pct,
+            "new_plan_is_governmental_457b": plan.type == "governmental_457b"}
 
 
 def _leaving_figures(persona: Persona, plan: Plan | None, payroll: Payroll | None, limits: Limits, age: int,
@@ -324,6 +332,8 @@ def _leaving_figures(persona: Persona, plan: Plan | None, payroll: Payroll | Non
         "rule_of_55_applies": Figure("rule_of_55_applies", bool(primary and primary.rule_of_55.value),
                                      primary.rule_of_55.steps if primary else (), unit=BOOL),
     }
+    if primary is not None:
+        found |= {figure.name: figure for figure in primary.plan_figures()}
     if persona.pay.other_deferrals_this_year and payroll is not None:
         found["excess_deferrals"] = _excess_deferrals(persona, plan, payroll, limits, age, figures)
     return found

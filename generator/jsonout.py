@@ -8,6 +8,7 @@ from typing import Any
 from .compute import Results
 from .figure import PCT, USD, Figure, Step
 from .money import cents
+from .rules.rollover import RolloverOptions
 
 
 def _number(value: Decimal, unit: str) -> str | int:
@@ -45,6 +46,17 @@ def figure_json(figure: Figure) -> dict:
             "sources": list(figure.sources)}
 
 
+def leaving_json(plan: str, options: RolloverOptions) -> dict:
+    """One plan being left: its plan-wide figures and, per kind of money, every option with its working."""
+    figures = {f.name: figure_json(f) for f in (options.rule_of_55, *options.plan_figures())}
+    by_source = {source: {"taxable_part": figure_json(choice.taxable),
+                          "recommended_option": figure_json(choice.recommendation),
+                          **{name: figure_json(option) for name, option in choice.options.items()}}
+                 for source, choice in options.sources.items()}
+    return {"plan": plan, "figures": figures, "rollover_options": by_source}
+
+
 def results_json(results: Results) -> dict:
     return {"persona": results.persona.id, "tax_year": results.persona.tax_year, "age": results.age,
-            "figures": {name: figure_json(figure) for name, figure in sorted(results.figures.items())}}
+            "figures": {name: figure_json(figure) for name, figure in sorted(results.figures.items())},
+            "leaving": [leaving_json(plan, options) for plan, options in results.leaving]}

@@ -81,10 +81,20 @@ class Rollovers(Model):
     rule_of_55: bool = True
 
 
+def _modelled_plan_type(value: Any) -> Any:
+    if value == "solo_401k":
+        raise ValueError("solo_401k plans are not modelled yet: their limits depend on self-employment "
+                         "earnings, which this generator does not compute, so it would print wrong figures")
+    return value
+
+
+PlanType = Annotated[Literal["401k", "403b", "governmental_457b"], BeforeValidator(_modelled_plan_type)]
+
+
 class Plan(Model):
     id: Slug
     name: Text
-    type: Literal["401k", "403b", "governmental_457b", "solo_401k"] = "401k"
+    type: PlanType = "401k"
     pay_periods: Annotated[Count, Field(ge=1, le=53)]
     contributions: Contributions = Contributions()
     match: Match = Match()
@@ -139,13 +149,27 @@ class Iras(Model):
 class Balances(Model):
     pre_tax: Money = Decimal(0)
     roth: Money = Decimal(0)
-    roth_contributions: Money | None = None  # the part of `roth` that is contributions (tax-free in any payout)
+    roth_contributions: Money | None = None  # the part of `roth` that is contributions (its tax-free share)
     after_tax_basis: Money = Decimal(0)
     after_tax_earnings: Money = Decimal(0)
+    rolled_in: Money = Decimal(0)  # part of pre_tax rolled in from other plans or IRAs (matters in a governmental 457(b))
+    payout_this_year: Money | None = None  # a payout of this amount from the plan this year: the guide shows its tax
+
+    @model_validator(mode="after")
+    def _parts_within_balances(self) -> Balances:
+        if self.roth_contributions is not None and self.roth_contributions > self.roth:
+            raise ValueError(f"roth_contributions ({self.roth_contributions}) is more than the Roth balance ({self.roth})")
+        if self.rolled_in > self.pre_tax:
+            raise ValueError(f"rolled_in ({self.rolled_in}) is more than the pre-tax balance ({self.pre_tax})")
+        total = self.pre_tax + self.roth + self.after_tax_basis + self.after_tax_earnings
+        if self.payout_this_year is not None and self.payout_this_year > total:
+            raise ValueError(f"payout_this_year ({self.payout_this_year}) is more than the plan's balance ({total})")
+        return self
 
 
 class PreviousPlan(Balances):
     name: Text
+    type: PlanType = "401k"
     separation_year: Year | None = None
     rule_of_55: bool = True
     expense_ratio_pct: Percent | None = None
@@ -274,15 +298,16 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
     return result
 
 
-def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | None, Plan | None, list[Problem]]:
-    """One persona and its plan, the plan found in plans/ beside the persona's personas/ folder."""
+def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | None, dict[str, Plan], list[Problem]]:
+    """One persona and every plan in plans/ beside its personas/ folder (its own plan, the plan of a
+    job it moves to), so a persona computes the same by path as by id."""
     profiles = load_profiles(path.resolve().parent.parent, None, year)
     wanted = str(path.resolve())
     problems = profiles.problems_of(wanted)
     for persona in profiles.personas:
         if profiles.persona_files[persona.id] == wanted:
-            return persona, profiles.plans.get(persona.plan or ""), problems
-    return None, None, problems or [Problem(str(path), 1, "", "not a persona file in a profiles/personas/ folder")]
+            return persona, profiles.plans, problems
+    return None, {}, problems or [Problem(str(path), 1, "", "not a persona file in a profiles/personas/ folder")]
 
 
 def _load_model(model: type[Model], path: Path, shown: str, problems: list[Problem]) -> tuple[Any, Any]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from .figure import COUNT, PCT, RATIO, USD, Step
+from .limits import load_constants
 from .money import cents, whole_dollars
 from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
@@ -102,7 +103,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fail=fail, cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
+    env.globals.update(fail=fail, law=load_constants(), cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS)
     env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
     return env

@@ -387,24 +387,133 @@ def test_small_balance_is_not_recommended_to_stay():
 
 # ----------------------------------------------------------------------------- the 60-day indirect rollover
 
-@pytest.mark.parametrize("balances, extra, check, make_up, tax", [
+# What is not made up is paid out for good. Within each account (a designated Roth account is a
+# separate contract) the amount rolled over is the taxable part first (IRC 402(c)(2); Treas. Reg.
+# 1.402A-1 Q&A-5(a)), so the shortfall is the account's tax-free money first: after-tax basis, Roth
+# contributions. Taxed shortfall per account = max(withheld from it − its tax-free money, 0).
+@pytest.mark.parametrize("balances, extra, check, make_up, taxed, tax", [
     # 50,000 pre-tax at 45: withheld 20 % = 10,000; check 40,000; make up 10,000 from other money;
-    # if not made up, 10,000 is taxed at 24 + 5 + 10 = 39 % → 3,900
-    ({"pre_tax": D(50_000)}, {}, D(40_000), D(10_000), D(3_900)),
+    # no tax-free money, so 10,000 is taxed at 24 + 5 + 10 = 39 % → 3,900
+    ({"pre_tax": D(50_000)}, {}, D(40_000), D(10_000), D(10_000), D(3_900)),
     # same under the rule of 55 (born 1971-06-01, left 2026): no 10 % → 29 % × 10,000 = 2,900
     ({"pre_tax": D(50_000)}, {"birth_date": date(1971, 6, 1), "distribution_date": date(2026, 9, 30)},
-     D(40_000), D(10_000), D(2_900)),
+     D(40_000), D(10_000), D(10_000), D(2_900)),
     # 30,000 pre-tax + 10,000 basis: only 30,000 taxable → withheld 6,000; check 40,000 − 6,000 = 34,000;
-    # make up 6,000; tax if not: 39 % × 6,000 = 2,340
-    ({"pre_tax": D(30_000), "after_tax_basis": D(10_000)}, {}, D(34_000), D(6_000), D(2_340)),
-], ids=["age-45-make-up-20pct", "rule-of-55-no-additional-tax-on-shortfall", "basis-not-withheld-so-not-made-up"])
-def test_indirect_rollover(balances, extra, check, make_up, tax):
+    # make up 6,000; the shortfall is basis first: max(6,000 − 10,000, 0) = 0 taxed → tax 0
+    ({"pre_tax": D(30_000), "after_tax_basis": D(10_000)}, {}, D(34_000), D(6_000), D(0), D(0)),
+    # Javier's Initech 401(k) (profiles/personas/javier.yaml, age 42, 32 % + 5 % + 10 %): 120,000 pre-tax,
+    # 20,000 basis, 4,000 earnings. Taxable 124,000 → withheld 24,800; check 144,000 − 24,800 = 119,200.
+    # Shortfall 24,800 − basis 20,000 = 4,800 taxed × 47 % = 2,256 (the old sum taxed all 24,800: 11,656)
+    ({"pre_tax": D(120_000), "after_tax_basis": D(20_000), "after_tax_earnings": D(4_000)},
+     {"birth_date": date(1984, 3, 2), "marginal_rate_pct": D(32)},
+     D(119_200), D(24_800), D(4_800), D(2_256)),
+    # Omar (omar.yaml, 45, 24 % + 5 % + 10 % = 39 %): 85,000 pre-tax; Roth 12,000 of which 9,500
+    # contributions → Roth taxable 2,500. Non-Roth withheld 17,000, Roth withheld 500; make up 17,500;
+    # check 97,000 − 17,500 = 79,500. Taxed: pre-tax 17,000 − 0 = 17,000; Roth max(500 − 9,500, 0) = 0.
+    # 17,000 × 39 % = 6,630 (the old sum taxed 17,500: 6,825)
+    ({"pre_tax": D(85_000), "roth": D(12_000)}, {"birth_date": date(1981, 4, 22), "roth_contributions": D(9_500)},
+     D(79_500), D(17_500), D(17_000), D(6_630)),
+    # Grace (grace.yaml): born 1971-09-03, leaves 2026-05-29, the year she turns 55 → rule of 55, no 10 %;
+    # 22 % + 4 % = 26 %. 420,000 pre-tax, Roth 30,000 of which 24,000 contributions → Roth taxable 6,000.
+    # Withheld 84,000 + 1,200 = 85,200; check 450,000 − 85,200 = 364,800. Taxed: 84,000 + max(1,200 −
+    # 24,000, 0) = 84,000 × 26 % = 21,840 (the old sum taxed 85,200: 22,152)
+    ({"pre_tax": D(420_000), "roth": D(30_000)},
+     {"birth_date": date(1971, 9, 3), "distribution_date": date(2026, 5, 29), "marginal_rate_pct": D(22),
+      "state_rate_pct": D(4), "roth_contributions": D(24_000)},
+     D(364_800), D(85_200), D(84_000), D(21_840)),
+], ids=["age-45-make-up-20pct", "rule-of-55-no-additional-tax-on-shortfall", "shortfall-is-basis-first",
+        "javier-basis-absorbs-most-of-shortfall", "omar-roth-shortfall-from-contributions",
+        "grace-rule-of-55-roth-shortfall-from-contributions"])
+def test_indirect_rollover(balances, extra, check, make_up, taxed, tax):
     figure = options(balances=balances, **extra).indirect_rollover
     assert figure.value["check_received"] == check
     assert figure.value["make_up"] == make_up
-    assert figure.value["taxed_if_not_made_up"] == make_up
+    assert figure.value["taxed_if_not_made_up"] == taxed
     assert figure.value["tax_if_not_made_up"] == tax
     assert any(step.amount == D(60) and "Days" in step.label for step in figure.steps)
+    _replay(figure.steps)
+
+
+@pytest.mark.parametrize("source, where", [
+    ("pre_tax", "a traditional IRA, or a workplace plan"),
+    ("after_tax_earnings", "a traditional IRA, or a workplace plan"),
+    # 402(c)(2)(A): after-tax basis reaches a plan only by direct rollover
+    ("after_tax_basis", "an IRA only"),
+    # Treas. Reg. 1.402A-1 Q&A-5(a): in 60 days Roth money goes only to a Roth IRA
+    ("roth", "a Roth IRA only"),
+], ids=["pre-tax-ira-or-plan", "earnings-ira-or-plan", "basis-ira-only", "roth-roth-ira-only"])
+def test_sixty_day_destination_per_source(source, where):
+    figure = options(balances={source: D(10_000)}, roth_contributions=D(0)).indirect_rollover
+    assert figure.value["sixty_day_destinations"][source].startswith(where)
+    assert any(where in step.label for step in figure.steps)
+
+
+# Cash out, net after all tax = paid − income tax − additional tax (the table's "cash to you now" is
+# before the rest of the tax: paid − 20 % withheld).
+@pytest.mark.parametrize("amount, extra, net_now, net_after_tax", [
+    # Omar's pre-tax 85,000 at 24 + 5 = 29 % + 10 %: income 24,650, additional 8,500 → 85,000 − 33,150 = 51,850;
+    # now: 85,000 − 17,000 = 68,000
+    (D(85_000), {"birth_date": date(1981, 4, 22)}, D(68_000), D(51_850)),
+    # Javier's pre-tax 120,000 at 32 + 5 = 37 % + 10 %: 44,400 + 12,000 = 56,400 → 63,600; now 96,000
+    (D(120_000), {"birth_date": date(1984, 3, 2), "marginal_rate_pct": D(32)}, D(96_000), D(63_600)),
+    # Grace's pre-tax 420,000 at 22 + 4 = 26 %, rule of 55 (no 10 %): 109,200 → 310,800; now 420,000 − 84,000
+    (D(420_000), {"birth_date": date(1971, 9, 3), "distribution_date": date(2026, 5, 29), "marginal_rate_pct": D(22),
+                  "state_rate_pct": D(4)}, D(336_000), D(310_800)),
+], ids=["omar-with-additional-tax", "javier-with-additional-tax", "grace-rule-of-55"])
+def test_cash_out_net_after_all_tax(amount, extra, net_now, net_after_tax):
+    cash = options(balances={"pre_tax": amount}, **extra).sources["pre_tax"].options["cash_out"]
+    assert (cash.value["net_cash"], cash.value["net_after_tax"]) == (net_now, net_after_tax)
+    _replay(cash.steps)
+
+
+# A nonqualified partial payout is pro rata (IRC 72(e)(8); Treas. Reg. 1.402A-1 Q&A-3), taken from every
+# account in proportion to its balance.
+@pytest.mark.parametrize("balances, payout, roth_contributions, extra, taxable, additional", [
+    # $10,000 of a $30,000 Roth 401(k) with $24,000 contributions: earnings share 6,000 ÷ 30,000 = 0.2 →
+    # 2,000 taxable (a Roth IRA, contributions first, would be 0); 10 % of 2,000 = 200
+    ({"roth": D(30_000)}, D(10_000), D(24_000), {}, D(2_000), D(200)),
+    # Grace draws 45,000 from 420,000 pre-tax + 30,000 Roth (24,000 contributions) under the rule of 55:
+    # share 45,000 ÷ 450,000 = 0.1 → 42,000 pre-tax (all taxable) + 3,000 Roth × 0.2 = 600 → 42,600; no 10 %
+    ({"pre_tax": D(420_000), "roth": D(30_000)}, D(45_000), D(24_000),
+     {"birth_date": date(1971, 9, 3), "distribution_date": date(2026, 5, 29)}, D(42_600), D(0)),
+    # after-tax: 8,000 basis + 2,000 earnings, 5,000 out: 4,000 basis + 1,000 earnings → 1,000 taxable, 100 additional
+    ({"after_tax_basis": D(8_000), "after_tax_earnings": D(2_000)}, D(5_000), None, {}, D(1_000), D(100)),
+    # qualified Roth (born 1960: past 59½ in 2026; five years assumed): nothing taxable
+    ({"roth": D(30_000)}, D(10_000), D(24_000), {"birth_date": date(1960, 1, 1)}, D(0), D(0)),
+], ids=["roth-401k-pro-rata-not-basis-first", "grace-rule-of-55-drawdown", "after-tax-pro-rata",
+        "qualified-roth-tax-free"])
+def test_partial_payout_is_pro_rata(balances, payout, roth_contributions, extra, taxable, additional):
+    figure = options(balances=balances, payout=payout, roth_contributions=roth_contributions, **extra).partial_payout
+    assert figure.value["taxable"] == taxable
+    assert figure.value["tax_free"] == payout - taxable
+    assert figure.value["additional_tax"] == additional
+    _replay(figure.steps)
+
+
+# A governmental 457(b) payout pays no 10 % additional tax except on money rolled in from other plans
+# (IRC 72(t)(9)). At 45, 24 % + 5 %.
+@pytest.mark.parametrize("pre_tax, rolled_in, additional, shortfall_tax", [
+    # 100,000 pre-tax, nothing rolled in: additional tax 0; indirect shortfall 20,000 × 29 % = 5,800
+    (D(100_000), D(0), D(0), D(5_800)),
+    # 30,000 of it rolled in: 10 % × 30,000 = 3,000; the shortfall may be rolled-in money: 20,000 × 39 % = 7,800
+    (D(100_000), D(30_000), D(3_000), D(7_800)),
+], ids=["457b-no-additional-tax", "457b-rolled-in-part-pays-it"])
+def test_governmental_457b(pre_tax, rolled_in, additional, shortfall_tax):
+    result = options(balances={"pre_tax": pre_tax}, governmental_457b=True, rolled_in=rolled_in,
+                     new_plan_accepts_roll_ins=True)
+    pre = result.sources["pre_tax"]
+    assert pre.options["cash_out"].value["additional_tax"] == additional
+    assert result.indirect_rollover.value["tax_if_not_made_up"] == shortfall_tax
+    # rolling to an IRA or a 401(k) gives the exemption up, and the comparison says so
+    assert pre.options["ira"].value["gives_up_457b_exemption"] is True
+    assert pre.options["new_plan"].value["gives_up_457b_exemption"] is True
+    assert pre.recommendation.value == "leave"
+
+
+def test_457b_to_another_governmental_457b_keeps_the_exemption():
+    result = options(balances={"pre_tax": D(100_000)}, governmental_457b=True, new_plan_accepts_roll_ins=True,
+                     new_plan_is_governmental_457b=True)
+    assert result.sources["pre_tax"].options["new_plan"].value["gives_up_457b_exemption"] is False
 
 
 # ----------------------------------------------------------------------------- backdoor Roth: this year's conversion
@@ -582,3 +691,13 @@ def test_cash_out_and_leave_figures_directly():
     leave = leave_in_plan(source="pre_tax", amount=D(2_000), may_be_forced_out=True,
                           force_out_source=L2026.force_out_limit.source, rule_of_55_at_stake=False)
     assert leave.has("may_be_forced_out") and leave.value["stays_tax_advantaged"] == D(2_000)
+
+
+def test_excess_deferrals_claim_by_march_1_and_payout_by_april_15():
+    # 15,000 + 22,000 = 37,000 at 40 in 2026 (24,500 limit, no catch-up): 12,500 over. Treas. Reg.
+    # 1.402(g)-1(e)(2) lets plans require the claim by March 1 of the next year; IRC 402(g)(2)(A)(ii)
+    # wants the excess paid out by April 15.
+    figure = excess_deferrals(L2026, deferrals_by_employer={"A": D(15_000), "B": D(22_000)}, age_on_dec_31=40)
+    assert figure.value == D(12_500)
+    labels = " ".join(step.label for step in figure.steps)
+    assert "March 1, 2027" in labels and "April 15, 2027" in labels

@@ -196,10 +196,11 @@ def provisional_refused(year: int) -> Problem:
 
 @dataclass(frozen=True)
 class Constant:
-    """A legal number that does not change by year (rates, ages, days), with its statute."""
+    """A legal number that does not change by year (rates, ages, days), with its statute; a day of
+    the year ("April 15") is text."""
 
     key: str
-    value: Decimal
+    value: Decimal | str
     statute: str
     href: str
 

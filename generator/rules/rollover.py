@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 
 from ..figure import BOOL, COUNT, PCT, RATIO, TEXT, Figure, Step
-from ..limits import Constant, Limits
+from ..limits import Constant, Limits, load_constants
 from ..money import ZERO, cents, pct_of, ratio
 from .contributions import catch_up_for_age
 
@@ -133,8 +133,13 @@ def rule_of_55_applies(constants: Mapping[str, Constant], *, birth_date: date, s
     return Figure("rule_of_55_applies", applies, tuple(steps), unit=BOOL, flags=frozenset(flags))
 
 
-def additional_tax_exception(*, reached_59_half: Figure, rule_of_55: Figure, other_exception: str = "") -> Figure:
+def additional_tax_exception(*, reached_59_half: Figure, rule_of_55: Figure, other_exception: str = "",
+                             governmental_457b: bool = False) -> Figure:
     """Whether the 10 % additional tax of IRC 72(t)(1) is off for a payout from this plan.
+
+    A governmental 457(b) plan is not a qualified plan for 72(t), so its payouts escape the tax
+    (IRC 72(t)(9)), except money rolled into it from other kinds of plan or an IRA: flag
+    `governmental_457b` (the rolled-in part is taxed by `cash_out`).
 
     `other_exception` names any further exception of 72(t)(2) the profile states (e.g.
     "disability, IRC 72(t)(2)(A)(iii)"); none is ever assumed.
@@ -145,6 +150,10 @@ def additional_tax_exception(*, reached_59_half: Figure, rule_of_55: Figure, oth
         flags.add("age_59_half")
     if rule_of_55.value:
         flags.add("rule_of_55")
+    if governmental_457b:
+        flags.add("governmental_457b")
+        steps.append(Step("A governmental 457(b) payout pays no additional tax, except on money rolled in from "
+                          "other kinds of plan or an IRA", None, "IRC 72(t)(9)"))
     if other_exception:
         flags.add("other_exception")
         steps.append(Step(f"Exception from your profile: {other_exception}", None, PROFILE))
@@ -204,6 +213,57 @@ def taxable_part(source: str, amount: Decimal, *, roth_qualified: Figure | None 
     return Figure("taxable_part", taxable, tuple(steps), flags=frozenset(flags))
 
 
+def partial_payout(constants: Mapping[str, Constant], *, balances: Mapping[str, Decimal], amount: Decimal,
+                   roth_qualified: Figure, roth_contributions: Decimal | None, marginal_rate_pct: Decimal,
+                   state_rate_pct: Decimal, exception_applies: bool) -> Figure:
+    """A payout of `amount` from a plan (a rule-of-55 drawdown, say), taken from every account in
+    proportion to its balance, as most plans do unless told otherwise.
+
+    Within a designated Roth account a nonqualified payout is pro rata between contributions and
+    earnings (IRC 72(e)(8); Treas. Reg. 1.402A-1 Q&A-3), not contributions first as from a Roth IRA;
+    after-tax basis and its earnings come out in proportion the same way. Then taxed as `cash_out`.
+    """
+    total = sum(balances.values(), ZERO)
+    amount = min(amount, total)
+    steps = [Step("Payout you plan to take", amount, PROFILE), Step("Plan balance", total, PROFILE)]
+    taxable_total, paid_so_far, flags = ZERO, ZERO, set()
+    present = [s for s in SOURCES if balances.get(s)]
+    for n, source in enumerate(present):
+        balance = balances[source]
+        # the last account takes what rounding left, so the parts add up to the payout
+        part = amount - paid_so_far if n == len(present) - 1 else cents(balance * amount / total)
+        paid_so_far += part
+        steps.append(Step(f"From your {SOURCE_LABEL[source]} (${balance:,} × payout ÷ plan balance)", part, "your plan"))
+        if source in PRE_TAX_SOURCES:
+            taxable = part
+            steps.append(Step("All of it taxable", taxable, "IRC 402(a)"))
+        elif source == "after_tax_basis":
+            taxable = ZERO
+            steps.append(Step("None of it taxable", taxable, "IRC 72(e)"))
+        elif roth_qualified.value:
+            taxable = ZERO
+            steps.append(Step("Qualified Roth distribution: none of it taxable", taxable, "IRC 402A(d)(1)"))
+        else:
+            if roth_contributions is None:
+                flags.add("roth_split_assumed")
+            contributions = min(roth_contributions or ZERO, balance)
+            earnings_share = ratio(balance - contributions, balance)
+            taxable = cents(part * earnings_share)
+            steps += [Step("Roth earnings in the account ÷ its balance (contributions: "
+                           + ("none assumed" if roth_contributions is None else f"${contributions:,}") + ")",
+                           earnings_share, "IRC 72(e)(8); Treas. Reg. 1.402A-1, Q&A-3", "×", RATIO),
+                      Step("Taxable part of the Roth money paid out", taxable, "", "=")]
+        taxable_total += taxable
+    taxable = Figure("taxable_part", taxable_total, tuple(steps) + (Step("Taxable part of the payout", taxable_total, ""),))
+    paid = cash_out(constants, amount=amount, taxable=taxable, marginal_rate_pct=marginal_rate_pct,
+                    state_rate_pct=state_rate_pct, exception_applies=exception_applies)
+    value = dict(paid.value) | {"paid_out": cents(amount), "taxable": cents(taxable_total),
+                                "tax_free": cents(amount - taxable_total)}
+    for key in ("stays_tax_advantaged", "destination", "gives_up_rule_of_55", "adds_to_ira_pro_rata", "available"):
+        value.pop(key)
+    return Figure("partial_payout", value, paid.steps, flags=paid.flags | frozenset(flags))
+
+
 def _no_cash(available: bool, moved: Decimal, destination: str, *, gives_up_rule_of_55: bool = False,
              adds_to_ira_pro_rata: Decimal = ZERO) -> dict:
     """The value of an option that moves or keeps the money instead of paying it out."""
@@ -213,6 +273,7 @@ def _no_cash(available: bool, moved: Decimal, destination: str, *, gives_up_rule
         "income_tax": cents(ZERO),
         "additional_tax": cents(ZERO),
         "net_cash": cents(ZERO),
+        "net_after_tax": cents(ZERO),
         "tax_due_at_filing": cents(ZERO),
         "stays_tax_advantaged": cents(moved if available else ZERO),
         "destination": destination if available else "",
@@ -222,44 +283,56 @@ def _no_cash(available: bool, moved: Decimal, destination: str, *, gives_up_rule
 
 
 def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Figure, marginal_rate_pct: Decimal,
-             state_rate_pct: Decimal, exception_applies: bool) -> Figure:
+             state_rate_pct: Decimal, exception_applies: bool, additional_tax_base: Decimal | None = None,
+             additional_tax_base_label: str = "") -> Figure:
     """A payout to the person: 20 % withheld from the taxable part (IRC 3405(c)), income tax at the
     marginal federal + state rate on it, the 10 % additional tax unless an exception applies.
 
-    Net cash = amount − withheld. Still due at filing = income tax + additional tax − withheld
-    (negative: a refund). The income tax uses one marginal rate: a large payout can push part of
-    itself into a higher bracket, which the profile's single rate cannot show.
+    Net cash now = amount − withheld (before the rest of the tax). Net after all tax = amount −
+    income tax − additional tax. Still due at filing = income tax + additional tax − withheld
+    (negative: a refund). `additional_tax_base` narrows the additional tax to part of the taxable
+    amount (a governmental 457(b): only money rolled in from other plans, IRC 72(t)(9)). The
+    income tax uses one marginal rate: a large payout can push part of itself into a higher
+    bracket, which the profile's single rate cannot show.
     """
     withholding = constants["mandatory_withholding_pct"]
     early = constants["early_distribution_tax_pct"]
     rate = marginal_rate_pct + state_rate_pct
     additional_pct = ZERO if exception_applies else early.value
     t = taxable.value
+    base = t if additional_tax_base is None else min(additional_tax_base, t)
     withheld = cents(pct_of(withholding.value, t))
-    income_tax, additional = cents(pct_of(rate, t)), cents(pct_of(additional_pct, t))
+    income_tax, additional = cents(pct_of(rate, t)), cents(pct_of(additional_pct, base))
     net_cash, due = amount - withheld, income_tax + additional - withheld
+    after_tax = amount - income_tax - additional
     additional_label = ("Additional tax: none, an exception applies" if exception_applies
                         else "Additional tax on payouts before 59½")
+    base_step = (Step("Taxable part", t, "IRC 72(t)(1)") if additional_tax_base is None
+                 else Step(additional_tax_base_label, base, "IRC 72(t)(9)"))
     steps = list(taxable.steps) + [
         Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT),
         Step("Withheld from the payout", withheld, "", "="),
         Step("Paid out", amount, PROFILE),
         Step("Withheld", withheld, withholding.source, "−"),
-        Step("Net cash to you now", net_cash, "", "="),
+        Step("Cash to you now, before the rest of the tax", net_cash, "", "="),
         Step("Taxable part", t, "IRC 402(a)"),
         Step(f"Your federal marginal rate ({marginal_rate_pct} %) + state rate ({state_rate_pct} %)", rate, PROFILE, "×", PCT),
         Step("Income tax on the payout", income_tax, "", "="),
-        Step("Taxable part", t, "IRC 72(t)(1)"),
+        base_step,
         Step(additional_label, additional_pct, early.source, "×", PCT),
         Step("Additional tax", additional, "", "="),
         Step("Income tax", income_tax, ""),
         Step("Additional tax", additional, early.source, "+"),
         Step("Already withheld", withheld, withholding.source, "−"),
         Step("Still to pay when you file (negative: refunded)", due, "", "="),
+        Step("Paid out", amount, PROFILE),
+        Step("Income tax", income_tax, "", "−"),
+        Step("Additional tax", additional, early.source, "−"),
+        Step("Left to you after all tax", cents(after_tax), "", "="),
     ]
     value = _no_cash(True, ZERO, "you, in cash") | {
         "withheld": withheld, "income_tax": income_tax, "additional_tax": additional,
-        "net_cash": cents(net_cash), "tax_due_at_filing": cents(due)}
+        "net_cash": cents(net_cash), "net_after_tax": cents(after_tax), "tax_due_at_filing": cents(due)}
     flags = {"additional_tax"} if additional else set()
     return Figure("cash_out", value, tuple(steps), flags=frozenset(flags))
 
@@ -299,8 +372,15 @@ def _gives_up_rule_of_55(steps: list[Step], flags: set[str], rule_of_55_at_stake
         steps.append(Step(f"Gives up the rule of 55 for this money: {why}", None, cite))
 
 
+def _gives_up_457b(steps: list[Step], flags: set[str], at_stake: bool, where: str) -> None:
+    if at_stake:
+        flags.add("gives_up_457b_exemption")
+        steps.append(Step(f"Gives up the governmental 457(b)'s freedom from the additional tax: payouts from {where} "
+                          "before 59½ pay it", None, "IRC 72(t)(9)"))
+
+
 def roll_to_new_plan(*, source: str, amount: Decimal, accepts_roll_ins: bool | None, offers_roth: bool,
-                     rule_of_55_at_stake: bool) -> Figure:
+                     rule_of_55_at_stake: bool, exemption_457b_at_stake: bool = False) -> Figure:
     """A direct rollover into the new employer's plan (IRC 402(c)(8)(B)(iv)), when it takes roll-ins.
 
     Roth money only goes to a plan with Roth accounts (IRC 402A(c)(3)). After-tax basis needs a
@@ -323,11 +403,14 @@ def roll_to_new_plan(*, source: str, amount: Decimal, accepts_roll_ins: bool | N
     _gives_up_rule_of_55(steps, flags, rule_of_55_at_stake,
                          "the new plan pays nothing out while you work there, and its rule of 55 needs you to leave "
                          "that employer in or after the year you turn 55", "IRC 401(k)(2)(B); 72(t)(2)(A)(v)")
-    value = _no_cash(True, amount, "your new employer's plan", gives_up_rule_of_55=rule_of_55_at_stake)
+    _gives_up_457b(steps, flags, exemption_457b_at_stake, "a plan that is not a governmental 457(b)")
+    value = _no_cash(True, amount, "your new employer's plan", gives_up_rule_of_55=rule_of_55_at_stake) | {
+        "gives_up_457b_exemption": exemption_457b_at_stake}
     return Figure("new_plan", value, tuple(steps), flags=frozenset(flags))
 
 
-def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, backdoor_this_year: bool) -> Figure:
+def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, backdoor_this_year: bool,
+                exemption_457b_at_stake: bool = False) -> Figure:
     """A direct rollover to an IRA: pre-tax money and after-tax earnings to a traditional IRA, Roth
     money and after-tax basis to a Roth IRA (IRS Notice 2014-54). An IRA has no rule of 55
     (IRC 72(t)(3)(A)); pre-tax money in a traditional IRA on Dec 31 enters the Form 8606 pro-rata
@@ -344,13 +427,15 @@ def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, back
     _gives_up_rule_of_55(steps, flags, rule_of_55_at_stake,
                          "an IRA has no rule of 55, so withdrawals before 59½ pay the additional tax",
                          NO_RULE_OF_55_IN_IRAS)
+    _gives_up_457b(steps, flags, exemption_457b_at_stake, "an IRA")
     pro_rata = amount if source in PRE_TAX_SOURCES else ZERO
     if pro_rata:
         when = "this year's backdoor Roth conversion and every later one" if backdoor_this_year else "any later backdoor Roth conversion"
         flags.add("backdoor_pro_rata" if backdoor_this_year else "future_backdoor_pro_rata")
         steps.append(Step(f"Adds to the Dec 31 traditional IRA balance that makes {when} partly taxable",
                           pro_rata, PRO_RATA))
-    value = _no_cash(True, amount, destination, gives_up_rule_of_55=rule_of_55_at_stake, adds_to_ira_pro_rata=pro_rata)
+    value = _no_cash(True, amount, destination, gives_up_rule_of_55=rule_of_55_at_stake,
+                     adds_to_ira_pro_rata=pro_rata) | {"gives_up_457b_exemption": exemption_457b_at_stake}
     return Figure("ira", value, tuple(steps), flags=frozenset(flags))
 
 
@@ -403,36 +488,78 @@ def force_out(limits: Limits, constants: Mapping[str, Constant], *, plan_balance
     return Figure("force_out", value, tuple(steps), flags=frozenset(flags))
 
 
-def indirect_rollover(constants: Mapping[str, Constant], *, paid_out: Decimal, taxable: Decimal,
+# Where each kind of money may go when it is paid to you and deposited within 60 days.
+SIXTY_DAY_DESTINATION = {
+    "pre_tax": ("a traditional IRA, or a workplace plan that takes roll-ins", "IRC 402(c)(8)(B)"),
+    "after_tax_earnings": ("a traditional IRA, or a workplace plan that takes roll-ins", "IRC 402(c)(8)(B)"),
+    "after_tax_basis": ("an IRA only: a workplace plan takes it only by direct rollover", "IRC 402(c)(2)(A)"),
+    "roth": ("a Roth IRA only: another plan's Roth account takes it only by direct rollover",
+             "Treas. Reg. 1.402A-1, Q&A-5(a)"),
+}
+# A designated Roth account is a separate contract (IRC 402A(d)(4), 72(d)(2)): its payout and the rest
+# of the plan's are withheld on and rolled over apart.
+ACCOUNTS = (("your non-Roth account", ("pre_tax", "after_tax_basis", "after_tax_earnings")), ("your Roth account", ("roth",)))
+BASIS_FIRST = "IRC 402(c)(2); Treas. Reg. 1.402A-1, Q&A-5(a)"
+
+
+def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, Decimal], taxable: Mapping[str, Decimal],
                       marginal_rate_pct: Decimal, state_rate_pct: Decimal, exception_applies: bool) -> Figure:
     """A payout made to the person and rolled over within 60 days (IRC 402(c)(3)). The plan withholds
-    20 % of the taxable part, so rolling over everything takes that much from other money; what
-    is not made up is a taxable distribution (and pays the additional tax unless an exception applies).
-    The withheld amount itself comes back as a credit on the return."""
+    20 % of the taxable part, so rolling over everything takes that much from other money.
+
+    What is not made up is paid out for good. Within each account the amount rolled over counts as
+    the taxable part first (IRC 402(c)(2); Treas. Reg. 1.402A-1 Q&A-5(a) for a Roth account), so the
+    shortfall uses up the account's tax-free part (after-tax basis, Roth contributions) before any of it
+    is taxed. The taxed shortfall pays the additional tax unless an exception applies. The withheld
+    amount itself comes back as a credit on the return. `paid` and `taxable` map each source to its
+    payout and the taxable part of it."""
     withholding = constants["mandatory_withholding_pct"]
     days = constants["indirect_rollover_days"]
     early = constants["early_distribution_tax_pct"]
-    withheld = cents(pct_of(withholding.value, taxable))
-    check = paid_out - withheld
+    paid_out = sum(paid.values(), ZERO)
+    taxable_total = sum(taxable.values(), ZERO)
+    steps = []
+    withheld_total, taxed_total = ZERO, ZERO
+    shortfall_steps = []
+    for account, sources in ACCOUNTS:
+        account_taxable = sum((taxable.get(s, ZERO) for s in sources), ZERO)
+        account_paid = sum((paid.get(s, ZERO) for s in sources), ZERO)
+        withheld = cents(pct_of(withholding.value, account_taxable))
+        if not withheld:
+            continue
+        tax_free = account_paid - account_taxable
+        taxed = max(withheld - tax_free, ZERO)
+        withheld_total += withheld
+        taxed_total += taxed
+        shortfall_steps += [
+            Step(f"Withheld from {account} ({withholding.value} % of its taxable part)", withheld, withholding.source),
+            Step(f"Tax-free money in {account}, which the amount not made up uses first", tax_free, BASIS_FIRST, "−"),
+            Step("Under zero counts as zero", ZERO, BASIS_FIRST, "max"),
+            Step(f"Taxed if not made up, from {account}", taxed, "", "=")]
     rate = marginal_rate_pct + state_rate_pct + (ZERO if exception_applies else early.value)
-    tax = cents(pct_of(rate, withheld))
-    steps = (
-        Step("Taxable part of the payout", taxable, "IRC 402(a)"),
+    tax = cents(pct_of(rate, taxed_total))
+    check = paid_out - withheld_total
+    steps = [
+        Step("Taxable part of the payout", taxable_total, "IRC 402(a)"),
         Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT),
-        Step("Withheld", withheld, "", "="),
+        Step("Withheld", withheld_total, "", "="),
         Step("Paid out", paid_out, PROFILE),
-        Step("Withheld", withheld, withholding.source, "−"),
+        Step("Withheld", withheld_total, withholding.source, "−"),
         Step("The check you receive", check, "", "="),
-        Step("Days you have to deposit the full amount in an IRA or plan", days.value, days.source, unit=COUNT),
-        Step("To roll over everything, add from other money", withheld, days.source),
-        Step("If you don't: the amount not made up is taxed", withheld, days.source),
+        Step("Days you have to deposit the full amount", days.value, days.source, unit=COUNT),
+        *[Step(f"Your {SOURCE_LABEL[s]} may go to {SIXTY_DAY_DESTINATION[s][0]}", None, SIXTY_DAY_DESTINATION[s][1])
+          for s in SOURCES if paid.get(s)],
+        Step("To roll over everything, add from other money", withheld_total, days.source),
+        *shortfall_steps,
+        Step("Taxed if you add nothing", taxed_total, BASIS_FIRST),
         Step("Federal marginal + state rate" + ("" if exception_applies else f" + {early.value} % additional tax"), rate,
              f"your profile; {early.source}", "×", PCT),
         Step("Tax on the amount not made up", tax, "", "="),
-    )
-    value = {"check_received": cents(check), "make_up": withheld, "taxed_if_not_made_up": withheld,
-             "tax_if_not_made_up": tax}
-    return Figure("indirect_rollover", value, steps)
+    ]
+    value = {"check_received": cents(check), "make_up": withheld_total, "taxed_if_not_made_up": cents(taxed_total),
+             "tax_if_not_made_up": tax, "additional_tax_applies": not exception_applies,
+             "sixty_day_destinations": {s: SIXTY_DAY_DESTINATION[s][0] for s in SOURCES if paid.get(s)}}
+    return Figure("indirect_rollover", value, tuple(steps))
 
 
 def backdoor_pro_rata_effect(*, rolled_to_ira: Decimal, traditional_ira_balance: Decimal,
@@ -457,6 +584,12 @@ def backdoor_pro_rata_effect(*, rolled_to_ira: Decimal, traditional_ira_balance:
     return Figure("backdoor_pro_rata_effect", extra, tuple(steps), flags=frozenset({"backdoor_pro_rata"} if extra else ()))
 
 
+def _rolled_in_base(source: str, rolled_in: Decimal) -> dict:
+    """A governmental 457(b) payout pays the additional tax only on money rolled in (assumed pre-tax)."""
+    return {"additional_tax_base": rolled_in if source == "pre_tax" else ZERO,
+            "additional_tax_base_label": "Money rolled into this 457(b) from other kinds of plan or an IRA"}
+
+
 def _taxable_conversion(case: str, dec_31_balance: Decimal, basis: Decimal, converted: Decimal) -> tuple[Decimal, list[Step]]:
     raw = ratio(basis, dec_31_balance + converted)
     share = min(raw, Decimal(1))
@@ -478,9 +611,19 @@ def _taxable_conversion(case: str, dec_31_balance: Decimal, basis: Decimal, conv
 
 # ----------------------------------------------------------------------------- a job-change year
 
+def _day_next_year(constant: Constant, tax_year: int) -> date:
+    return datetime.strptime(f"{constant.value} {tax_year + 1}", "%B %d %Y").date()
+
+
 def excess_deferral_deadline(tax_year: int) -> date:
     """Excess deferrals must be paid back by April 15 of the next year (IRC 402(g)(2)(A)(ii))."""
-    return date(tax_year + 1, 4, 15)
+    return _day_next_year(load_constants()["excess_deferral_payout_day"], tax_year)
+
+
+def excess_deferral_claim_deadline(tax_year: int) -> date:
+    """Plans may require the claim for an excess deferral by March 1 of the next year (Treas. Reg.
+    1.402(g)-1(e)(2)); many ask for it earlier still."""
+    return _day_next_year(load_constants()["excess_deferral_claim_day"], tax_year)
 
 
 def excess_deferrals(limits: Limits, *, deferrals_by_employer: Mapping[str, Decimal], age_on_dec_31: int) -> Figure:
@@ -501,11 +644,14 @@ def excess_deferrals(limits: Limits, *, deferrals_by_employer: Mapping[str, Deci
         steps.append(Step(catch_up[0], catch_up[1].value, catch_up[1].source, "−"))
     over = total - limit.value - (catch_up[1].value if catch_up else ZERO)
     deadline = excess_deferral_deadline(limits.tax_year)
+    claim = excess_deferral_claim_deadline(limits.tax_year)
     if over > 0:
         over = cents(over)
         steps += [Step("Excess deferrals", over, "", "="),
+                  Step(f"Tell the plan that is to pay it back by {_day(claim)} (plans may require the claim by then)",
+                       None, "Treas. Reg. 1.402(g)-1(e)(2)"),
                   Step(f"Have the excess and its earnings paid back by {_day(deadline)}; left in, it is taxed "
-                       "twice (this year and again when paid out)", None, "IRC 402(g)(2); Treas. Reg. 1.402(g)-1(e)")]
+                       "twice (this year and again when paid out)", None, "IRC 402(g)(2)(A)(ii); Treas. Reg. 1.402(g)-1(e)")]
         return Figure("excess_deferrals", over, tuple(steps), flags=frozenset({"excess_deferral"}))
     steps += [Step("Over (+) or under (−) the limit", over, "", "="),
               Step("Under the limit: no excess", ZERO, "", "max"),
@@ -516,7 +662,7 @@ def excess_deferrals(limits: Limits, *, deferrals_by_employer: Mapping[str, Deci
 # ----------------------------------------------------------------------------- the recommendation
 
 def recommended_option(source: str, options: Mapping[str, Figure], *, rule_of_55_at_stake: bool,
-                       backdoor_this_year: bool, moves_with_basis: bool = False,
+                       backdoor_this_year: bool, moves_with_basis: bool = False, exemption_457b_at_stake: bool = False,
                        expense_ratios: Mapping[str, Decimal | None] | None = None) -> Figure:
     """The option recommended for one balance, with its reasons. Never cash out.
 
@@ -544,6 +690,11 @@ def recommended_option(source: str, options: Mapping[str, Figure], *, rule_of_55
     elif rule_of_55_at_stake and "leave" in candidates:
         choice = "leave"
         flags.add("decided_by_rule_of_55")
+    elif exemption_457b_at_stake and "leave" in candidates:
+        choice = "leave"
+        flags.add("decided_by_457b")
+        steps.append(Step("Governmental 457(b): only this plan pays you before 59½ without the additional tax",
+                          None, "IRC 72(t)(9)"))
     else:
         backdoor_conflict = backdoor_this_year and source in PRE_TAX_SOURCES
         if backdoor_conflict and "ira" in candidates and len(candidates) > 1:
@@ -630,6 +781,13 @@ class RolloverOptions:
     indirect_rollover: Figure
     backdoor_effect: Figure
     sources: dict[str, SourceOptions]
+    partial_payout: Figure | None = None
+
+    def plan_figures(self) -> tuple[Figure, ...]:
+        """The plan-wide figures, each under its JSON name."""
+        found = (self.reached_59_half, self.additional_tax_exception, self.force_out, self.indirect_rollover,
+                 self.backdoor_effect, self.partial_payout)
+        return tuple(f for f in found if f is not None)
 
     def to_json(self) -> dict:
         """`rollover_options` (per source, per option) and `rule_of_55_applies`, as in issue 5:
@@ -647,11 +805,14 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], *, balan
                      conversion_amount: Decimal = ZERO, old_plan_expense_ratio_pct: Decimal | None = None,
                      new_plan_expense_ratio_pct: Decimal | None = None, ira_expense_ratio_pct: Decimal | None = None,
                      roth_contributions: Decimal | None = None, roth_five_years_met: bool | None = None,
-                     other_exception: str = "") -> RolloverOptions:
+                     other_exception: str = "", governmental_457b: bool = False, rolled_in: Decimal = ZERO,
+                     new_plan_is_governmental_457b: bool = False, payout: Decimal | None = None) -> RolloverOptions:
     """Every option for every non-zero balance of one plan, plus the plan-wide figures.
 
     `balances` maps a source in SOURCES to its amount. `distribution_date` is when a payout would
     be made (59½ is judged on that day). The rule of 55 is judged for this plan only.
+    `governmental_457b`: the plan is one (no additional tax except on `rolled_in`, the part of the
+    pre-tax balance rolled in from other kinds of plan or an IRA: IRC 72(t)(9)).
     """
     unknown = set(balances) - set(SOURCES)
     if unknown:
@@ -661,7 +822,10 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], *, balan
     at_59_half = reached_penalty_free_age(constants, birth_date=birth_date, distribution_date=distribution_date)
     rule_55 = rule_of_55_applies(constants, birth_date=birth_date, separation_year=separation_year,
                                  public_safety_employee=public_safety_employee, plan_has_rule_of_55=plan_has_rule_of_55)
-    exception = additional_tax_exception(reached_59_half=at_59_half, rule_of_55=rule_55, other_exception=other_exception)
+    exception = additional_tax_exception(reached_59_half=at_59_half, rule_of_55=rule_55, other_exception=other_exception,
+                                         governmental_457b=governmental_457b)
+    # Only the 457(b) exemption applies: the rolled-in part still pays the additional tax.
+    only_457b = exception.flags == {"governmental_457b"}
     roth_qualified = roth_qualified_distribution(reached_59_half=at_59_half, five_years_met=roth_five_years_met)
     plan_balance = sum(balances.values(), ZERO)
     forced = force_out(limits, constants, plan_balance=plan_balance)
@@ -669,23 +833,25 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], *, balan
     rule_55_usable = bool(rule_55.value) and plan_has_rule_of_55 and not at_59_half.value
     fees = {"leave": old_plan_expense_ratio_pct, "new_plan": new_plan_expense_ratio_pct, "ira": ira_expense_ratio_pct}
     sources: dict[str, SourceOptions] = {}
-    taxable_total = ZERO
     for source in SOURCES:
         amount = balances.get(source, ZERO)
         if not amount:
             continue
         taxable = taxable_part(source, amount, roth_qualified=roth_qualified, roth_contributions=roth_contributions)
-        taxable_total += taxable.value
         at_stake = rule_55_usable and taxable.value > 0
+        exempt_457b = only_457b and taxable.value > 0
+        leaving_457b = exempt_457b and not new_plan_is_governmental_457b
         options = {
             "cash_out": cash_out(constants, amount=amount, taxable=taxable, marginal_rate_pct=marginal_rate_pct,
-                                 state_rate_pct=state_rate_pct, exception_applies=bool(exception.value)),
+                                 state_rate_pct=state_rate_pct, exception_applies=bool(exception.value) and not only_457b,
+                                 **(_rolled_in_base(source, rolled_in) if only_457b else {})),
             "leave": leave_in_plan(source=source, amount=amount, may_be_forced_out=bool(forced.value["may_force_out"]),
                                    force_out_source=limits.force_out_limit.source, rule_of_55_at_stake=at_stake),
             "new_plan": roll_to_new_plan(source=source, amount=amount, accepts_roll_ins=new_plan_accepts_roll_ins,
-                                         offers_roth=new_plan_offers_roth, rule_of_55_at_stake=at_stake),
+                                         offers_roth=new_plan_offers_roth, rule_of_55_at_stake=at_stake,
+                                         exemption_457b_at_stake=leaving_457b),
             "ira": roll_to_ira(source=source, amount=amount, rule_of_55_at_stake=at_stake,
-                               backdoor_this_year=backdoor_this_year),
+                               backdoor_this_year=backdoor_this_year, exemption_457b_at_stake=exempt_457b),
         }
         if self_employment_income:
             options["solo_401k"] = roll_to_solo_401k(source=source, amount=amount, self_employment_income=True,
@@ -693,13 +859,18 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], *, balan
         moves_with_basis = source == "after_tax_earnings" and balances.get("after_tax_basis", ZERO) > 0
         recommendation = recommended_option(source, options, rule_of_55_at_stake=at_stake,
                                             backdoor_this_year=backdoor_this_year, moves_with_basis=moves_with_basis,
-                                            expense_ratios=fees)
+                                            exemption_457b_at_stake=exempt_457b, expense_ratios=fees)
         sources[source] = SourceOptions(source, amount, taxable, options, recommendation)
-    indirect = indirect_rollover(constants, paid_out=plan_balance, taxable=taxable_total,
+    indirect = indirect_rollover(constants, paid={s: o.amount for s, o in sources.items()},
+                                 taxable={s: o.taxable.value for s, o in sources.items()},
                                  marginal_rate_pct=marginal_rate_pct, state_rate_pct=state_rate_pct,
-                                 exception_applies=bool(exception.value))
+                                 exception_applies=bool(exception.value) and not (only_457b and rolled_in > 0))
     rolled_pre_tax = sum((balances.get(s, ZERO) for s in PRE_TAX_SOURCES), ZERO)
     backdoor = backdoor_pro_rata_effect(rolled_to_ira=rolled_pre_tax, traditional_ira_balance=traditional_ira_balance,
                                         nondeductible_basis=nondeductible_basis,
                                         conversion_amount=conversion_amount if backdoor_this_year else ZERO)
-    return RolloverOptions(at_59_half, rule_55, exception, forced, indirect, backdoor, sources)
+    drawdown = None if not payout else partial_payout(
+        constants, balances=balances, amount=payout, roth_qualified=roth_qualified, roth_contributions=roth_contributions,
+        marginal_rate_pct=marginal_rate_pct, state_rate_pct=state_rate_pct,
+        exception_applies=bool(exception.value) and not (only_457b and rolled_in > 0))
+    return RolloverOptions(at_59_half, rule_55, exception, forced, indirect, backdoor, sources, drawdown)

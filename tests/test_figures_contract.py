@@ -1,0 +1,98 @@
+"""Every figure a guide prints is in `guides calc --json` under a documented name, and `calc` gives
+the same answer whether the persona is named by id or by path."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.profiles import load_profiles
+
+REPO = Path(__file__).resolve().parent.parent
+
+PERSONAS = sorted(path.stem for path in (REPO / "profiles" / "personas").glob("*.yaml"))
+# The attributes of a plan being left (RolloverOptions) that templates use, by their JSON names.
+LEAVING_NAMES = {"rule_of_55": "rule_of_55_applies", "backdoor_effect": "backdoor_pro_rata_effect",
+                 "sources": "rollover_options", "additional_tax_exception": "additional_tax_exception",
+                 "force_out": "force_out", "indirect_rollover": "indirect_rollover", "partial_payout": "partial_payout"}
+
+
+def calc(*args):
+    result = CliRunner().invoke(main, ["calc", *args, "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture(scope="module")
+def by_id():
+    """calc --json of every example persona, run from the repository like a user would."""
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        return {persona: calc(persona) for persona in PERSONAS}
+    finally:
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_calc_by_id_and_by_path_agree(by_id, persona):
+    assert calc(str(REPO / "profiles" / "personas" / f"{persona}.yaml")) == by_id[persona]
+
+
+def test_omar_by_path_sees_his_new_plan(by_id):
+    # Omar's job_change.new_plan is acme-401k, which takes roll-ins: by path it must be available too.
+    data = calc(str(REPO / "profiles" / "personas" / "omar.yaml"))
+    assert data["figures"]["rollover_options"]["value"]["pre_tax"]["new_plan"]["available"] is True
+
+
+def _template_figures() -> set[str]:
+    text = "\n".join(path.read_text() for path in (REPO / "templates").rglob("*.j2"))
+    names = set(re.findall(r"\bf\.([a-z_0-9]+)", text))
+    names |= {LEAVING_NAMES[a] for a in re.findall(r"\boptions\.([a-z_0-9]+)", text) if a in LEAVING_NAMES}
+    return names
+
+
+def test_every_figure_a_template_uses_is_in_the_json_and_the_methodology(by_id):
+    in_json = set()
+    for data in by_id.values():
+        in_json |= set(data["figures"])
+        for plan in data["leaving"]:
+            in_json |= set(plan["figures"]) | {"rollover_options"}
+    methodology = (REPO / "site_content" / "methodology.md").read_text()
+    used = _template_figures()
+    assert {"indirect_rollover", "force_out", "backdoor_pro_rata_effect", "rollover_options"} <= used
+    assert used - in_json == set(), "printed on a page but missing from calc --json"
+    assert {name for name in used if f"`{name}`" not in methodology} == set(), "missing from methodology.md"
+
+
+def test_rollover_options_show_their_working(by_id):
+    initech = by_id["javier"]["leaving"][0]
+    assert initech["plan"] == "Initech 401(k)"
+    pre_tax = initech["rollover_options"]["pre_tax"]
+    assert pre_tax["cash_out"]["steps"] and pre_tax["taxable_part"]["steps"]
+    # 60-day shortfall, Javier: (124,000 × 20 % − 20,000 basis) × (32 + 5 + 10) % = 4,800 × 47 % = 2,256
+    assert initech["figures"]["indirect_rollover"]["value"]["tax_if_not_made_up"] == "2256.00"
+
+
+def test_solo_401k_plans_are_refused_with_a_located_message(tmp_path):
+    plans, personas = tmp_path / "plans", tmp_path / "personas"
+    plans.mkdir()
+    personas.mkdir()
+    (plans / "mine.yaml").write_text(textwrap.dedent("""\
+        name: My solo 401(k)
+        type: solo_401k
+        pay_periods: 12
+    """))
+    (personas / "pat.yaml").write_text("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\nplan: mine\npay: {salary: 50000}\n")
+    problems = load_profiles(tmp_path).problems
+    plan_problems = [p for p in problems if p.path.endswith("mine.yaml")]
+    assert len(plan_problems) == 1
+    problem = plan_problems[0]
+    assert (problem.line, problem.key) == (2, "type")
+    assert "not modelled yet" in problem.message
