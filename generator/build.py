@@ -15,15 +15,16 @@ import re
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts as charts_svg
 from .advice import Advice, advise
 from .changes import Change, changes, last_year
 from .compute import Results, compute
-from .errors import Problem, ProblemsFound
+from .errors import Problem, ProblemsFound, display_path
 from .limits import limits_problems, load_limits, provisional_refused, published_years
+from .new_year import profiles_dir_for
 from .profiles import Persona, Plan, Profiles, load_profiles
 from .render import environment, inert
 
@@ -39,6 +40,10 @@ class Project:
     @property
     def profiles_dir(self) -> Path:
         return self.root / "profiles"
+
+    def profiles_for(self, year: int | None) -> Path:
+        """profiles/YEAR/ when that year has its own folder (written by `guides new-year`), else profiles/."""
+        return profiles_dir_for(self.root, year)
 
     @property
     def templates_dir(self) -> Path:
@@ -73,13 +78,15 @@ class Guide:
 class BuildReport:
     site_dir: Path
     guides: tuple[Guide, ...]
+    left_out: dict[str, list[Problem]] = field(default_factory=dict)  # persona file -> why (--keep-going)
+    to_confirm: tuple[Problem, ...] = ()  # review: entries of the built personas
 
 
 # ----------------------------------------------------------------------------- the pipeline
 
 def build(project: Project, *, year: int | None = None, out: Path | None = None,
-          today: dt.date | None = None, allow_provisional: bool = False) -> BuildReport:
-    profiles = load_and_validate(project, year)
+          today: dt.date | None = None, allow_provisional: bool = False, keep_going: bool = False) -> BuildReport:
+    profiles, left_out = load_and_validate(project, year, keep_going=keep_going)
     if not allow_provisional:
         refuse_projections(profiles)
     guides = [plan_guide(project, persona, profiles.plans) for persona in profiles.personas]
@@ -94,16 +101,34 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
         hide_private_pages(built)
         swap_into_place(built, site_dir)
         swap_into_place(docs, project.docs_dir)
-    return BuildReport(site_dir, tuple(guides))
+    built_files = {profiles.persona_files[p.id] for p in profiles.personas}
+    return BuildReport(site_dir, tuple(guides), left_out,
+                       tuple(p for p in profiles.to_confirm if p.path in built_files))
 
 
-def load_and_validate(project: Project, year: int | None = None) -> Profiles:
-    """Every limits file and every profile, checked; all their problems at once."""
-    profiles = load_profiles(project.profiles_dir, project.root, year)
+def load_and_validate(project: Project, year: int | None = None, *,
+                      keep_going: bool = False) -> tuple[Profiles, dict[str, list[Problem]]]:
+    """Every limits file and every profile, checked; all their problems at once.
+
+    With `keep_going`, a persona with problems of its own is left out (returned with its problems)
+    and the others go on; a problem in a limits or plan file still stops everything.
+    """
+    profiles_dir = project.profiles_for(year)
+    profiles = load_profiles(profiles_dir, project.root, year)
     problems = [p for year_problems in limits_problems().values() for p in year_problems] + profiles.problems
+    left_out: dict[str, list[Problem]] = {}
+    if keep_going:
+        personas = display_path(profiles_dir / "personas", project.root) + "/"
+        for problem in problems:
+            if problem.path.startswith(personas):
+                left_out.setdefault(problem.path, []).append(problem)
+        problems = [p for p in problems if p.path not in left_out]
+        profiles.personas = [p for p in profiles.personas if profiles.persona_files[p.id] not in left_out]
+        if not profiles.personas:
+            problems += [p for found in left_out.values() for p in found]
     if problems:
         raise ProblemsFound(problems)
-    return profiles
+    return profiles, left_out
 
 
 def refuse_projections(profiles: Profiles) -> None:

@@ -1,5 +1,6 @@
 """What the new year's limits change for one person: the same profile computed under last year's
-limits (and the age the person was then), figure by figure. The yearly refresh in one table."""
+limits (and the age the person was then), figure by figure. The yearly refresh in one table, and
+the maintainer's report (`guides changes`): whose elections change, most dollars at stake first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,3 +45,34 @@ def changes(now: Results, before: Results) -> tuple[Change, ...]:
         if old != new:
             found.append(Change(f"recommended_elections.{election}", "pct", old, new))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class ForWhom:
+    """One person's changes for the maintainer's report, and the dollars at stake in them."""
+
+    persona: Persona
+    changes: tuple[Change, ...]
+    stake: Decimal  # the largest yearly dollar amount among the changes (an election's share of plan pay)
+
+    @property
+    def elections_change(self) -> bool:
+        return any(change.name.startswith("recommended_elections.") for change in self.changes)
+
+
+def for_whom(now: Results, before: Results) -> ForWhom:
+    found = changes(now, before)
+    pay = now["plan_compensation"].value if now.plan else Decimal(0)
+    stakes = [abs(c.after - c.before) * (pay / 100 if c.unit == "pct" else 1)
+              for c in found if c.name != "plan_compensation"]  # pay the plan counts is not money put in
+    return ForWhom(now.persona, found, max(stakes, default=Decimal(0)))
+
+
+def report(personas: list[Persona], plans: dict[str, Plan]) -> list[ForWhom]:
+    """Every persona compared with the same profile under last year's limits, most dollars at stake first."""
+    found = []
+    for persona in personas:
+        before = last_year(persona, plans)
+        if before is not None:
+            found.append(for_whom(compute(persona, plans), before))
+    return sorted(found, key=lambda who: (-who.stake, who.persona.id))

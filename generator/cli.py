@@ -9,10 +9,13 @@ import click
 
 from . import build as pipeline
 from .compute import compute
-from .errors import ProblemsFound
+from .changes import report as changes_report
+from .errors import Problem, ProblemsFound
+from .limits import MissingLimits, limits_file
+from .new_year import new_year
 from .jsonout import results_json
 from .profiles import load_persona_file, load_profiles
-from .render import amount
+from .render import amount, money
 
 
 def _project() -> pipeline.Project:
@@ -24,11 +27,26 @@ def _project() -> pipeline.Project:
     return pipeline.Project(root)
 
 
-def _report(problems) -> None:
+def _report(problems, advice: str = "") -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was written.", err=True)
+    if advice:
+        click.echo(advice, err=True)
     sys.exit(1)
+
+
+def _personas_to_fix(problems) -> str:
+    """Which personas stop a build, and the two ways forward."""
+    names = sorted({Path(p.path).stem for p in problems if Path(p.path).parent.name == "personas"})
+    if not names:
+        return ""
+    return (f"Personas to fix, or to move out of the profiles folder: {', '.join(names)}. "
+            "Or build the others with --keep-going.")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @click.group()
@@ -42,19 +60,29 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Site folder (default: site/).")
 @click.option("--allow-provisional", is_flag=True,
               help="Build with limits marked provisional (projected); every such page says so.")
-def build(year: int | None, out: Path | None, allow_provisional: bool) -> None:
+@click.option("--keep-going", is_flag=True, help="Leave out the personas with problems, build the rest, list them.")
+def build(year: int | None, out: Path | None, allow_provisional: bool, keep_going: bool) -> None:
     """Validate, compute and render every guide, then build the site with MkDocs Material."""
     project = _project()
     try:
-        report = pipeline.build(project, year=year, out=out, allow_provisional=allow_provisional)
+        report = pipeline.build(project, year=year, out=out, allow_provisional=allow_provisional,
+                                keep_going=keep_going)
     except ProblemsFound as found:
-        _report(found.problems)
+        _report(found.problems, _personas_to_fix(found.problems))
+        return
     public = [g for g in report.guides if not g.private]
     click.echo(f"Built {len(report.guides)} guides ({len(public)} public) into {report.site_dir}")
     for guide in report.guides:
         if guide.private:
             url = guide.path.removesuffix(".md") + "/"
             click.echo(f"  private: {guide.results.persona.id} -> {url}")
+    if report.left_out:
+        click.echo(f"Left out {_plural(len(report.left_out), 'persona')} (fix them and build again):")
+        for problem in (p for found in report.left_out.values() for p in found):
+            click.echo(f"  {problem}")
+    if report.to_confirm:
+        click.echo(f"{_plural(len(report.to_confirm), 'fact')} still to confirm: run guides check"
+                   + (f" --year {year}" if year else ""))
 
 
 @main.command()
@@ -62,12 +90,70 @@ def build(year: int | None, out: Path | None, allow_provisional: bool) -> None:
 def check(year: int | None) -> None:
     """Validate the profiles only: print every problem, write nothing."""
     project = _project()
+    confirm = load_profiles(project.profiles_for(year), project.root, year).to_confirm
+    for fact in confirm:
+        click.echo(str(fact))
     try:
-        profiles = pipeline.load_and_validate(project, year)
+        profiles, _ = pipeline.load_and_validate(project, year)
+    except ProblemsFound as found:
+        _report(found.problems, _personas_to_fix(found.problems))
+        return
+    click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans"
+               + (f"; {_plural(len(confirm), 'fact')} to confirm (above)." if confirm else "."))
+
+
+@main.command("new-year")
+@click.argument("year", type=int)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def new_year_command(year: int, force: bool) -> None:
+    """Start YEAR: a blank limits file and next-year copies of the personas, with what to confirm."""
+    project = _project()
+    try:
+        made = new_year(project.root, year, force=force)
+    except (ProblemsFound, MissingLimits) as found:
+        _report(getattr(found, "problems", None) or [Problem(limits_file(year - 1), 1, "", str(found))])
+        return
+    for shown in made.written:
+        click.echo(f"wrote {shown}")
+    click.echo(f"\nTo confirm in each persona (listed under review: in its file; guides check --year {year} lists them):")
+    for persona, review in made.to_confirm.items():
+        click.echo(f"  {persona}:" + ("" if review else " nothing"))
+        for key, what in review.items():
+            click.echo(f"    {key}: {what}")
+    click.echo(f"\nNext: enter the {year} figures in {limits_file(year)}, then guides check --year {year}.")
+
+
+@main.command()
+@click.option("--year", type=int, help="The new tax year (default: each persona's own).")
+def changes(year: int | None) -> None:
+    """For the maintainer: whose elections and amounts change from last year, most dollars at stake first."""
+    project = _project()
+    try:
+        profiles, left_out = pipeline.load_and_validate(project, year, keep_going=True)
     except ProblemsFound as found:
         _report(found.problems)
         return
-    click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans.")
+    found = changes_report(profiles.personas, profiles.plans)
+    click.echo("What changes for whom (each profile against the same profile under last year's limits), "
+               "most dollars at stake first:")
+    for who in found:
+        if not who.changes:
+            continue
+        mark = "elections change" if who.elections_change else "amounts change"
+        click.echo(f"\n{who.persona.name} ({who.persona.id}), {who.persona.tax_year}: {mark}, "
+                   f"{money(who.stake)} at stake")
+        for change in who.changes:
+            click.echo(f"  {change.name}: {_value(change, change.before)} -> {_value(change, change.after)}")
+    unchanged = sorted(who.persona.id for who in found if not who.changes)
+    if unchanged:
+        click.echo(f"\nNothing changes for: {', '.join(unchanged)}")
+    if left_out:
+        click.echo(f"Left out, fix first (guides check{f' --year {year}' if year else ''}): "
+                   + ", ".join(sorted(Path(path).stem for path in left_out)))
+
+
+def _value(change, value) -> str:
+    return f"{value}%" if change.unit == "pct" else money(value)
 
 
 @main.command()
@@ -81,7 +167,7 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
         found, plans, problems = load_persona_file(path, year)
     else:
         project = _project()
-        profiles = load_profiles(project.profiles_dir, project.root, year)
+        profiles = load_profiles(project.profiles_for(year), project.root, year)
         found = next((p for p in profiles.personas if p.id == persona), None)
         problems = profiles.problems_of(profiles.persona_files.get(persona, f"profiles/personas/{persona}.yaml"))
         plans = profiles.plans

@@ -228,6 +228,8 @@ class Persona(Model):
     tax: Tax = Tax()
     assumptions: Assumptions = Assumptions()
     audience: Literal["public", "private"] = "public"
+    # facts `guides new-year` could not know for the new year: key -> what to confirm (see new_year.py)
+    review: dict[str, Annotated[str, Field(min_length=1, max_length=400)]] = {}
 
 
 # ----------------------------------------------------------------------------- loading
@@ -242,6 +244,7 @@ class Profiles:
     # where each persona and plan came from, for messages found after loading
     persona_files: dict[str, str] = field(default_factory=dict)
     plan_files: set[str] = field(default_factory=set)
+    to_confirm: list[Problem] = field(default_factory=list)  # each persona's review: entries, located
 
     def problems_of(self, persona_file: str) -> list[Problem]:
         """The problems that concern one persona: its own file's, every plan file's and the limits files'."""
@@ -282,6 +285,7 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
             data = data.with_value("tax_year", Decimal(year))
         if isinstance(data, Node):
             result.problems.extend(_reference_checks(data, shown(path), result.plans, year))
+            result.to_confirm.extend(_to_confirm(data, shown(path)))
         persona = _validate(Persona, data, shown(path), result.problems)
         if persona is None:
             continue
@@ -370,6 +374,13 @@ def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int 
             problems.append(Problem(shown, line_of(data, loc), ".".join(loc), f"no plan with id {plan_id!r}",
                                     _known("plans", plans)))
     return problems
+
+
+def _to_confirm(data: Node, shown: str) -> list[Problem]:
+    review = data.get("review")
+    if not isinstance(review, Node):
+        return []
+    return [Problem(shown, review.key_lines[key], str(key), f"to confirm: {message}") for key, message in review.items()]
 
 
 def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:

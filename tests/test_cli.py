@@ -93,6 +93,7 @@ def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, mo
             "profiles/personas/zed.yaml:2: (file): malformed YAML: while parsing a flow sequence expected ',' or ']', "
             "but got '<stream end>' (check indentation, colons and quotes)",
             "5 problems found; nothing was written.",
+            "Personas to fix, or to move out of the profiles folder: maya, zed. Or build the others with --keep-going.",
         ]
     assert (project.root / "site" / "guides" / "maya" / "index.html").read_bytes() == before
 

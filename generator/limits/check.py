@@ -28,6 +28,7 @@ def check_year_files(directory: Path, schema: dict) -> dict[int, list[Problem]]:
         data, problems[year] = load_yaml(path, shown)
         if not problems[year]:
             problems[year] = check_year(data, year, shown, schema)
+        if isinstance(data, Node):
             loaded[year] = (shown, data)
     for year, (shown, data) in loaded.items():
         problems[year] += _notice_reused(year, shown, data, loaded)
@@ -129,7 +130,7 @@ def _amount(value: Any, spec, data: Node, where: tuple, shown: str, present: boo
 
 def _notice_reused(year: int, shown: str, data: Node, loaded: dict) -> list[Problem]:
     """The notice of an earlier year: reported on the later file, the one most likely copied."""
-    title = data.get("notice", {}).get("title") if isinstance(data.get("notice"), Node) else None
+    title = data["notice"].get("title") if isinstance(data.get("notice"), Node) else None
     others = [other for other, (_, d) in loaded.items() if other < year and isinstance(d.get("notice"), Node)
               and d["notice"].get("title") == title]
     if not title or not others:

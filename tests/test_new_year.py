@@ -1,0 +1,178 @@
+"""The yearly update as a maintainer plays it: new-year, fill the limits, check, build, report.
+
+The 2027 figures come from tests/fixtures/limits-2027.yaml: made-up test data, not IRS figures.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.new_year import next_year_persona
+from generator.yamlio import load_yaml
+
+FIXTURE_2027 = Path(__file__).parent / "fixtures" / "limits-2027.yaml"
+FICA = "estimated as your 2026 pay here ({}): enter the 2026 Social Security wages from this employer (W-2 box 3)"
+
+
+def guides(project, monkeypatch, *args):
+    monkeypatch.chdir(project.root)
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def fill(blank: str, figures: dict) -> str:
+    """Type each figure into the blank file `new-year` wrote, as a maintainer would, line by line."""
+    out, section, entry = [], None, None
+    for line in blank.splitlines():
+        found = re.match(r"^( *)(\w+):\s*(#.*)?$", line)
+        if not found:
+            out.append(line)
+            continue
+        depth, key = len(found.group(1)) // 2, found.group(2)
+        if depth == 0:
+            section = key
+            out.append(line)
+        elif section == "notice":
+            out.append(f"  {key}: {figures['notice'][key]}")
+        elif depth == 1 and isinstance(figures["limits"][key], dict):
+            entry = key
+            out.append(line)
+        elif depth == 1:
+            value = figures["limits"][key]
+            out.append(f"  {key}: {str(value).lower() if isinstance(value, bool) else value}")
+        else:
+            out.append(f"    {key}: {figures['limits'][entry][key]}")
+    return "\n".join(out) + "\n"
+
+
+def test_the_autumn_new_year_fill_check_build_report(project, limits_dir, monkeypatch):
+    assert guides(project, monkeypatch, "build").exit_code == 0  # the 2026 site, as published today
+
+    made = guides(project, monkeypatch, "new-year", "2027")
+    assert made.exit_code == 0, made.output
+    assert "wrote generator/limits/2027.yaml" in made.output and "wrote profiles/2027/personas/sam.yaml" in made.output
+    blank = (limits_dir / "2027.yaml").read_text()
+    assert "  elective_deferral:  # 2026: 24,500\n" in blank
+
+    # before the figures are in, the blanks are refused one by one
+    unfilled = guides(project, monkeypatch, "check", "--year", "2027")
+    assert unfilled.exit_code == 1
+    assert "generator/limits/2027.yaml:11: limits.elective_deferral: is blank" in unfilled.output
+
+    (limits_dir / "2027.yaml").write_text(fill(blank, yaml.safe_load(FIXTURE_2027.read_text())))
+    checked = guides(project, monkeypatch, "check", "--year", "2027")
+    to_confirm = sorted(re.sub(r":\d+: ", ": ", line) for line in checked.output.splitlines() if ": to confirm: " in line)
+    # worked from the example profiles: everyone with a plan has last year's wages re-estimated from pay;
+    # Sam's other-employer deferrals and paycheck count were for 2026 only, and his, Grace's and Omar's
+    # 2026 pay covered part of the year; Grace and Omar left their jobs in 2026; three gave a 2026 MAGI.
+    personas = "profiles/2027/personas/"
+    expected = [f"{personas}{who}.yaml: pay.prior_year_fica_wages: to confirm: {FICA.format(pay)}" for who, pay in [
+        ("client-hoang", 165000), ("dana", 92000), ("grace", 48000), ("javier", 240000), ("ken", 185000),
+        ("linda", 185000), ("maya", 58000), ("omar", 58900), ("priya", 410000), ("robert", 138000), ("sam", 62000),
+        ("victor", 230000)]] + [
+        f"{personas}sam.yaml: pay.other_deferrals_this_year: to confirm: reset (was 14000 in 2026): "
+        "enter any 2027 deferrals at another employer",
+        f"{personas}sam.yaml: pay.paychecks_this_year: to confirm: reset (was 12 in 2026): "
+        "set it only if you join or leave the plan during 2027",
+        f"{personas}sam.yaml: pay.salary: to confirm: 62000 was pay for part of 2026: enter the pay for 2027",
+        f"{personas}grace.yaml: pay.salary: to confirm: 48000 was pay for part of 2026: enter the pay for 2027",
+        f"{personas}omar.yaml: pay.salary: to confirm: 58900 was pay for part of 2026: enter the pay for 2027",
+        f"{personas}grace.yaml: job_change: to confirm: you left on 2026-05-29: list that plan under previous_plans "
+        "(separation_year: 2026), set plan and pay for 2027, then delete job_change",
+        f"{personas}omar.yaml: job_change: to confirm: you left on 2026-08-14: list that plan under previous_plans "
+        "(separation_year: 2026), set plan and pay for 2027, then delete job_change",
+        f"{personas}dana.yaml: modified_agi: to confirm: 86000 was 2026's: enter the figure you expect for 2027",
+        f"{personas}elena.yaml: modified_agi: to confirm: 246000 was 2026's: enter the figure you expect for 2027",
+        f"{personas}ken.yaml: modified_agi: to confirm: 160000 was 2026's: enter the figure you expect for 2027",
+    ]
+    assert to_confirm == sorted(expected)
+    # the job changes dated 2026 cannot be built for 2027: the check says whom to fix
+    assert checked.exit_code == 1
+    assert "Personas to fix, or to move out of the profiles folder: grace, omar." in checked.output
+
+    refused = guides(project, monkeypatch, "build", "--year", "2027")
+    assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
+    built = guides(project, monkeypatch, "build", "--year", "2027", "--keep-going")
+    assert built.exit_code == 0, built.output
+    assert "Built 11 guides" in built.output and "Left out 2 personas" in built.output
+    assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
+    # the 22 facts above, less Grace's 3 and Omar's 3: their guides were left out
+    assert "16 facts still to confirm: run guides check --year 2027" in built.output
+    site = project.root / "site"
+    assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
+    assert not (site / "guides" / "grace").exists()
+
+    report = guides(project, monkeypatch, "changes", "--year", "2027")
+    assert report.exit_code == 0, report.output
+    heads = [line for line in report.output.splitlines() if re.match(r"^\S.*\(\S+\), 2027: ", line)]
+    electing = sorted(re.search(r"\((\S+)\)", line).group(1) for line in heads if "elections change" in line)
+    assert electing == ["client-hoang", "dana", "robert", "sam", "victor"]
+    stakes = [int(re.search(r"\$([\d,]+) at stake", line).group(1).replace(",", "")) for line in heads]
+    assert stakes == sorted(stakes, reverse=True)
+    # Robert, 53 in 2027, plan pay 138,000, pre-tax allowed (estimated 2026 wages 138,000 < 155,000):
+    # 2026 limits (24,500 + 8,000) / 138,000 = 23.55 % → 23 %; 2027 (25,500 + 8,000) / 138,000 = 24.28 % → 24 %
+    assert "  recommended_elections.pre_tax_pct: 23% -> 24%" in report.output.split("Robert (robert)")[1]
+    assert report.output.rstrip().endswith("Left out, fix first (guides check --year 2027): grace, omar")
+
+
+def test_new_year_never_overwrites_without_force(project, limits_dir, monkeypatch):
+    assert guides(project, monkeypatch, "new-year", "2027").exit_code == 0
+    sam = project.root / "profiles" / "2027" / "personas" / "sam.yaml"
+    sam.write_text(sam.read_text().replace("salary: 62000", "salary: 124000"))
+    again = guides(project, monkeypatch, "new-year", "2027")
+    assert again.exit_code == 1
+    assert "generator/limits/2027.yaml:1: (file): already exists (add --force to overwrite it)" in again.output
+    assert "profiles/2027/personas/sam.yaml:1: (file): already exists" in again.output
+    assert "salary: 124000" in sam.read_text()  # nothing was written
+    assert guides(project, monkeypatch, "new-year", "2027", "--force").exit_code == 0
+    assert "salary: 62000" in sam.read_text()
+
+
+def test_new_year_needs_the_year_before(project, limits_dir, monkeypatch):
+    result = guides(project, monkeypatch, "new-year", "2029")
+    assert result.exit_code == 1
+    assert "no IRS limits for tax year 2028" in result.output
+
+
+def test_a_persona_copy_keeps_comments_and_resets_one_year_facts(tmp_path):
+    source = tmp_path / "sam.yaml"
+    source.write_text(
+        "# Changed jobs in June.\n"
+        "name: Sam\n"
+        "tax_year: 2026\n"
+        "plan: globex-401k\n"
+        "pay:\n"
+        "  salary: 62000            # July to December\n"
+        "  other_deferrals_this_year: 14000\n"
+        "  paychecks_this_year: 12\n"
+        "iras:\n"
+        "  contribution_this_year: 7500\n")
+    data, _ = load_yaml(source, "sam.yaml")
+    text, review = next_year_persona(source.read_text(), data, 2027)
+    assert text == (
+        "# Changed jobs in June.\n"
+        "name: Sam\n"
+        "tax_year: 2027  # was 2026\n"
+        "plan: globex-401k\n"
+        "pay:\n"
+        "  salary: 62000            # July to December\n"
+        "  prior_year_fica_wages: 62000  # estimated from 2026 pay by guides new-year\n"
+        "  # other_deferrals_this_year: 14000  # 2026, reset by guides new-year\n"
+        "  # paychecks_this_year: 12  # 2026, reset by guides new-year\n"
+        "iras: {}\n"
+        "  # contribution_this_year: 7500  # 2026, reset by guides new-year\n"
+        "\n"
+        "# Written by `guides new-year 2027`: confirm each fact below, correct it above, then delete its line.\n"
+        "review:\n"
+        '  pay.other_deferrals_this_year: "reset (was 14000 in 2026): enter any 2027 deferrals at another employer"\n'
+        '  pay.paychecks_this_year: "reset (was 12 in 2026): set it only if you join or leave the plan during 2027"\n'
+        '  pay.salary: "62000 was pay for part of 2026: enter the pay for 2027"\n'
+        f'  pay.prior_year_fica_wages: "{FICA.format(62000)}"\n'
+        '  iras.contribution_this_year: "reset (was 7500 in 2026): enter what you plan to contribute for 2027"\n')
+    assert list(review) == ["pay.other_deferrals_this_year", "pay.paychecks_this_year", "pay.salary",
+                            "pay.prior_year_fica_wages", "iras.contribution_this_year"]
