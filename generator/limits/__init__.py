@@ -31,6 +31,7 @@ class KeySpec:
     href: str
     from_year: int | None = None  # the first tax year the law had this number
     applies_to: str | None = None  # a yes_no key switches this other key's rule on or off
+    set_by: str | None = None  # who sets the number when the IRS notice does not (the SSA's wage base)
 
     def in_force(self, year: int) -> bool:
         return self.from_year is None or year >= self.from_year
@@ -132,7 +133,8 @@ def _schema(directory: Path, _version: tuple) -> dict[str, KeySpec]:
     if problems:
         raise InvalidLimits(problems)
     return {key: KeySpec(key, item["label"], item["unit"], item["statute"], item["href"],
-                         int(item["from_year"]) if "from_year" in item else None, item.get("applies_to"))
+                         int(item["from_year"]) if "from_year" in item else None, item.get("applies_to"),
+                         item.get("set_by"))
             for key, item in data.items()}
 
 
@@ -167,7 +169,8 @@ def _limits(directory: Path, year: int, version: tuple) -> Limits:
     for spec in schema.values():
         if spec.unit == "yes_no":
             continue
-        common = dict(key=spec.key, label=spec.label, statute=spec.statute, notice=notice["title"], href=spec.href)
+        cited = f"{spec.set_by} for {year}" if spec.set_by else notice["title"]
+        common = dict(key=spec.key, label=spec.label, statute=spec.statute, notice=cited, href=spec.href)
         value = values.get(spec.key)
         if spec.unit == "dollars_range":
             entries[spec.key] = PhaseOut(start=value["start"], end=value["end"], **common)
