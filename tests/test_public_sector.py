@@ -1,4 +1,5 @@
-"""403(b) 15-years-of-service catch-up and the governmental 457(b): hand-worked cases.
+"""403(b) 15-years-of-service catch-up and the governmental 457(b) limits: hand-worked cases
+(457(b) payouts are in test_rollover.py).
 
 2026 figures: 402(g) and the 457(b) limit 24,500 each (separate limits); catch-up 8,000, 60-63 11,250.
 15-year catch-up (IRC 402(g)(7)): least of 3,000; 15,000 less used before; 5,000 × years less earlier deferrals.
@@ -13,7 +14,7 @@ import pytest
 from generator.limits import load_constants, load_limits
 from generator.rules.contributions import catch_up_limit, elective_deferral_limit
 from generator.rules.plan_403b import deferral_split_403b, fifteen_year_catch_up
-from generator.rules.plan_457b import governmental_457b_limit, governmental_457b_payout_additional_tax
+from generator.rules.plan_457b import governmental_457b_limit
 
 D = Decimal
 ZERO = D(0)
@@ -104,18 +105,3 @@ def test_457b_without_a_normal_retirement_age_gets_the_age_catch_up_only():
                                      unused_earlier_limits=D(100_000))
     assert figure.value == D(24_500)
 
-
-PAYOUTS = [
-    # (name, amount, rolled-in part, owes additional tax on rolled-in money) -> 10% additional tax
-    ("457b-money-no-tax-at-any-age", 20_000, 0, True, "0"),
-    ("rolled-in-401k-money-owes-10pct", 20_000, 5_000, True, "500"),     # 10% × 5,000
-    ("rolled-in-part-capped-at-the-payout", 20_000, 30_000, True, "2000"),
-    ("after-59-half-nothing", 20_000, 5_000, False, "0"),
-]
-
-
-@pytest.mark.parametrize("amount, rolled_in, owes, expected", [c[1:] for c in PAYOUTS], ids=[c[0] for c in PAYOUTS])
-def test_governmental_457b_payouts_owe_no_10pct_except_rolled_in_money(amount, rolled_in, owes, expected):
-    figure = governmental_457b_payout_additional_tax(CONSTANTS, amount=D(amount), rolled_in_part=D(rolled_in),
-                                                     additional_tax_applies=owes)
-    assert figure.value == D(expected)

@@ -2,8 +2,8 @@
 amount as 402(g) but separate from it (IRC 457(b)(2), 457(e)(15)), so someone with a 403(b) or a
 401(k) as well can defer the full amount to each. It has a special catch-up in the three years
 before the plan's normal retirement age, which replaces the age-50 catch-up when it is larger
-(457(e)(18)), and its payouts owe no 10 % additional tax except on money rolled in from other
-plans or IRAs (72(t)(9)).
+(457(e)(18)). Its payouts owe no 10 % additional tax except on money rolled in from other plans
+or IRAs (72(t)(9)): see rules/rollover.py.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from ..figure import COUNT, Figure, Step
+from ..figure import Figure, Step
 from ..limits import Constant, Limits
-from ..money import ZERO, cents, clamp, pct_of
+from ..money import ZERO, clamp
 from . import contributions as c
 
 PROFILE = "your profile"
@@ -65,19 +65,3 @@ def governmental_457b_limit(limits: Limits, constants: Mapping[str, Constant], *
     steps.append(Step("Most you can defer to the 457(b) this year", value, "", "="))
     return Figure("governmental_457b_limit", value, tuple(steps), flags=frozenset(flags))
 
-
-def governmental_457b_payout_additional_tax(constants: Mapping[str, Constant], *, amount: Decimal,
-                                            rolled_in_part: Decimal, additional_tax_applies: bool) -> Figure:
-    """No 10 % additional tax on a governmental 457(b) payout, whatever the age, except on the part
-    that came from a 401(k), 403(b) or IRA rolled into it (IRC 72(t)(9)). `additional_tax_applies`
-    says whether a payout of that rolled-in money would owe it (before 59½ with no exception)."""
-    rate = constants["early_distribution_tax_pct"]
-    taxed = min(clamp(rolled_in_part), amount) if additional_tax_applies else ZERO
-    tax = cents(pct_of(rate.value, taxed))
-    steps = (Step("Amount paid out of the 457(b)", amount, PROFILE),
-             Step("Money from a governmental 457(b) owes no additional tax", None, "IRC 72(t)(9)"),
-             Step("Part that was rolled in from another kind of plan or an IRA" if additional_tax_applies
-                  else "You are 59½ or older or an exception applies: nothing owes it", taxed, "IRC 72(t)(9)"),
-             Step(f"× {rate.value}%", rate.value, rate.source, "×", unit="pct"),
-             Step("Additional tax", tax, "", "="))
-    return Figure("governmental_457b_payout_additional_tax", tax, steps)
