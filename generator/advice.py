@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .compute import Results
+from .limits import law
 
 CHECKLISTS = ("payroll", "hr_questions", "rollover", "year_end")
 
@@ -68,7 +69,8 @@ def _plan_advice(results: Results) -> Advice:
         ("roth_catch_up_required", roth_catch_up and catch_up),
         ("roth_catch_up_next_year", figures["roth_catch_up_required"].has("roth_catch_up_from_2026")),
         ("catch_up_needs_full_deferral", catch_up),
-        ("catch_up_60_63_ends", results.age == 63 and figures["catch_up_limit"].has("catch_up_60_63")),
+        ("catch_up_60_63_ends", results.age == law("catch_up_60_63_last_age").value
+         and figures["catch_up_limit"].has("catch_up_60_63")),
         ("after_tax_is_not_roth", plan.contributions.after_tax),
         ("after_tax_over_limit", current is not None and plan.contributions.after_tax
          and results.payroll.amount(current.after_tax_pct) > figures["after_tax_space"].value),

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from .figure import BOOL, PCT, Figure, Step
-from .limits import Limits, load_constants, load_limits
+from .limits import Limits, law, load_constants, load_limits
 from .money import ZERO, cents
 from .profiles import Persona, Plan
 from .rules import backdoor, ira, projection, rollover
@@ -69,7 +69,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     wages = pay.prior_year_fica_wages
     if wages is None:
         wages = pay.salary
-        if age >= 50 and limits.roth_catch_up_wage_threshold.value is not None:
+        if age >= law("catch_up_age").value and limits.roth_catch_up_wage_threshold.value is not None:
             estimates.append("prior_year_fica_wages")
     add = lambda figure: figures.setdefault(figure.name, figure)  # noqa: E731
     add(c.elective_deferral_limit(limits, other_deferrals=pay.other_deferrals_this_year, separate_limit=separate))

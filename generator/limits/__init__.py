@@ -211,6 +211,17 @@ class Constant:
     def source(self) -> str:
         return self.statute
 
+    @property
+    def shown(self) -> str:
+        """The number as a sentence says it: 59½ for an age of 59.5, 55 for 55."""
+        whole = int(self.value)
+        return f"{whole}½" if self.value - whole == Decimal("0.5") else f"{self.value.normalize():f}"
+
+
+def law(key: str) -> Constant:
+    """One constant of constants.yaml: the one place rules read a fixed legal number from."""
+    return load_constants()[key]
+
 
 @cache
 def load_constants() -> dict[str, Constant]:

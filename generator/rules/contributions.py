@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..figure import BOOL, COUNT, Figure, Step
-from ..limits import Limit, Limits
+from ..limits import Limit, Limits, law
 from ..money import ZERO, clamp
 
 PROFILE = "your profile"
@@ -39,12 +39,13 @@ def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separat
 def catch_up_for_age(limits: Limits, age: int) -> tuple[str, Limit] | None:
     """The catch-up that applies at `age` on Dec 31 (IRC 414(v)(2)(B)), with its name: ages 60 to 63
     get the larger amount instead, from 2025 (IRC 414(v)(2)(E)); None before the year of turning 50."""
-    if age < 50:
+    start, low, high = (law(key) for key in ("catch_up_age", "catch_up_60_63_first_age", "catch_up_60_63_last_age"))
+    if age < start.value:
         return None
     big = limits.catch_up_60_63
-    if big.value is not None and 60 <= age <= 63:
-        return "Catch-up for ages 60 to 63 (instead of the age-50 amount)", big
-    return "Catch-up for age 50 and over", limits.catch_up_50
+    if big.value is not None and low.value <= age <= high.value:
+        return f"Catch-up for ages {low.shown} to {high.shown} (instead of the age-{start.shown} amount)", big
+    return f"Catch-up for age {start.shown} and over", limits.catch_up_50
 
 
 def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_required: bool,
@@ -57,7 +58,8 @@ def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_r
     steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT)]
     applies = catch_up_for_age(limits, age)
     if applies is None:
-        steps.append(Step("Catch-up contributions start in the year you turn 50", ZERO, limits.catch_up_50.source, "="))
+        steps.append(Step(f"Catch-up contributions start in the year you turn {law('catch_up_age').shown}", ZERO,
+                          limits.catch_up_50.source, "="))
         return Figure("catch_up_limit", ZERO, tuple(steps))
     label, limit = applies
     amount = limit.value
@@ -84,7 +86,7 @@ def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: D
     rule = limits.roth_catch_up_wage_threshold
     wage_source = "assumption: last year's wages equal this year's salary" if wages_assumed else PROFILE
     steps = [Step("Last year's FICA wages from this employer (W-2 box 3)", prior_year_fica_wages, wage_source)]
-    if age < 50:
+    if age < law("catch_up_age").value:
         steps.append(Step("No catch-up at your age, so the Roth catch-up rule does not apply", None, rule.source))
         return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL)
     if rule.value is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import PCT, RATIO, TEXT, Figure, Step
-from ..limits import Limits, PhaseOut, load_constants
+from ..limits import Limits, PhaseOut, law, load_constants
 from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 
 PROFILE = "your profile"
@@ -89,14 +89,16 @@ def _rounding_steps(exact: Decimal, label: str) -> tuple[Decimal, list[Step], bo
 def ira_dollar_limit(limits: Limits, *, age: int) -> Figure:
     """The year's IRA dollar limit, plus the catch-up when 50 or older on Dec 31 (IRC 219(b)(5))."""
     base, catch_up = limits.ira_limit, limits.ira_catch_up
+    catch_up_age = law("ira_catch_up_age")
     steps = [Step(f"IRA contribution limit for {limits.tax_year} (traditional and Roth together)",
                   base.value, base.source)]
-    if age < 50:
-        steps.append(Step(f"You are {age} on Dec 31: the catch-up starts in the year you turn 50",
+    if age < catch_up_age.value:
+        steps.append(Step(f"You are {age} on Dec 31: the catch-up starts in the year you turn {catch_up_age.shown}",
                           base.value, catch_up.source, "="))
         return Figure("ira_dollar_limit", base.value, tuple(steps))
     value = base.value + catch_up.value
-    steps += [Step(f"Catch-up: you are {age} on Dec 31, so 50 or older", catch_up.value, catch_up.source, "+"),
+    steps += [Step(f"Catch-up: you are {age} on Dec 31, so {catch_up_age.shown} or older", catch_up.value,
+                   catch_up.source, "+"),
               Step("Your IRA dollar limit", value, "", "=")]
     return Figure("ira_dollar_limit", value, tuple(steps), flags=frozenset({"catch_up"}))
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ..figure import COUNT, Figure, Step
-from ..limits import Constant
+from ..limits import Constant, law
 from ..money import ZERO, clamp
 
 PROFILE = "your profile"
@@ -56,6 +56,6 @@ def deferral_split_403b(*, deferral: Decimal, regular_room: Decimal, fifteen_yea
     steps = (Step("Your 403(b) deferrals this year", deferral, PROFILE),
              Step("Counted against the regular limit", regular, "IRC 402(g)(1)"),
              Step("Then as the 15-year catch-up", as_fifteen, ORDERING),
-             Step("Then as the age-50 catch-up", as_age, "IRC 414(v)"),
+             Step(f"Then as the age-{law('catch_up_age').shown} catch-up", as_age, "IRC 414(v)"),
              Step("Above every limit (an excess deferral to take out)", excess, "IRC 402(g)(2)"))
     return Figure("deferral_split_403b", value, steps, flags=frozenset({"excess"} if excess else ()))

@@ -20,7 +20,7 @@ from ..money import HUNDRED, ZERO, cents
 
 TIMINGS = ("start_of_year", "end_of_year")
 TIMING_WORDS = {"start_of_year": "at the start of each year", "end_of_year": "at the end of each year"}
-PRECISION = 50
+PRECISION = 50  # significant digits of the growth arithmetic (not a legal number)
 CONTRIBUTION = "your after-tax space for the year"
 ANNUITY = "future value of an annuity: P × ((1 + r)^n − 1) ÷ r"
 ANNUITY_DUE = "annuity due: contributions at the start of a year earn one more year of return"

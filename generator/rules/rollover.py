@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..figure import BOOL, COUNT, PCT, RATIO, TEXT, Figure, Step
-from ..limits import Constant, Limits, load_constants
+from ..limits import Constant, Limits, law, load_constants
 from ..money import ZERO, cents, pct_of, ratio
 from .contributions import catch_up_for_age
 
@@ -63,6 +63,10 @@ OPTION_LABEL = {
     "solo_401k": "roll it to a solo 401(k)",
 }
 
+# The ages the words below name, from constants.yaml (59½, 55, 50)
+PENALTY_FREE_AGE = law("penalty_free_age").shown
+RULE_OF_55_AGE = law("rule_of_55_age").shown
+PUBLIC_SAFETY_AGE = law("public_safety_separation_age").shown
 NO_WITHHOLDING = "IRC 3405(c)(2)"  # a direct rollover is not subject to the 20 % withholding
 NOT_TAXED = "IRC 402(c)(1)"        # an eligible rollover distribution rolled over is not income
 NO_RULE_OF_55_IN_IRAS = "IRC 72(t)(3)(A)"
@@ -96,7 +100,7 @@ def reached_penalty_free_age(constants: Mapping[str, Constant], *, birth_date: d
     day = date_of_age(birth_date, rule.value)
     reached = distribution_date >= day
     verdict = "on or after that day: no additional tax" if reached else "before that day"
-    steps = (Step(f"You reach 59½ on {_day(day)}", None, f"your birth date; {rule.source}"),
+    steps = (Step(f"You reach {PENALTY_FREE_AGE} on {_day(day)}", None, f"your birth date; {rule.source}"),
              Step(f"The money is paid out on {_day(distribution_date)}, {verdict}", None, PROFILE))
     return Figure("reached_penalty_free_age", reached, steps, unit=BOOL)
 
@@ -306,7 +310,7 @@ def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Fig
     net_cash, due = amount - withheld, income_tax + additional - withheld
     after_tax = amount - income_tax - additional
     additional_label = ("Additional tax: none, an exception applies" if exception_applies
-                        else "Additional tax on payouts before 59½")
+                        else f"Additional tax on payouts before {PENALTY_FREE_AGE}")
     base_step = (Step("Taxable part", t, "IRC 72(t)(1)") if additional_tax_base is None
                  else Step(additional_tax_base_label, base, "IRC 72(t)(9)"))
     steps = list(taxable.steps) + [
@@ -346,7 +350,8 @@ def leave_in_plan(*, source: str, amount: Decimal, may_be_forced_out: bool, forc
     flags = set()
     if rule_of_55_at_stake:
         flags.add("keeps_rule_of_55")
-        steps.append(Step("Keeps the rule of 55: withdrawals from this plan before 59½ pay no additional tax",
+        steps.append(Step(f"Keeps the rule of 55: withdrawals from this plan before {PENALTY_FREE_AGE} "
+                          "pay no additional tax",
                           None, "IRC 72(t)(2)(A)(v)"))
     if may_be_forced_out:
         flags.add("may_be_forced_out")
@@ -376,7 +381,7 @@ def _gives_up_457b(steps: list[Step], flags: set[str], at_stake: bool, where: st
     if at_stake:
         flags.add("gives_up_457b_exemption")
         steps.append(Step(f"Gives up the governmental 457(b)'s freedom from the additional tax: payouts from {where} "
-                          "before 59½ pay it", None, "IRC 72(t)(9)"))
+                          f"before {PENALTY_FREE_AGE} pay it", None, "IRC 72(t)(9)"))
 
 
 def roll_to_new_plan(*, source: str, amount: Decimal, accepts_roll_ins: bool | None, offers_roth: bool,
@@ -402,7 +407,7 @@ def roll_to_new_plan(*, source: str, amount: Decimal, accepts_roll_ins: bool | N
         steps.append(Step("Stays out of your traditional IRA balance, so a backdoor Roth is unaffected", ZERO, PRO_RATA))
     _gives_up_rule_of_55(steps, flags, rule_of_55_at_stake,
                          "the new plan pays nothing out while you work there, and its rule of 55 needs you to leave "
-                         "that employer in or after the year you turn 55", "IRC 401(k)(2)(B); 72(t)(2)(A)(v)")
+                         f"that employer in or after the year you turn {RULE_OF_55_AGE}", "IRC 401(k)(2)(B); 72(t)(2)(A)(v)")
     _gives_up_457b(steps, flags, exemption_457b_at_stake, "a plan that is not a governmental 457(b)")
     value = _no_cash(True, amount, "your new employer's plan", gives_up_rule_of_55=rule_of_55_at_stake) | {
         "gives_up_457b_exemption": exemption_457b_at_stake}
@@ -425,7 +430,7 @@ def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, back
         steps.append(Step("Only together with its earnings, in one payout split between the two IRAs", None,
                           "IRS Notice 2014-54"))
     _gives_up_rule_of_55(steps, flags, rule_of_55_at_stake,
-                         "an IRA has no rule of 55, so withdrawals before 59½ pay the additional tax",
+                         f"an IRA has no rule of 55, so withdrawals before {PENALTY_FREE_AGE} pay the additional tax",
                          NO_RULE_OF_55_IN_IRAS)
     _gives_up_457b(steps, flags, exemption_457b_at_stake, "an IRA")
     pro_rata = amount if source in PRE_TAX_SOURCES else ZERO
@@ -452,8 +457,8 @@ def roll_to_solo_401k(*, source: str, amount: Decimal, self_employment_income: b
     steps.append(Step("Stays out of your traditional IRA balance, so a backdoor Roth is unaffected", ZERO, PRO_RATA))
     flags: set[str] = set()
     _gives_up_rule_of_55(steps, flags, rule_of_55_at_stake,
-                         "withdrawals before 59½ from your solo 401(k) pay the additional tax unless you stop "
-                         "working in that business in or after the year you turn 55", "IRC 72(t)(2)(A)(v)")
+                         f"withdrawals before {PENALTY_FREE_AGE} from your solo 401(k) pay the additional tax unless you stop "
+                         f"working in that business in or after the year you turn {RULE_OF_55_AGE}", "IRC 72(t)(2)(A)(v)")
     value = _no_cash(True, amount, "your solo 401(k)", gives_up_rule_of_55=rule_of_55_at_stake)
     return Figure("solo_401k", value, tuple(steps), flags=frozenset(flags))
 
@@ -693,7 +698,8 @@ def recommended_option(source: str, options: Mapping[str, Figure], *, rule_of_55
     elif exemption_457b_at_stake and "leave" in candidates:
         choice = "leave"
         flags.add("decided_by_457b")
-        steps.append(Step("Governmental 457(b): only this plan pays you before 59½ without the additional tax",
+        steps.append(Step(f"Governmental 457(b): only this plan pays you before {PENALTY_FREE_AGE} "
+                          "without the additional tax",
                           None, "IRC 72(t)(9)"))
     else:
         backdoor_conflict = backdoor_this_year and source in PRE_TAX_SOURCES
@@ -716,8 +722,9 @@ def recommended_option(source: str, options: Mapping[str, Figure], *, rule_of_55
 def _rule_of_55_reason(at_stake: bool, *, can_stay: bool) -> Step:
     cite = "IRC 72(t)(2)(A)(v), 72(t)(3)(A)"
     if at_stake and can_stay:
-        return Step("Rule of 55: you left in or after the year you turned 55 (50 in public safety) and are under "
-                    "59½. Only this plan pays you without the additional tax; an IRA or another plan would not",
+        return Step(f"Rule of 55: you left in or after the year you turned {RULE_OF_55_AGE} "
+                    f"({PUBLIC_SAFETY_AGE} in public safety) and are under "
+                    f"{PENALTY_FREE_AGE}. Only this plan pays you without the additional tax; an IRA or another plan would not",
                     None, cite)
     if at_stake:
         return Step("Rule of 55: it would keep this money free of the additional tax only in this plan, "

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..figure import COUNT, TEXT, Figure, Step
-from ..limits import Constant, Limits
+from ..limits import Constant, Limits, law
 from ..money import CENT, ZERO, cents, clamp, pct_of, round_down_to
 
 PROFILE = "your profile"
@@ -50,17 +50,20 @@ def simple_catch_up_limit(limits: Limits, *, age: int, small_employer_limit: boo
     """The SIMPLE catch-up at 50+ (414(v)(2)(B)(ii)), the small-employer amount where the plan elects
     the higher limits, and the larger amount at 60-63 instead, from 2025 (414(v)(2)(E)(ii))."""
     steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT)]
-    if age < 50:
-        steps.append(Step("Catch-up contributions start in the year you turn 50", ZERO, limits.simple_catch_up.source, "="))
+    start, low, high = (law(key) for key in ("catch_up_age", "catch_up_60_63_first_age", "catch_up_60_63_last_age"))
+    if age < start.value:
+        steps.append(Step(f"Catch-up contributions start in the year you turn {start.shown}", ZERO,
+                          limits.simple_catch_up.source, "="))
         return Figure("simple_catch_up_limit", ZERO, tuple(steps))
     at_60 = limits.simple_catch_up_60_63
     small = limits.simple_catch_up_small_employer
-    if 60 <= age <= 63 and at_60.value is not None:
-        limit, label = at_60, "SIMPLE catch-up for ages 60 to 63 (instead of the age-50 amount)"
+    if low.value <= age <= high.value and at_60.value is not None:
+        limit = at_60
+        label = f"SIMPLE catch-up for ages {low.shown} to {high.shown} (instead of the age-{start.shown} amount)"
     elif small_employer_limit and small.value is not None:
         limit, label = small, "SIMPLE catch-up of a small employer that elects the higher limit"
     else:
-        limit, label = limits.simple_catch_up, "SIMPLE catch-up for age 50 and over"
+        limit, label = limits.simple_catch_up, f"SIMPLE catch-up for age {start.shown} and over"
     steps += [Step(label, limit.value, limit.source),
               Step("Catch-up room (only above a full regular deferral)", limit.value, "", "=")]
     return Figure("simple_catch_up_limit", limit.value, tuple(steps), flags=frozenset({"catch_up"}))
@@ -127,8 +130,8 @@ def simple_early_distribution_tax(constants: Mapping[str, Constant], *, amount: 
              Step(f"Paid on {payout_date.isoformat()}; the first two years end the day before {end.isoformat()}",
                   None, constants["simple_first_years"].source)]
     if not additional_tax_applies:
-        steps.append(Step("No additional tax: you are 59½ or older or an exception applies", ZERO,
-                          constants["early_distribution_tax_pct"].source, "="))
+        steps.append(Step(f"No additional tax: you are {law('penalty_free_age').shown} or older or an exception applies",
+                          ZERO, constants["early_distribution_tax_pct"].source, "="))
         return Figure("simple_early_distribution_tax", ZERO, tuple(steps),
                       flags=frozenset({"within_two_years"} if within else ()))
     rate = constants["simple_early_distribution_tax_pct" if within else "early_distribution_tax_pct"]
@@ -148,7 +151,9 @@ def simple_rollover_destinations(constants: Mapping[str, Constant], *, rollover_
     years = constants["simple_first_years"]
     if rollover_date < end:
         steps = (Step(f"On {rollover_date.isoformat()}, before {end.isoformat()}: only to another SIMPLE IRA; "
-                      "a rollover anywhere else is taxed as a payout (with the 25% additional tax before 59½)",
+                      "a rollover anywhere else is taxed as a payout (with the "
+                      f"{constants['simple_early_distribution_tax_pct'].shown}% additional tax before "
+                      f"{law('penalty_free_age').shown})",
                       None, years.source),)
         return Figure("simple_rollover_destinations", "simple_ira_only", steps, unit=TEXT)
     steps = (Step(f"On {rollover_date.isoformat()}, after the first two years: to any IRA or a workplace plan that "
