@@ -6,29 +6,28 @@ so a failed build never damages the last good site.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import hashlib
-import hmac
 import logging
 import os
-import re
-import secrets
 import shutil
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import charts as charts_svg
+from . import privacy, publish
 from .advice import Advice, advise
 from .changes import Change, changes, last_year
 from .compute import Results, compute
-from .errors import Problem, ProblemsFound, display_path
+from .errors import BuildFailed, Problem, ProblemsFound, display_path
 from .limits import limits_problems, load_limits, provisional_refused, published_years
 from .new_year import profiles_dir_for
 from .profiles import Persona, Plan, Profiles, load_profiles
-from .render import environment, inert
-
-PRIVATE_DIR = "c"  # advisor-client guides live at c/<unguessable token>/
+from .privacy import PRIVATE_DIR
+from .render import environment, inert, read_front_matter
+from .secret import secret_for_build, token_for
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,14 @@ class Project:
     def docs_dir(self) -> Path:
         return self.root / "build" / "docs"
 
+    @property
+    def protected(self) -> dict[Path, str]:
+        """The project's own folders, which a site may never replace or live in (see publish.target_for)."""
+        return {self.profiles_dir: "which holds the profiles", self.templates_dir: "which holds the templates",
+                self.content_dir: "which holds the hand-written pages", self.root / "overrides": "which holds the theme",
+                self.root / "build": "which holds the generated Markdown, private pages included",
+                self.root / ".git": "which holds the project's history"}
+
 
 @dataclass(frozen=True)
 class Guide:
@@ -80,30 +87,68 @@ class BuildReport:
     guides: tuple[Guide, ...]
     left_out: dict[str, list[Problem]] = field(default_factory=dict)  # persona file -> why (--keep-going)
     to_confirm: tuple[Problem, ...] = ()  # review: entries of the built personas
+    notices: tuple[str, ...] = ()  # what the user must know (a new link secret was made)
 
 
 # ----------------------------------------------------------------------------- the pipeline
 
 def build(project: Project, *, year: int | None = None, out: Path | None = None,
           today: dt.date | None = None, allow_provisional: bool = False, keep_going: bool = False) -> BuildReport:
+    """Build every guide and publish the site at `out` (default site/) as the very last step.
+
+    BuildFailed or ProblemsFound when anything goes wrong; the published site is then unchanged.
+    """
+    target = publish.target_for(out or project.root / "site", project.root, project.protected)
+    try:
+        with publish.locked(project.root):
+            publish.clean_leftovers(project.root, target)
+            return _build_and_publish(project, target, year, today, allow_provisional, keep_going)
+    except OSError as error:
+        raise BuildFailed(publish.describe(error)) from None
+    except jinja2.TemplateError as error:
+        raise BuildFailed(template_failure(error)) from None
+
+
+def _build_and_publish(project: Project, target: publish.Target, year: int | None,
+                       today: dt.date | None, allow_provisional: bool, keep_going: bool) -> BuildReport:
     profiles, left_out = load_and_validate(project, year, keep_going=keep_going)
     if not allow_provisional:
         refuse_projections(profiles)
-    guides = [plan_guide(project, persona, profiles.plans) for persona in profiles.personas]
+    private_ids = [p.id for p in profiles.personas if p.audience == "private"]
+    secret, notice = secret_for_build(project.root, private_ids)
+    guides = [plan_guide(persona, profiles.plans, secret) for persona in profiles.personas]
     generated_on = today or build_date()
     pages = render_pages(project, guides, generated_on, allow_provisional)
-    site_dir = out or project.root / "site"
-    with tempfile.TemporaryDirectory(prefix=".guides-build-", dir=project.root) as work:
+    with tempfile.TemporaryDirectory(prefix=publish.WORK_PREFIX, dir=project.root) as work:
         docs = Path(work) / "docs"
         write_docs(project, pages, docs)
-        built = Path(work) / "site"
-        mkdocs_build(project, docs, built, generated_on)
-        hide_private_pages(built)
-        swap_into_place(built, site_dir)
+        site = publish.new_version(target)
+        try:
+            mkdocs_build(project, docs, site, generated_on)
+            privacy.hide_from_sitemap(site)
+            privacy.close_listing(site)
+            leaked = privacy.leaks(site, [private_page(g) for g in guides if g.private])
+            if leaked:
+                raise ProblemsFound(leaked)
+        except BaseException:
+            publish.discard(site)
+            raise
+        publish.switch(target, site)
         swap_into_place(docs, project.docs_dir)
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
-    return BuildReport(site_dir, tuple(guides), left_out,
-                       tuple(p for p in profiles.to_confirm if p.path in built_files))
+    return BuildReport(target.link, tuple(guides), left_out,
+                       tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else ())
+
+
+def template_failure(error: jinja2.TemplateError) -> str:
+    """One line naming the template, its line and the error (a template mistake, not an input one)."""
+    where = ""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = f"{error.filename or error.name}:{error.lineno}: "
+    else:  # a runtime error: the innermost template frame of the traceback says where
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"template error: {where}{error.message or type(error).__name__}; the published site was not changed"
 
 
 def load_and_validate(project: Project, year: int | None = None, *,
@@ -138,11 +183,11 @@ def refuse_projections(profiles: Profiles) -> None:
         raise ProblemsFound([provisional_refused(year) for year in years])
 
 
-def plan_guide(project: Project, persona: Persona, plans: dict[str, Plan]) -> Guide:
+def plan_guide(persona: Persona, plans: dict[str, Plan], secret: bytes | None) -> Guide:
     """Compute and advise one guide, and compare it with the same profile under last year's limits."""
     results = compute(persona, plans)
     before = last_year(persona, plans)
-    slug = private_token(project, persona) if persona.audience == "private" else persona.id
+    slug = token_for(secret, persona.id) if persona.audience == "private" else persona.id
     folder = PRIVATE_DIR if persona.audience == "private" else "guides"
     return Guide(results, advise(results), f"{folder}/{slug}.md", changes(results, before) if before else None)
 
@@ -157,25 +202,11 @@ def build_date() -> dt.date:
 
 # ----------------------------------------------------------------------------- private links
 
-def private_token(project: Project, persona: Persona) -> str:
-    """An unguessable, stable URL slug for a client's guide: HMAC of the id under the project's secret.
-
-    Stable, so a link shared with a client keeps working after a rebuild; unguessable without the
-    secret, which lives in GUIDES_LINK_SECRET or the untracked file .guides-secret.
-    """
-    digest = hmac.new(link_secret(project), persona.id.encode(), hashlib.sha256).hexdigest()
-    return digest[:32]
-
-
-def link_secret(project: Project) -> bytes:
-    from_env = os.environ.get("GUIDES_LINK_SECRET")
-    if from_env:
-        return from_env.encode()
-    path = project.root / ".guides-secret"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip().encode()
+def private_page(guide: Guide) -> privacy.PrivatePage:
+    """What the privacy check must not find outside a private guide's own page."""
+    persona = guide.results.persona
+    texts = [persona.name] + ([persona.spouse.name] if persona.spouse and "spouse" in persona.spouse.model_fields_set else [])
+    return privacy.PrivatePage(persona.id, Path(guide.path).stem, tuple(" ".join(t.split()) for t in texts))
 
 
 # ----------------------------------------------------------------------------- render
@@ -210,7 +241,18 @@ def render_guide(env, guide: Guide, generated_on: dt.date) -> dict[str, str]:
         plan_name=text(results.plan and results.plan.name),
         spouse_name=text(results.persona.spouse and results.persona.spouse.name),
         year_end_plan_name=text(results.year_end_plan and results.year_end_plan.name, "your plan"))
+    check_front_matter(guide, page)
     return {guide.path: page, **files}
+
+
+def check_front_matter(guide: Guide, page: str) -> None:
+    """Read the front matter back as MkDocs will: MkDocs drops front matter it cannot read without a
+    word, and a private page would then lose its search exclusion."""
+    meta = read_front_matter(page)
+    private = meta.get("search") == {"exclude": True} and meta.get("robots") == "noindex"
+    if not meta.get("title") or private != guide.private:
+        raise BuildFailed(f"the front matter of {guide.path} does not read back as written "
+                          f"(read {sorted(meta)}); the published site was not changed")
 
 
 def guide_charts(guide: Guide) -> tuple[dict[str, str], dict[str, str]]:
@@ -282,22 +324,9 @@ def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date
         logger.removeHandler(warnings)
 
 
-_PRIVATE_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/" + PRIVATE_DIR + r"/[^<]*</loc>.*?</url>", re.S)
-
-
-def hide_private_pages(site: Path) -> None:
-    """Keep client pages out of the sitemap (search and navigation never list them)."""
-    sitemap = site / "sitemap.xml"
-    if sitemap.exists():
-        text = _PRIVATE_URL.sub("", sitemap.read_text(encoding="utf-8"))
-        sitemap.write_text(text, encoding="utf-8")
-        with open(site / "sitemap.xml.gz", "wb") as raw:
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed:
-                packed.write(text.encode("utf-8"))
-
-
 def swap_into_place(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with two renames, so a reader never sees a half-written folder."""
+    """Replace the docs folder `target` by `new` with two renames (the site itself is published by
+    publish.switch; the docs folder is only read by `mkdocs serve`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.name}.new")
     old = target.with_name(f".{target.name}.old")

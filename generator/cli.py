@@ -10,7 +10,7 @@ import click
 from . import build as pipeline
 from .compute import compute
 from .changes import report as changes_report
-from .errors import Problem, ProblemsFound
+from .errors import BuildFailed, Problem, ProblemsFound
 from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
@@ -57,7 +57,8 @@ def main() -> None:
 
 @main.command()
 @click.option("--year", type=int, help="Regenerate every persona for this tax year.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Site folder (default: site/).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Where to publish the site (default: site/): a new or empty folder, or one an earlier build made.")
 @click.option("--allow-provisional", is_flag=True,
               help="Build with limits marked provisional (projected); every such page says so.")
 @click.option("--keep-going", is_flag=True, help="Leave out the personas with problems, build the rest, list them.")
@@ -70,6 +71,10 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
     except ProblemsFound as found:
         _report(found.problems, _personas_to_fix(found.problems))
         return
+    except BuildFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    for notice in report.notices:
+        click.echo(notice, err=True)
     public = [g for g in report.guides if not g.private]
     click.echo(f"Built {len(report.guides)} guides ({len(public)} public) into {report.site_dir}")
     for guide in report.guides:

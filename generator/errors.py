@@ -31,6 +31,11 @@ class ProblemsFound(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class BuildFailed(Exception):
+    """The build could not finish for a reason outside the profiles (the output folder, the disk, a
+    template, the link secret): one line that names the cause. Nothing was published."""
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """A path as the user would type it: relative to `base` (the project) when inside it."""
     if base is not None:

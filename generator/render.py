@@ -6,12 +6,12 @@ arithmetic: every number they print comes from a Figure or from the limits data.
 from __future__ import annotations
 
 import html
-import json
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from .figure import COUNT, PCT, RATIO, USD, Step
 from .limits import load_constants
@@ -83,10 +83,20 @@ def dollars(amount: Decimal) -> str:
     return money(whole_dollars(Decimal(amount)))
 
 
-def front_matter_text(text: str) -> str:
-    """A quoted YAML scalar for front matter, HTML-escaped: MkDocs Material prints a page title
-    into <title> without escaping it, so a name like "<script>" must arrive as entities."""
-    return json.dumps(html.escape(" ".join(str(text).split()), quote=False), ensure_ascii=False)
+def front_matter(title: str, description: str, private: bool) -> str:
+    """A page's front matter, written by a YAML emitter (never pasted text). A private page leaves
+    search and asks search engines not to index it. The title is HTML-escaped: MkDocs Material
+    prints it into <title> without escaping, so a name like "<script>" must arrive as entities."""
+    meta: dict = {"title": html.escape(" ".join(title.split()), quote=False), "description": description}
+    if private:
+        meta.update({"search": {"exclude": True}, "robots": "noindex"})
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n"
+
+
+def read_front_matter(page: str) -> dict:
+    """The front matter as MkDocs will read it (MkDocs' own reader: unreadable front matter gives {})."""
+    from mkdocs.utils.meta import get_data
+    return get_data(page)[1]
 
 
 def fail(message: str) -> str:
@@ -103,7 +113,8 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fail=fail, law=load_constants(), cadence_words=CADENCE_WORDS, timing_words=TIMING_WORDS,
+    env.globals.update(fail=fail, law=load_constants(), front_matter=front_matter, cadence_words=CADENCE_WORDS,
+                       timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS)
-    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, front_matter_text=front_matter_text)
+    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert)
     return env

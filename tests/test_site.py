@@ -49,12 +49,16 @@ def test_private_guides_are_unlisted_unsearchable_and_not_in_the_sitemap(built):
         assert token not in text and "Minh Hoang" not in text, path
 
 
+SECRET = "5f1c0a7e9b3d42c8a6e0f7b1d9c3e5a2" * 2  # 64 hex digits: 256 bits
+OTHER_SECRET = "a3e9c1f70b5d2e8c4a6f9b1d3e7c5a08" * 2
+
+
 def test_the_same_id_and_secret_give_the_same_private_link(project, monkeypatch):
-    monkeypatch.setenv("GUIDES_LINK_SECRET", "s3cret")
+    monkeypatch.setenv("GUIDES_LINK_SECRET", SECRET)
     first = {g.results.persona.id: g.path for g in build(project).guides}
     second = {g.results.persona.id: g.path for g in build(project).guides}
     assert first["client-hoang"] == second["client-hoang"] != "c/client-hoang.md"
-    monkeypatch.setenv("GUIDES_LINK_SECRET", "another")
+    monkeypatch.setenv("GUIDES_LINK_SECRET", OTHER_SECRET)
     assert {g.results.persona.id: g.path for g in build(project).guides}["client-hoang"] != first["client-hoang"]
 
 
@@ -84,7 +88,7 @@ def test_limits_pages_list_every_year_with_sources(built):
 
 def test_same_inputs_give_byte_identical_pages(project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    monkeypatch.setenv("GUIDES_LINK_SECRET", "fixed")
+    monkeypatch.setenv("GUIDES_LINK_SECRET", SECRET)
 
     def snapshot():
         build(project)

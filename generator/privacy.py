@@ -1,0 +1,140 @@
+"""What keeps a client's guide private in a built site, and the check that proves it after every build.
+
+A private guide lives at c/<token>/ and is linked from nowhere. Its page asks MkDocs to leave it out
+of search (front matter), but MkDocs drops front matter it cannot read without a word, so the
+build does not trust that: after MkDocs has run, `leaks` reads every shared file of the site and
+fails the build if any private page's token, id or name reached one of them.
+"""
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+
+PRIVATE_DIR = "c"  # advisor-client guides live at c/<unguessable token>/
+SHARED_SUFFIXES = (".html", ".json", ".xml", ".txt", ".svg", ".js")
+NOINDEX = '<meta name="robots" content="noindex">'
+EMPTY_LISTING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<title>Nothing here</title></head>
+<body><p>There is nothing to list here. If you were given a link to a guide, open that link.</p></body></html>
+"""
+
+
+@dataclass(frozen=True)
+class PrivatePage:
+    """A private guide as the check knows it: where it lives and what must not be seen elsewhere."""
+
+    persona_id: str
+    token: str
+    texts: tuple[str, ...]  # distinctive words of the page: the client's name, the spouse's name
+
+    def owns(self, relative: str) -> bool:
+        """Whether a site file belongs to this page (its HTML and its charts)."""
+        return relative.startswith(f"{PRIVATE_DIR}/{self.token}/") or relative.startswith(f"{PRIVATE_DIR}/{self.token}-")
+
+
+_PRIVATE_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/" + PRIVATE_DIR + r"/[^<]*</loc>.*?</url>", re.S)
+
+
+def hide_from_sitemap(site: Path) -> None:
+    """Keep client pages out of the sitemap (MkDocs lists every page there)."""
+    sitemap = site / "sitemap.xml"
+    if sitemap.exists():
+        text = _PRIVATE_URL.sub("", sitemap.read_text(encoding="utf-8"))
+        sitemap.write_text(text, encoding="utf-8")
+        with open(site / "sitemap.xml.gz", "wb") as raw:
+            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed:
+                packed.write(text.encode("utf-8"))
+
+
+def close_listing(site: Path) -> None:
+    """A c/index.html that lists nothing, so a server with directory listings on cannot show every token."""
+    folder = site / PRIVATE_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / "index.html").write_text(EMPTY_LISTING, encoding="utf-8")
+
+
+def leaks(site: Path, pages: list[PrivatePage]) -> list[Problem]:
+    """Every place where a private page shows in a shared file of the built site."""
+    if not pages:
+        return []
+    problems: list[Problem] = []
+    found = _finder(pages)
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site).as_posix()
+        if not path.is_file() or path.suffix not in SHARED_SUFFIXES or relative == f"{PRIVATE_DIR}/index.html":
+            continue
+        text = _readable(path)
+        for match in found.pattern.finditer(text):
+            page, what = found.needles[match.group(0)]
+            if not page.owns(relative):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(Problem(relative, line, page.persona_id,
+                                        f"private guide leaked: its {what} {match.group(0)!r} appears in a shared file",
+                                        "the site was not published; a private page must stay out of search, "
+                                        "the sitemap and every other page"))
+    for page in pages:
+        own = site / PRIVATE_DIR / page.token / "index.html"
+        if not own.is_file() or NOINDEX not in own.read_text(encoding="utf-8"):
+            problems.append(Problem(f"{PRIVATE_DIR}/{page.token}/index.html", 1, page.persona_id,
+                                    "private guide is missing or does not ask search engines not to index it",
+                                    "the site was not published"))
+    problems.extend(_in_search_index(site, pages))
+    return problems
+
+
+@dataclass(frozen=True)
+class _Finder:
+    pattern: re.Pattern
+    needles: dict[str, tuple[PrivatePage, str]]
+
+
+def _finder(pages: list[PrivatePage]) -> _Finder:
+    """One pattern for every private string: tokens anywhere, ids as a page path, names as whole words."""
+    needles: dict[str, tuple[PrivatePage, str]] = {}
+    parts: list[str] = []
+    for page in pages:
+        needles[page.token] = (page, "token")
+        parts.append(re.escape(page.token))
+        for form in (f"{page.persona_id}/", f"{page.persona_id}.md"):
+            needles[form] = (page, "id")
+            parts.append(r"(?<![\w-])" + re.escape(form))
+        for text in page.texts:
+            for form in {text, html.escape(text, quote=False), html.escape(text)}:
+                needles[form] = (page, "text")
+                parts.append(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+    return _Finder(re.compile("|".join(sorted(parts, key=len, reverse=True))), needles)
+
+
+def _readable(path: Path) -> str:
+    """A file's text as a reader sees it: JSON with its \\u escapes decoded (the search index escapes non-ASCII)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".json":
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False, indent=0)
+        except ValueError:
+            return text
+    return text
+
+
+def _in_search_index(site: Path, pages: list[PrivatePage]) -> list[Problem]:
+    """Any document of the search index that lives under c/ (whatever its words)."""
+    index = site / "search" / "search_index.json"
+    if not index.is_file():
+        return []
+    owners = {page.token: page.persona_id for page in pages}
+    problems = []
+    for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+        location = doc.get("location", "")
+        if location.startswith(f"{PRIVATE_DIR}/"):
+            token = location.split("/")[1].split("#")[0]
+            problems.append(Problem("search/search_index.json", 1, owners.get(token, location),
+                                    f"private page {location} is in the search index",
+                                    "the site was not published; its front matter must say search: exclude: true"))
+    return sorted(set(problems))

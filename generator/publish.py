@@ -1,0 +1,183 @@
+"""Publishing: the published path is a symlink to a complete site, switched in one atomic step.
+
+Every build writes a fresh *version* folder next to the published path (`site` → `.site.builds/<v>`),
+marks it with MARKER, and only when everything succeeded replaces the link with `os.replace` of a
+new link. Whatever step a crash (even SIGKILL) stops at, the published path names a complete old
+or new site; the next build removes what the crash left. The build removes only what carries its
+own marker, so `--out` can never delete a folder a person made.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import os
+import secrets
+import shutil
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BuildFailed
+
+MARKER = ".guides-site"  # in every folder the build made and may therefore replace or remove
+MARKER_TEXT = "Made by `guides build`; the build may replace or remove this folder.\n"
+LOCK = ".guides.lock"
+WORK_PREFIX = ".guides-build-"  # the build's scratch folders in the project (they hold private Markdown)
+FAULT_ENV = "GUIDES_FAULT_AT"  # tests: SIGKILL the build at the named step (see `step`)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a site is published: the link people's web server serves, and the folder of versions behind it."""
+
+    link: Path
+
+    @property
+    def store(self) -> Path:
+        return self.link.with_name(f".{self.link.name}.builds")
+
+    def current(self) -> Path | None:
+        """The version the link names now (None when there is no link yet)."""
+        if not self.link.is_symlink():
+            return None
+        return self.link.parent / os.readlink(self.link)
+
+
+# ----------------------------------------------------------------------------- what --out may name
+
+def target_for(out: Path, project_root: Path, protected: dict[Path, str]) -> Target:
+    """The publish target for `out`, or BuildFailed saying why the build may not replace it.
+
+    `protected` maps the project's own folders to why they may not hold a site. Nothing is touched here.
+    """
+    out = Path(os.path.abspath(out))
+    shown = str(out)
+    if out.resolve() in (project_root.resolve(), *project_root.resolve().parents):
+        raise BuildFailed(f"--out {shown} is the project folder or a folder holding it; "
+                          "a build replaces its output folder, so choose a new folder such as site/")
+    if out.resolve() == Path.home().resolve():
+        raise BuildFailed(f"--out {shown} is your home folder; choose a new folder such as ~/guides-site")
+    spot = out.parent.resolve() / out.name  # the final name itself may be our link: do not follow it
+    for folder, why in protected.items():
+        folder = folder.resolve()
+        if spot == folder or folder in spot.parents:
+            raise BuildFailed(f"--out {shown} is inside {folder.name}/, {why}; choose a folder outside it")
+    for parent in spot.parents:
+        if (parent / MARKER).is_file():
+            raise BuildFailed(f"--out {shown} is inside {parent}, a site the build made and replaces; "
+                              "choose a folder outside it")
+    target = Target(spot)
+    if target.store.exists() and not (target.store / MARKER).is_file():
+        raise BuildFailed(f"{target.store} exists but was not made by guides build (no {MARKER} marker); "
+                          "move it away or choose another --out")
+    if spot.is_symlink():
+        version = target.current()
+        if version is None or version.parent.resolve() != target.store.resolve():
+            raise BuildFailed(f"{shown} is a symlink the build did not make (it points to {os.readlink(spot)}); "
+                              "remove the link or choose another --out")
+    elif spot.is_dir():
+        if any(spot.iterdir()):
+            raise BuildFailed(f"{shown} is a folder the build did not make (no {MARKER} marker) and is not empty; "
+                              "the build replaces only its own sites: move it away (sites from older versions of "
+                              "guides are plain folders: delete it once) or choose another --out")
+    elif spot.exists():
+        raise BuildFailed(f"{shown} is a file, not a site folder; choose another --out")
+    return target
+
+
+# ----------------------------------------------------------------------------- one build at a time
+
+@contextlib.contextmanager
+def locked(project_root: Path) -> Iterator[None]:
+    """Hold the project's build lock; a second build waits for the first (and says so)."""
+    with open(project_root / LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Another build of this project is running; waiting for it to finish ({LOCK}).", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean_leftovers(project_root: Path, target: Target) -> None:
+    """Remove what crashed builds left: scratch folders, unpublished versions, half-made links.
+
+    Called with the lock held, so no other build is using any of it.
+    """
+    for scratch in project_root.glob(WORK_PREFIX + "*"):
+        if scratch.is_dir() and not scratch.is_symlink():
+            shutil.rmtree(scratch)
+    for link in target.link.parent.glob(f".{target.link.name}.link-*"):
+        if link.is_symlink():
+            link.unlink()
+    remove_old_versions(target)
+
+
+def remove_old_versions(target: Target) -> None:
+    """Every marked version the link does not name (kept only until the link no longer needs it)."""
+    if not target.store.is_dir():
+        return
+    current = target.current()
+    for version in target.store.iterdir():
+        if version.is_dir() and not version.is_symlink() and (version / MARKER).is_file() \
+                and (current is None or version.resolve() != current.resolve()):
+            shutil.rmtree(version)
+
+
+# ----------------------------------------------------------------------------- build and switch
+
+def new_version(target: Target) -> Path:
+    """A fresh, marked folder for this build's site (the marker first, so a crash leaves it removable)."""
+    target.store.mkdir(parents=True, exist_ok=True)
+    if not (target.store / MARKER).is_file():
+        (target.store / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    version = target.store / f"{stamp}-{secrets.token_hex(4)}"
+    version.mkdir()
+    (version / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    step("version-made")
+    return version
+
+
+def discard(version: Path) -> None:
+    """Remove a version that failed before it was published."""
+    if (version / MARKER).is_file():
+        shutil.rmtree(version, ignore_errors=True)
+
+
+def switch(target: Target, version: Path) -> None:
+    """Point the published path at `version` in one atomic step, then drop the versions no longer named."""
+    relative = os.path.relpath(version, target.link.parent)
+    staged = target.link.with_name(f".{target.link.name}.link-{secrets.token_hex(4)}")
+    os.symlink(relative, staged)
+    step("link-made")
+    if target.link.is_dir() and not target.link.is_symlink():
+        target.link.rmdir()  # an empty folder given as --out (target_for refused any other)
+    os.replace(staged, target.link)
+    step("link-switched")
+    remove_old_versions(target)
+    step("old-removed")
+
+
+def step(name: str) -> None:
+    """A named step of publishing. Tests set GUIDES_FAULT_AT to kill the process right here, as a
+    power cut or `kill -9` would, and check that the published path still names a complete site."""
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def describe(error: OSError) -> str:
+    """One line for an OS error met while building: what it was doing to which file, and why."""
+    why = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+           errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+           errno.EDQUOT: "the disk quota is used up", errno.EXDEV: "it is on another file system"}
+    reason = why.get(error.errno, error.strerror or str(error))
+    where = f" {error.filename}" if error.filename else ""
+    return f"cannot write{where}: {reason}; the published site was not changed"

@@ -1,0 +1,221 @@
+"""Publishing: the published path always names a complete site, whatever stops a build, and a build
+replaces only what it made itself."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import publish
+from generator.build import build
+from generator.cli import main
+from generator.errors import ProblemsFound
+
+REPO = Path(__file__).resolve().parent.parent
+STEPS = ["version-made", "link-made", "link-switched", "old-removed"]
+
+
+def run_cli(project, monkeypatch, *args):
+    monkeypatch.chdir(project.root)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def run_build_process(project, **env) -> subprocess.Popen:
+    """`guides build` in its own process (so it can be killed), importing this checkout's generator."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO), **env}
+    return subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=project.root, env=environment,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def assert_complete_site(link: Path) -> Path:
+    """The published path is our link to a whole site: every kind of file a finished build writes."""
+    assert link.is_symlink(), link
+    site = link.resolve()
+    for part in (publish.MARKER, "index.html", "guides/index.html", "guides/maya/index.html", "limits/index.html",
+                 "sitemap.xml", "c/index.html", "assets/guides.css"):
+        assert (site / part).is_file(), part
+    assert json.loads((site / "search" / "search_index.json").read_text())["docs"]
+    return site
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every file and link under `folder` (links not followed), for "nothing was touched"."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[key] = "-> " + os.readlink(path)
+        elif path.is_file():
+            found[key] = path.read_bytes()
+        else:
+            found[key] = "dir"
+    return found
+
+
+def test_a_build_publishes_a_link_to_a_marked_version_and_keeps_no_other(project):
+    build(project)
+    first = assert_complete_site(project.root / "site")
+    build(project)
+    second = assert_complete_site(project.root / "site")
+    assert first != second and not first.exists()
+    assert os.readlink(project.root / "site") == f".site.builds/{second.name}"  # relative: the project can move
+    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, second.name])
+    assert not [p for p in project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
+
+
+def test_sigkill_at_every_publishing_step_leaves_a_complete_site(project):
+    build(project)
+    published = {assert_complete_site(project.root / "site")}
+    for step in STEPS:
+        process = run_build_process(project, GUIDES_FAULT_AT=step)
+        process.communicate(timeout=300)
+        assert process.returncode == -9, step  # killed at the step, as by `kill -9`
+        site = assert_complete_site(project.root / "site")
+        # before the switch the old site is still published; from the switch on, the new one
+        assert (site in published) == (step in ("version-made", "link-made")), step
+        published.add(site)
+    # The next build removes what the crashes left and publishes a complete site.
+    build(project)
+    site = assert_complete_site(project.root / "site")
+    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
+    assert not [p for p in project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
+
+
+def test_two_builds_at_once_leave_one_complete_site(project):
+    first, second = run_build_process(project), run_build_process(project)
+    outputs = [process.communicate(timeout=300) for process in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0), outputs
+    assert any("Another build of this project is running; waiting" in err for _, err in outputs), outputs
+    site = assert_complete_site(project.root / "site")
+    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
+
+
+def test_leftovers_of_crashed_builds_are_removed_but_unmarked_folders_kept(project):
+    build(project)
+    scratch = project.root / ".guides-build-abc123" / "docs" / "c"
+    scratch.mkdir(parents=True)
+    (scratch / "secret-client.md").write_text("private")
+    stale = project.root / ".site.builds" / "20200101T000000Z-dead"
+    stale.mkdir()
+    (stale / publish.MARKER).write_text(publish.MARKER_TEXT)
+    someone_elses = project.root / ".site.builds" / "notes"
+    someone_elses.mkdir()
+    (someone_elses / "keep.txt").write_text("mine")
+    os.symlink("nowhere", project.root / ".site.link-0000")
+    build(project)
+    assert not (project.root / ".guides-build-abc123").exists() and not stale.exists()
+    assert not os.path.lexists(project.root / ".site.link-0000")
+    assert (someone_elses / "keep.txt").read_text() == "mine"
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder of someone's own files beside the project."""
+    folder = tmp_path / "mine"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "thesis.txt").write_text("years of work")
+    (folder / "photos" / "a.jpg").write_bytes(b"\xff\xd8")
+    return folder
+
+
+@pytest.mark.parametrize("out, words", [
+    ("{outside}", "is a folder the build did not make (no .guides-site marker) and is not empty"),
+    ("{outside}/thesis.txt", "is a file, not a site folder"),
+    ("profiles", "is inside profiles/, which holds the profiles"),
+    ("profiles/personas", "is inside profiles/, which holds the profiles"),
+    ("templates", "is inside templates/, which holds the templates"),
+    ("site_content", "is inside site_content/, which holds the hand-written pages"),
+    ("build", "is inside build/, which holds the generated Markdown, private pages included"),
+    ("build/site", "is inside build/, which holds the generated Markdown, private pages included"),
+    (".", "is the project folder or a folder holding it"),
+    ("..", "is the project folder or a folder holding it"),
+    ("{root}", "is the project folder or a folder holding it"),
+    ("/", "is the project folder or a folder holding it"),
+    ("{home}", "is your home folder"),
+    ("{link}", "is a symlink the build did not make"),
+    ("site/inner", "a site the build made and replaces"),
+], ids=["someones-folder", "a-file", "profiles", "inside-profiles", "templates", "site-content", "docs-folder",
+        "inside-docs-folder", "dot", "dot-dot", "project-root", "filesystem-root", "home", "foreign-symlink",
+        "inside-a-built-site"])
+def test_out_refuses_what_the_build_did_not_make_and_touches_nothing(project, monkeypatch, tmp_path, outside, out, words):
+    home = tmp_path / "home"
+    (home / "documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    os.symlink(outside, tmp_path / "link")
+    if out == "site/inner":
+        build(project)
+    out = out.format(outside=outside, root=project.root, home=home, link=tmp_path / "link")
+    before = snapshot(tmp_path)
+    result = run_cli(project, monkeypatch, "build", "--out", out)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and words in lines[0], lines
+    assert snapshot(tmp_path) == before
+
+
+def test_a_site_folder_from_an_older_version_is_refused_with_what_to_do(project, monkeypatch):
+    (project.root / "site").mkdir()
+    (project.root / "site" / "index.html").write_text("an old build")
+    result = run_cli(project, monkeypatch, "build")
+    assert result.exit_code == 1
+    assert "is a folder the build did not make" in result.output and "delete it once" in result.output
+    assert (project.root / "site" / "index.html").read_text() == "an old build"
+
+
+def test_out_may_name_a_new_or_empty_folder_and_then_replace_its_own_site(project, monkeypatch, tmp_path):
+    empty = tmp_path / "www" / "guides"
+    empty.mkdir(parents=True)
+    for _ in range(2):
+        result = run_cli(project, monkeypatch, "build", "--out", str(empty))
+        assert result.exit_code == 0, result.output
+        assert_complete_site(empty)
+    assert not (project.root / "site").exists()
+
+
+def test_a_failing_build_publishes_nothing(project):
+    build(project)
+    before = snapshot(project.root / "site")
+    link = os.readlink(project.root / "site")
+    (project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
+    with pytest.raises(ProblemsFound):
+        build(project)
+    assert os.readlink(project.root / "site") == link and snapshot(project.root / "site") == before
+    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, Path(link).name])
+
+
+@pytest.mark.parametrize("code, words", [
+    (errno.ENOSPC, "the disk is full"),
+    (errno.EROFS, "the file system is read-only"),
+    (errno.EACCES, "permission denied"),
+], ids=["disk-full", "read-only", "no-permission"])
+def test_a_disk_error_is_one_line_and_the_site_stays(project, monkeypatch, code, words):
+    assert run_cli(project, monkeypatch, "build").exit_code == 0
+    before = snapshot(project.root / "site")
+
+    def failing_symlink(source, target):
+        raise OSError(code, os.strerror(code), str(target))
+
+    monkeypatch.setattr(publish.os, "symlink", failing_symlink)
+    result = run_cli(project, monkeypatch, "build")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and words in result.output and "Traceback" not in result.output
+    assert result.output.startswith("Error: cannot write ") and "the published site was not changed" in result.output
+    assert snapshot(project.root / "site") == before
+
+
+def test_a_template_error_is_one_line_naming_the_template_and_the_site_stays(project, monkeypatch):
+    assert run_cli(project, monkeypatch, "build").exit_code == 0
+    before = snapshot(project.root / "site")
+    template = project.templates_dir / "guide.md.j2"
+    template.write_text(template.read_text() + "\n{{ no_such_value }}\n")
+    result = run_cli(project, monkeypatch, "build")
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith("Error: template error: ") and "guide.md.j2:" in result.output
+    assert "'no_such_value' is undefined" in result.output
+    assert snapshot(project.root / "site") == before
