@@ -43,9 +43,9 @@ def measure(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = project_with(count, Path(tmp))
         started = time.perf_counter()
-        profiles = pipeline.load_and_validate(project)
+        profiles, _ = pipeline.load_and_validate(project)
         loaded = time.perf_counter()
-        guides = [pipeline.plan_guide(project, p, profiles.plans) for p in profiles.personas]
+        guides = [pipeline.plan_guide(p, profiles.plans, None) for p in profiles.personas]
         computed = time.perf_counter()
         pages = pipeline.render_pages(project, guides, pipeline.build_date())
         rendered = time.perf_counter()
