@@ -19,6 +19,7 @@ import jinja2
 from . import charts as charts_svg
 from . import privacy, publish
 from .advice import Advice, advise
+from .archive import keep_earlier_years
 from .changes import Change, changes, last_year
 from .compute import Results, compute
 from .errors import BuildFailed, Problem, ProblemsFound, display_path
@@ -88,6 +89,7 @@ class BuildReport:
     left_out: dict[str, list[Problem]] = field(default_factory=dict)  # persona file -> why (--keep-going)
     to_confirm: tuple[Problem, ...] = ()  # review: entries of the built personas
     notices: tuple[str, ...] = ()  # what the user must know (a new link secret was made)
+    earlier_years: tuple[int, ...] = ()  # kept under /YEAR/ beside the current year (archive.py)
 
 
 # ----------------------------------------------------------------------------- the pipeline
@@ -130,6 +132,7 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
             leaked = privacy.leaks(site, [private_page(g) for g in guides if g.private])
             if leaked:
                 raise ProblemsFound(leaked)
+            kept = keep_earlier_years(target.current(), site, year or max(p.tax_year for p in profiles.personas))
         except BaseException:
             publish.discard(site)
             raise
@@ -137,7 +140,8 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         swap_into_place(docs, project.docs_dir)
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
     return BuildReport(target.link, tuple(guides), left_out,
-                       tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else ())
+                       tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else (),
+                       tuple(kept))
 
 
 def template_failure(error: jinja2.TemplateError) -> str:

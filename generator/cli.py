@@ -81,6 +81,8 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
         if guide.private:
             url = guide.path.removesuffix(".md") + "/"
             click.echo(f"  private: {guide.results.persona.id} -> {url}")
+    if report.earlier_years:
+        click.echo("Earlier years kept at " + ", ".join(f"/{kept}/" for kept in report.earlier_years))
     if report.left_out:
         click.echo(f"Left out {_plural(len(report.left_out), 'persona')} (fix them and build again):")
         for problem in (p for found in report.left_out.values() for p in found):

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
+from generator.archive import keep_earlier_years
 from generator.cli import main
 from generator.new_year import next_year_persona
 from generator.yamlio import load_yaml
@@ -106,6 +108,11 @@ def test_the_autumn_new_year_fill_check_build_report(project, limits_dir, monkey
     site = project.root / "site"
     assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
     assert not (site / "guides" / "grace").exists()
+    # last year's site, as it was published, under its year: old links keep working
+    assert "Earlier years kept at /2026/" in built.output
+    assert "Sam: your 2026 retirement-savings guide" in (site / "2026" / "guides" / "sam" / "index.html").read_text()
+    assert (site / "2026" / "guides" / "grace" / "index.html").exists()
+    assert (site / "2026" / "limits" / "index.html").exists() and not (site / "2026" / "2026").exists()
 
     report = guides(project, monkeypatch, "changes", "--year", "2027")
     assert report.exit_code == 0, report.output
@@ -176,3 +183,30 @@ def test_a_persona_copy_keeps_comments_and_resets_one_year_facts(tmp_path):
         '  iras.contribution_this_year: "reset (was 7500 in 2026): enter what you plan to contribute for 2027"\n')
     assert list(review) == ["pay.other_deferrals_this_year", "pay.paychecks_this_year", "pay.salary",
                             "pay.prior_year_fica_wages", "iras.contribution_this_year"]
+
+
+def _site(folder: Path, year: int, *archived: int) -> Path:
+    folder.mkdir(parents=True)
+    (folder / ".guides-year").write_text(f"{year}\n")
+    (folder / "index.html").write_text(f"site {year}")
+    for kept in archived:
+        (folder / str(kept)).mkdir()
+        (folder / str(kept) / "index.html").write_text(f"site {kept}")
+    return folder
+
+
+@pytest.mark.parametrize("published, building, kept", [
+    ((2026,), 2027, [2026]),                    # the autumn: 2026 moves under /2026/
+    ((2026, 2025, 2024), 2027, [2025, 2026]),   # two earlier years kept: 2024 drops out
+    ((2027, 2026), 2027, [2026]),               # a rebuild of the same year keeps its archive
+    ((2024,), 2027, []),                        # a site three years old is not kept
+    ((2027, 2026), 2026, []),                   # building an older year over a newer site keeps nothing newer
+], ids=["next-year", "window-of-two", "same-year-rebuild", "too-old", "older-year"])
+def test_earlier_years_kept_beside_the_current_one(tmp_path, published, building, kept):
+    previous = _site(tmp_path / "site", *published)
+    built = tmp_path / "new"
+    built.mkdir()
+    assert keep_earlier_years(previous, built, building) == kept
+    for year in kept:
+        assert (built / str(year) / "index.html").read_text() == f"site {year}"
+    assert (built / ".guides-year").read_text() == f"{building}\n"
