@@ -164,7 +164,7 @@ def load_and_validate(project: Project, year: int | None = None, *,
     """
     profiles_dir = project.profiles_for(year)
     profiles = load_profiles(profiles_dir, project.root, year)
-    problems = [p for year_problems in limits_problems().values() for p in year_problems] + profiles.problems
+    problems = all_problems(profiles)
     left_out: dict[str, list[Problem]] = {}
     if keep_going:
         personas = display_path(profiles_dir / "personas", project.root) + "/"
@@ -178,6 +178,11 @@ def load_and_validate(project: Project, year: int | None = None, *,
     if problems:
         raise ProblemsFound(problems)
     return profiles, left_out
+
+
+def all_problems(profiles: Profiles) -> list[Problem]:
+    """The problems of every limits file and of the profiles, sorted, each once."""
+    return sorted(set([p for found in limits_problems().values() for p in found] + profiles.problems))
 
 
 def refuse_projections(profiles: Profiles) -> None:

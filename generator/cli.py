@@ -97,13 +97,13 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
 def check(year: int | None) -> None:
     """Validate the profiles only: print every problem, write nothing."""
     project = _project()
-    confirm = load_profiles(project.profiles_for(year), project.root, year).to_confirm
+    profiles = load_profiles(project.profiles_for(year), project.root, year)
+    confirm = profiles.to_confirm
     for fact in confirm:
         click.echo(str(fact))
-    try:
-        profiles, _ = pipeline.load_and_validate(project, year)
-    except ProblemsFound as found:
-        _report(found.problems, _personas_to_fix(found.problems))
+    problems = pipeline.all_problems(profiles)
+    if problems:
+        _report(problems, _personas_to_fix(problems))
         return
     click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans"
                + (f"; {_plural(len(confirm), 'fact')} to confirm (above)." if confirm else "."))
