@@ -52,10 +52,23 @@ def fill(blank: str, figures: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+# The README's "Every year" steps, which the test below plays in this order on the shipped examples
+EVERY_YEAR = ["guides new-year 2027", "$EDITOR generator/limits/2027.yaml", "guides check --year 2027",
+              "guides changes --year 2027", "guides build --year 2027 --keep-going"]
+
+
+def test_the_readme_every_year_section_is_the_sequence_played_here():
+    section = README.read_text().split("### Every year", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line and not line.startswith(" ")]
+    assert commands == EVERY_YEAR
+
+
 def test_the_autumn_new_year_fill_check_build_report(project, limits_dir, monkeypatch):
     assert guides(project, monkeypatch, "build").exit_code == 0  # the 2026 site, as published today
 
-    made = guides(project, monkeypatch, "new-year", "2027")
+    made = guides(project, monkeypatch, *EVERY_YEAR[0].split()[1:])
     assert made.exit_code == 0, made.output
     assert "wrote generator/limits/2027.yaml" in made.output and "wrote profiles/2027/personas/sam.yaml" in made.output
     blank = (limits_dir / "2027.yaml").read_text()
@@ -66,8 +79,9 @@ def test_the_autumn_new_year_fill_check_build_report(project, limits_dir, monkey
     assert unfilled.exit_code == 1
     assert "generator/limits/2027.yaml:11: limits.elective_deferral: is blank" in unfilled.output
 
+    # $EDITOR: the figures typed in
     (limits_dir / "2027.yaml").write_text(fill(blank, yaml.safe_load(FIXTURE_2027.read_text())))
-    checked = guides(project, monkeypatch, "check", "--year", "2027")
+    checked = guides(project, monkeypatch, *EVERY_YEAR[2].split()[1:])
     to_confirm = sorted(re.sub(r":\d+: ", ": ", line) for line in checked.output.splitlines() if ": to confirm: " in line)
     # worked from the example profiles: everyone with a plan has last year's wages re-estimated from pay;
     # Sam's other-employer deferrals and paycheck count were for 2026 only, and his, Grace's and Omar's
@@ -97,9 +111,21 @@ def test_the_autumn_new_year_fill_check_build_report(project, limits_dir, monkey
     assert checked.exit_code == 1
     assert "Personas to fix, or to move out of the profiles folder: grace, omar." in checked.output
 
+    report = guides(project, monkeypatch, *EVERY_YEAR[3].split()[1:])
+    assert report.exit_code == 0, report.output
+    heads = [line for line in report.output.splitlines() if re.match(r"^\S.*\(\S+\), 2027: ", line)]
+    electing = sorted(re.search(r"\((\S+)\)", line).group(1) for line in heads if "elections change" in line)
+    assert electing == ["client-hoang", "dana", "robert", "sam", "victor"]
+    stakes = [int(re.search(r"\$([\d,]+) at stake", line).group(1).replace(",", "")) for line in heads]
+    assert stakes == sorted(stakes, reverse=True)
+    # Robert, 53 in 2027, plan pay 138,000, pre-tax allowed (estimated 2026 wages 138,000 < 155,000):
+    # 2026 limits (24,500 + 8,000) / 138,000 = 23.55 % → 23 %; 2027 (25,500 + 8,000) / 138,000 = 24.28 % → 24 %
+    assert "  recommended_elections.pre_tax_pct: 23% -> 24%" in report.output.split("Robert (robert)")[1]
+    assert report.output.rstrip().endswith("Left out, fix first (guides check --year 2027): grace, omar")
+
     refused = guides(project, monkeypatch, "build", "--year", "2027")
     assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
-    built = guides(project, monkeypatch, "build", "--year", "2027", "--keep-going")
+    built = guides(project, monkeypatch, *EVERY_YEAR[4].split()[1:])
     assert built.exit_code == 0, built.output
     assert "Built 11 guides" in built.output and "Left out 2 personas" in built.output
     assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
@@ -113,18 +139,6 @@ def test_the_autumn_new_year_fill_check_build_report(project, limits_dir, monkey
     assert "Sam: your 2026 retirement-savings guide" in (site / "2026" / "guides" / "sam" / "index.html").read_text()
     assert (site / "2026" / "guides" / "grace" / "index.html").exists()
     assert (site / "2026" / "limits" / "index.html").exists() and not (site / "2026" / "2026").exists()
-
-    report = guides(project, monkeypatch, "changes", "--year", "2027")
-    assert report.exit_code == 0, report.output
-    heads = [line for line in report.output.splitlines() if re.match(r"^\S.*\(\S+\), 2027: ", line)]
-    electing = sorted(re.search(r"\((\S+)\)", line).group(1) for line in heads if "elections change" in line)
-    assert electing == ["client-hoang", "dana", "robert", "sam", "victor"]
-    stakes = [int(re.search(r"\$([\d,]+) at stake", line).group(1).replace(",", "")) for line in heads]
-    assert stakes == sorted(stakes, reverse=True)
-    # Robert, 53 in 2027, plan pay 138,000, pre-tax allowed (estimated 2026 wages 138,000 < 155,000):
-    # 2026 limits (24,500 + 8,000) / 138,000 = 23.55 % → 23 %; 2027 (25,500 + 8,000) / 138,000 = 24.28 % → 24 %
-    assert "  recommended_elections.pre_tax_pct: 23% -> 24%" in report.output.split("Robert (robert)")[1]
-    assert report.output.rstrip().endswith("Left out, fix first (guides check --year 2027): grace, omar")
 
 
 def test_new_year_never_overwrites_without_force(project, limits_dir, monkeypatch):
