@@ -41,7 +41,14 @@ def keep_earlier_years(previous: Path | None, built: Path, year: int) -> list[in
         if kept in window and kept != last:
             shutil.copytree(previous / str(kept), built / str(kept))
     if last in window:  # the site being replaced becomes /<its year>/, without its own archive
-        shutil.copytree(previous, built / str(last),
-                        ignore=lambda folder, names: [n for n in names if Path(folder) == previous
-                                                      and (n == MARKER or (n.isdigit() and len(n) == 4))])
+        shutil.copytree(previous, built / str(last), ignore=_own_archive_and_marks(previous))
     return archived_years(built)
+
+
+def _own_archive_and_marks(previous: Path):
+    """At the top of the site being archived: its own year folders and the build's marker files."""
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) != previous:
+            return []
+        return [n for n in names if n.startswith(".guides-") or (n.isdigit() and len(n) == 4)]
+    return ignore
