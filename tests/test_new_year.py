@@ -224,3 +224,16 @@ def test_earlier_years_kept_beside_the_current_one(tmp_path, published, building
     for year in kept:
         assert (built / str(year) / "index.html").read_text() == f"site {year}"
     assert (built / ".guides-year").read_text() == f"{building}\n"
+
+
+def test_keep_going_leaves_out_personas_but_never_a_broken_plan_or_limits_file(project, monkeypatch):
+    (project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2026\n")
+    kept_going = guides(project, monkeypatch, "build", "--keep-going")
+    assert kept_going.exit_code == 0, kept_going.output
+    assert "Left out 1 persona (fix them and build again):\n  profiles/personas/maya.yaml:1: birth_date: is required" \
+        in kept_going.output
+    plan = project.profiles_dir / "plans" / "acme-401k.yaml"
+    plan.write_text(plan.read_text() + "bonus_match: 3\n")
+    stopped = guides(project, monkeypatch, "build", "--keep-going")
+    assert stopped.exit_code == 1
+    assert "profiles/plans/acme-401k.yaml:" in stopped.output and "bonus_match: unknown key" in stopped.output
