@@ -49,29 +49,28 @@ def new_year(root: Path, year: int, *, force: bool = False) -> NewYear:
     files = {limits_path: blank_limits(year)}
     result = NewYear(year)
     problems: list[Problem] = []
+    shown = lambda path: limits_data.limits_file(year) if path == limits_path else display_path(path, root)  # noqa: E731
     for kind in ("plans", "personas"):
         for path in sorted((source / kind).glob("*.yaml")):
             if kind == "plans":
                 files[target / kind / path.name] = path.read_text(encoding="utf-8")
                 continue
-            shown = display_path(path, root)
-            data, load_problems = load_yaml(path, shown)
+            data, load_problems = load_yaml(path, shown(path))
             if load_problems or not isinstance(data, Node):
-                problems += load_problems or [Problem(shown, 1, "", "is not a persona (a mapping of keys)")]
+                problems += load_problems or [Problem(shown(path), 1, "", "is not a persona (a mapping of keys)")]
                 continue
             text, review = next_year_persona(path.read_text(encoding="utf-8"), data, year)
             files[target / kind / path.name] = text
-            result.to_confirm[display_path(target / kind / path.name, root)] = review
+            result.to_confirm[shown(target / kind / path.name)] = review
     for path in files:
         if path.exists() and not force:
-            shown = limits_data.limits_file(year) if path == limits_path else display_path(path, root)
-            problems.append(Problem(shown, 1, "", "already exists", "add --force to overwrite it"))
+            problems.append(Problem(shown(path), 1, "", "already exists", "add --force to overwrite it"))
     if problems:
         raise ProblemsFound(problems)
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        result.written.append(limits_data.limits_file(year) if path == limits_path else display_path(path, root))
+        result.written.append(shown(path))
     return result
 
 
