@@ -10,7 +10,7 @@ import click
 from . import build as pipeline
 from .compute import compute
 from .changes import report as changes_report
-from .errors import BuildFailed, Problem, ProblemsFound
+from .errors import BuildFailed, Problem, ProblemsFound, shown_problems
 from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
@@ -28,8 +28,8 @@ def _project() -> pipeline.Project:
 
 
 def _report(problems, advice: str = "") -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    for line in shown_problems(problems):
+        click.echo(line, err=True)
     click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was written.", err=True)
     if advice:
         click.echo(advice, err=True)

@@ -16,11 +16,36 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.key or '(file)'}: {self.message}"
+        text = f"{self.path}:{self.line}: {_printable(self.key) or '(file)'}: {_printable(self.message)}"
         return f"{text} ({self.hint})" if self.hint else text
 
     def as_json(self) -> dict:
         return {"path": self.path, "line": self.line, "key": self.key, "message": self.message, "hint": self.hint}
+
+
+MAX_SHOWN_PER_FILE = 50  # a file with 100,000 mistakes needs its first few fixed, not 100,000 lines
+MAX_SHOWN = 200
+
+
+def shown_problems(problems: list[Problem]) -> list[str]:
+    """The lines to print for `problems` (sorted): at most MAX_SHOWN_PER_FILE per file and MAX_SHOWN in
+    all, each cut saying how many more there are."""
+    lines: list[str] = []
+    for path in dict.fromkeys(p.path for p in problems):
+        found = [p for p in problems if p.path == path]
+        lines.extend(str(p) for p in found[:MAX_SHOWN_PER_FILE])
+        if len(found) > MAX_SHOWN_PER_FILE:
+            first_left = found[MAX_SHOWN_PER_FILE]
+            lines.append(str(Problem(path, first_left.line, "", f"and {len(found) - MAX_SHOWN_PER_FILE} more "
+                                     "problems in this file", "fix these first")))
+    if len(lines) > MAX_SHOWN:
+        lines = lines[:MAX_SHOWN] + [f"... and {len(lines) - MAX_SHOWN} more lines of problems (fix these first)"]
+    return lines
+
+
+def _printable(text: str) -> str:
+    """Text with invisible characters written as escapes, so a key from a file cannot drive the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ProblemsFound(Exception):

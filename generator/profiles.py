@@ -13,27 +13,52 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 
 from .errors import Problem, display_path
 from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, load_limits
-from .yamlio import Node, line_of, load_yaml
+from .yamlio import Node, line_of, load_yaml, unwanted_character
+
+
+# Upper bound of every amount: a billion dollars is beyond any person's pay or balance, and keeps
+# every sum far from where Decimal arithmetic or the page's formatting would break (1e400 would).
+MAX_AMOUNT = Decimal(1_000_000_000)
+# Site pages and folders that a persona's guide may not share a name with.
+RESERVED_IDS = frozenset({"index", "search", "assets", "c", "guides", "limits", "reference", "glossary",
+                          "methodology", "404", "sitemap"})
 
 
 def _whole_number(value: Any) -> Any:
     """YAML numbers are Decimal; integer fields take the ones without a fraction."""
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        if value.adjusted() > 12:  # int() of 1e999999999 would take minutes, and arithmetic on it overflows
+            raise ValueError(f"is far too large (got {value})")
+        if value == value.to_integral_value():
+            return int(value)
     return value
 
 
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-PositiveMoney = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+def _plain_text(value: str) -> str:
+    """Profile text is printed into pages and front matter: no invisible characters, not blank."""
+    if unwanted_character(value):
+        raise ValueError(_plain_text_problem(value))
+    if not value.strip():
+        raise ValueError(f"must not be blank (got {value!r})")
+    return value
+
+
+def _plain_text_problem(value: str) -> str:
+    return (f"contains {unwanted_character(value)}, which profile text may not hold (got {value!r}) "
+            "(retype it; pasted text can carry invisible characters)")
+
+
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
 Year = Annotated[int, BeforeValidator(_whole_number), Field(ge=1900, le=2200)]
 Count = Annotated[int, BeforeValidator(_whole_number)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=200), AfterValidator(_plain_text)]
 FilingStatus = Literal["single", "head_of_household", "married_joint", "married_separate", "qualifying_surviving_spouse"]
 
 
@@ -202,6 +227,8 @@ def _savings_goal(value: Any) -> str | Decimal:
 
 
 def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"  # a key written with no value
     return str(value) if isinstance(value, Decimal) else repr(value)
 
 
@@ -263,6 +290,9 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
         result.problems.append(Problem(shown(profiles_dir), 1, "", "no personas/ folder here",
                                        "a profiles folder holds personas/*.yaml and plans/*.yaml"))
         return result
+    for path in sorted([*profiles_dir.glob("plans/*.yml"), *profiles_dir.glob("personas/*.yml")]):
+        result.problems.append(Problem(shown(path), 1, "", "is not read: profiles end in .yaml",
+                                       f"rename it to {path.stem}.yaml"))
     plan_lines: dict[str, tuple[str, int]] = {}
     for path in sorted((profiles_dir / "plans").glob("*.yaml")):
         result.plan_files.add(shown(path))
@@ -290,6 +320,10 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
         if persona is None:
             continue
         _check_id(persona.id, path, data, shown(path), result.problems)
+        if persona.id in RESERVED_IDS:
+            result.problems.append(Problem(shown(path), data.key_lines.get("id", 1), "id",
+                                           f"{persona.id!r} is a name the site uses for its own pages",
+                                           f"rename the file, e.g. {persona.id}-guide.yaml"))
         result.problems.extend(_persona_checks(persona, data, shown(path)))
         if persona.id in result.persona_files:
             result.problems.append(Problem(shown(path), data.key_lines.get("id", 1), "id",
@@ -356,7 +390,8 @@ def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int 
     even when the persona has other mistakes."""
     problems: list[Problem] = []
     tax_year = data.get("tax_year")
-    if isinstance(tax_year, Decimal) and tax_year == tax_year.to_integral_value():
+    if isinstance(tax_year, Decimal) and tax_year.is_finite() and 1900 <= tax_year <= 2200 \
+            and tax_year == tax_year.to_integral_value():
         try:
             load_limits(int(tax_year))
         except MissingLimits as missing:
@@ -433,8 +468,18 @@ def _explain(item: dict, model: type[Model], loc: tuple) -> tuple[str, str]:
         return "unknown key", f"expected one of: {', '.join(_fields_at(model, loc[:-1]))}"
     if kind in ("int_type", "int_from_float"):
         return f"must be a whole number{shown_given}", ""
-    if kind in ("is_instance_of", "decimal_type", "decimal_parsing", "finite_number"):
-        return f"must be a number{shown_given}", "write it without quotes, e.g. 85000 or 6.5"
+    if kind == "finite_number":
+        return f"must be a finite number{shown_given}", ""
+    if kind in ("is_instance_of", "decimal_type", "decimal_parsing"):
+        if isinstance(given, str) and _EXPONENT.match(given.strip()):
+            return f"must be a number{shown_given}", f"YAML reads {given.strip()} as text; write the amount in digits, e.g. 85000"
+        return f"must be a number{shown_given}", "write it without quotes, e.g. 85000 or 6.5" if given is not None else ""
+    if kind == "string_unicode":  # a lone surrogate: pydantic refuses the string before _plain_text sees it
+        return _plain_text_problem(given), ""
+    if kind == "decimal_max_places":
+        return f"must have at most {ctx.get('decimal_places')} decimal places{shown_given}", "amounts are dollars and cents"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters", ""
     if kind == "bool_type":
         return f"must be true or false{shown_given}", ""
     if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
@@ -455,6 +500,10 @@ def _explain(item: dict, model: type[Model], loc: tuple) -> tuple[str, str]:
     if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
         return "must be " + ("a list" if kind == "list_type" else "a mapping of keys") + shown_given, ""
     return item["msg"], ""
+
+
+# 1e400 or 2.5E6: numbers to a person, text to YAML 1.1 (its floats need a dot and a signed exponent)
+_EXPONENT = re.compile(r"^[-+]?[0-9][0-9_]*(\.[0-9]*)?[eE][-+]?[0-9]+$")
 
 
 def _fields_at(model: type[Model], loc: tuple) -> list[str]:

@@ -117,6 +117,12 @@ def clean_leftovers(project_root: Path, target: Target) -> None:
     for link in target.link.parent.glob(f".{target.link.name}.link-*"):
         if link.is_symlink():
             link.unlink()
+    for half_written in project_root.glob(".guides-secret.tmp-*"):  # a secret never linked into place
+        half_written.unlink()
+    for swapped in (f".{target.link.name}.old", f".{target.link.name}.new"):  # older versions' two-rename swap
+        old_site = target.link.with_name(swapped)
+        if (old_site / "search" / "search_index.json").is_file() and (old_site / "sitemap.xml").is_file():
+            shutil.rmtree(old_site)
     remove_old_versions(target)
 
 

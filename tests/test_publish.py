@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -108,9 +109,13 @@ def test_leftovers_of_crashed_builds_are_removed_but_unmarked_folders_kept(proje
     someone_elses.mkdir()
     (someone_elses / "keep.txt").write_text("mine")
     os.symlink("nowhere", project.root / ".site.link-0000")
+    (project.root / ".guides-secret.tmp-1234").write_text("a secret never put in place")
+    old_swap = project.root / ".site.old"  # what the two-rename swap of older versions left on a crash
+    shutil.copytree(project.root / "site", old_swap, ignore=shutil.ignore_patterns(publish.MARKER))
     build(project)
     assert not (project.root / ".guides-build-abc123").exists() and not stale.exists()
     assert not os.path.lexists(project.root / ".site.link-0000")
+    assert not (project.root / ".guides-secret.tmp-1234").exists() and not old_swap.exists()
     assert (someone_elses / "keep.txt").read_text() == "mine"
 
 
