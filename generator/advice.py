@@ -78,7 +78,8 @@ def _plan_advice(results: Results) -> Advice:
         ("after_tax_left_to_sit", after_tax and cadence in ("annually", "at_separation")),
         ("after_tax_crowds_out_match", after_tax and has_match),
         ("after_tax_earnings_to_traditional_ira", after_tax and route in ("in_service_withdrawal", "at_separation")),
-        ("plan_after_tax_cap", figures["after_tax_space"].has("plan_cap_binding")))
+        ("plan_after_tax_cap", figures["after_tax_space"].has("plan_cap_binding")),
+        ("plan_total_cap", figures["after_tax_space"].has("total_cap_binding")))
     checklists = {
         "payroll": _when(
             ("set_elections", True), ("check_first_paycheck", True),

@@ -85,7 +85,9 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         compensation=pay.salary,
         plan_compensation=figures["plan_compensation"].value,
         paychecks=_paychecks(persona, plan, estimates),
-        increment_pct=plan.contributions.election_increment_pct,
+        increment_pct=plan.elections.step_pct,
+        unit=plan.elections.unit,
+        stops_at_limit=plan.elections.stops_at_limit,
         max_total_pct=plan.contributions.max_total_pct,
         deferral_room=figures["elective_deferral_limit"].value,
         catch_up_room=figures["catch_up_limit"].value,
@@ -103,12 +105,13 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         plan_deferral_cap=_plan_deferral_cap(limits, age, plan, figures),
     )
     add(m.match_capture_pct(plan.match.tiers))
-    add(e.after_tax_space(payroll))
-    add(e.recommended_elections(payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
-                                rate_retirement=persona.tax.marginal_rate_retirement,
-                                capture_pct=figures["match_capture_pct"].value))
+    for figure in e.elections_for_the_year(payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
+                                           rate_retirement=persona.tax.marginal_rate_retirement,
+                                           capture_pct=figures["match_capture_pct"].value):
+        add(figure)
     recommended = figures["recommended_elections"].value
-    add(m.employer_match(payroll, matched_pct=e.employer_match_pct(payroll, recommended)))
+    deferrals = figures["election_schedule"].value["deferrals"]
+    add(m.employer_match(payroll, matched_pct=e.employer_match_pct(payroll, recommended, deferrals)))
     current = persona.elections
     if current is None:
         add(Figure("lost_match_from_front_loading", ZERO,
@@ -125,8 +128,8 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     spouse, status, iras, tax = persona.spouse, persona.filing_status, persona.iras, persona.tax
     joint = status == "married_joint" and spouse is not None
     covered = plan is not None  # an active participant in a workplace plan (IRC 219(g)(5))
-    recommended = figures["recommended_elections"].value
-    pre_tax = cents(payroll.amount(recommended["pre_tax_pct"])) if payroll else ZERO
+    pre_tax = (e.yearly_amounts(payroll, figures["recommended_elections"].value, figures["election_schedule"])["pre_tax"]
+               if payroll else ZERO)
     magi = ira.estimated_magi(modified_agi=persona.modified_agi, pay=persona.pay.salary, pre_tax_deferrals=pre_tax,
                               filing_status=status, spouse_compensation=spouse.compensation if spouse else ZERO,
                               spouse_pre_tax_deferrals=spouse.pre_tax_deferrals if spouse else ZERO)
@@ -206,11 +209,11 @@ def _spouse_ira(persona: Persona, limits: Limits, covered: bool, magi: Decimal, 
     spouse = persona.spouse
     age = c.age_on_dec_31(spouse.birth_date, persona.tax_year) if spouse.birth_date else None
     planned = _ira_contribution(persona, own_limit)
-    limit = ira.ira_contribution_limit(limits, age=age or 0, compensation=spouse.compensation,
+    limit = ira.ira_contribution_limit(limits, age=age, compensation=spouse.compensation,
                                        filing_status=persona.filing_status, spouse_compensation=persona.pay.salary,
-                                       spouse_ira_contributions=planned)
+                                       spouse_ira_contributions=planned, person=spouse.name, spouse=persona.name)
     deductible = ira.traditional_ira_deductible_limit(
-        limits, age=age or 0, filing_status=persona.filing_status, lived_with_spouse=True,
+        limits, age=age, filing_status=persona.filing_status, lived_with_spouse=True,
         covered=spouse.covered_by_workplace_plan, spouse_covered=covered, magi=magi,
         contribution_limit=limit.value, magi_estimated=estimated)
     return {"spouse_ira_contribution_limit": _renamed(limit, "spouse_ira_contribution_limit"),
@@ -245,7 +248,8 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
         years = max(RETIREMENT_AGE - age, 1)
         if offered:
             estimates.append("years_to_retirement")
-    growth = dict(annual_contribution=figures["after_tax_space"].value, annual_return_pct=assumptions.annual_return,
+    # The projection grows what the elections put in, the same figure as everywhere else in the guide.
+    growth = dict(annual_contribution=figures["election_schedule"].value["after_tax_contributions"], annual_return_pct=assumptions.annual_return,
                   years=years, tax_drag_pct=assumptions.taxable_tax_drag, timing=assumptions.contribution_timing)
     figures_out = {}
     if route.value == "in_service_withdrawal" and cadence.value:
@@ -361,5 +365,6 @@ def _no_plan_figures() -> dict[str, Figure]:
     figures["roth_catch_up_required"] = Figure("roth_catch_up_required", False, none, unit=BOOL)
     figures["recommended_elections"] = Figure(
         "recommended_elections", {"pre_tax_pct": ZERO, "roth_pct": ZERO, "after_tax_pct": ZERO}, none, unit=PCT)
+    figures["election_schedule"] = Figure("election_schedule", {"deferrals": ZERO, "after_tax_contributions": ZERO}, none)
     return figures
 

@@ -92,7 +92,25 @@ class Contributions(Model):
     after_tax: bool = False
     after_tax_max_pct: Percent | None = None
     max_total_pct: Percent = Decimal(100)
-    election_increment_pct: Annotated[Decimal, Field(gt=0, le=10, allow_inf_nan=False)] = Decimal(1)
+
+
+class ElectionRules(Model):
+    """How the plan's payroll takes elections."""
+
+    unit: Literal["whole_pct", "fractional_pct", "dollar"] = "whole_pct"
+    step: Annotated[Decimal, Field(gt=0, le=10, allow_inf_nan=False)] | None = None  # fractional_pct: in percent
+    stops_at_limit: bool = True  # payroll stops deferrals at the yearly limit
+
+    @model_validator(mode="after")
+    def _step_for_fractions(self) -> ElectionRules:
+        if self.step is not None and self.unit != "fractional_pct":
+            raise ValueError(f"step is for unit fractional_pct (the unit here is {self.unit})")
+        return self
+
+    @property
+    def step_pct(self) -> Decimal:
+        """The smallest change of a percentage election (a dollar election is searched in hundredths)."""
+        return {"whole_pct": Decimal(1), "dollar": Decimal("0.01")}.get(self.unit) or self.step or Decimal("0.1")
 
 
 class RothConversion(Model):
@@ -122,6 +140,7 @@ class Plan(Model):
     type: PlanType = "401k"
     pay_periods: Annotated[Count, Field(ge=1, le=53)]
     contributions: Contributions = Contributions()
+    elections: ElectionRules = ElectionRules()
     match: Match = Match()
     nonelective_pct: Percent = Decimal(0)
     roth_conversion: RothConversion = RothConversion()

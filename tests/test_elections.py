@@ -6,7 +6,14 @@ figures (Notice 2025-67: 402(g) 24,500, age-50 catch-up 8,000, 60-63 catch-up 11
 a few cases go end to end through `compute`.
 
 The base payroll: plan pay 200,000, 26 paychecks, whole-percent elections, match 100% of the
-first 3% + 50% of the next 2% (full match 3% × 200,000 + 50% × 2% × 200,000 = 6,000 + 2,000 = 8,000).
+first 3% + 50% of the next 2% (full match 3% × 200,000 + 50% × 2% × 200,000 = 6,000 + 2,000 = 8,000),
+paid per paycheck with no true-up, and payroll stops deferrals at the limit.
+
+Goal max reaches the whole deferral room. When a whole-step election leaves room: if one step more
+on every paycheck loses no match (payroll stops at the limit after the last matched paycheck), the
+election is that step more ("round up"); otherwise the election stays and the last paycheck takes
+a larger one ("last-paycheck change"). Per paycheck pay is 200,000 ÷ 26 = 7,692.31, and the match
+on one paycheck is 8,000 ÷ 26 = 307.69.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import pytest
 
 from generator.compute import compute
 from generator.profiles import MatchTier, Persona, Plan
-from generator.rules.elections import after_tax_space, max_deferral_pct, recommended_elections
+from generator.rules.elections import after_tax_space, elections_for_the_year, max_deferral_pct, recommended_elections
 from generator.rules.payroll import Payroll
 
 D = Decimal
@@ -51,24 +58,34 @@ def pcts(pre, roth, after=0) -> dict:
 
 MAX_CASES = [
     # (payroll changes, rate now, rate in retirement) -> elections
-    ({}, D(32), D(24), pcts(12, 0)),             # 24,500 / 200,000 = 12.25% → 12% (24,000); 32 > 24: pre-tax
+    # 24,500 / 200,000 = 12.25% → 12% (24,000); 13% would stop after 24 full paychecks + 500 (6.5%) and leave the
+    # 26th unmatched (307.69 lost), so 12% stays with a last-paycheck change; 32 > 24: pre-tax
+    ({}, D(32), D(24), pcts(12, 0)),
     ({}, D(22), D(24), pcts(0, 12)),             # 22 < 24: Roth
     ({}, D(24), D(24), pcts(6, 6)),              # equal rates: half and half
     ({}, None, None, pcts(6, 6)),                # rates not given: half and half
     ({}, D(32), None, pcts(6, 6)),               # one rate missing: half and half
     (pay(180000), None, None, pcts(6, 7)),       # 24,500 / 180,000 = 13.6% → 13; half 6.5 rounds down to 6, Roth 7
     ({"roth_offered": False}, D(22), D(24), pcts(12, 0)),   # no Roth in the plan: pre-tax whatever the rates
-    (pay(85000), D(32), D(24), pcts(28, 0)),     # 24,500 / 85,000 = 28.8% → 28% (23,800); 29% = 24,650 too much
+    # 24,500 / 85,000 = 28.8% → 28%; 29% of 3,269.23 = 948.08 a paycheck: 25 × 948.08 = 23,701.92, the 26th
+    # gets the last 798.08 (24.4% ≥ 5%): every paycheck matched, so round up to 29% and payroll stops at 24,500
+    (pay(85000), D(32), D(24), pcts(29, 0)),
     (pay(175000), D(32), D(24), pcts(14, 0)),    # 24,500 / 175,000 = exactly 14%
     ({"increment_pct": D("0.25")}, D(32), D(24), pcts("12.25", 0)),   # quarter-% steps: exactly 12.25%
-    ({"increment_pct": D("0.5")}, D(32), D(24), pcts(12, 0)),         # half-% steps: 12.25 → 12.0
+    # half-% steps: 12.25 → 12.0; 12.5% = 961.54 a paycheck, 25 × = 24,038.46, the 26th gets 461.54 (6% ≥ 5%):
+    # nothing lost, so 12.5
+    ({"increment_pct": D("0.5")}, D(32), D(24), pcts("12.5", 0)),
     ({"increment_pct": D("0.5"), **pay(196000)}, D(32), D(24), pcts("12.5", 0)),  # 24,500 / 196,000 = 12.5%
     ({"max_total_pct": D(10)}, D(32), D(24), pcts(10, 0)),          # the plan's 10% cap binds before 12%
     ({"deferral_room": D(14500)}, D(32), D(24), pcts(7, 0)),         # 10,000 at an old job: 14,500 / 200,000 = 7.25% → 7
     ({"deferral_room": ZERO}, D(32), D(24), pcts(0, 0)),             # old job used the whole limit, under 50
     ({"catch_up_room": D(8000)}, D(32), D(24), pcts(16, 0)),         # 32,500 / 200,000 = 16.25% → 16 (32,000)
-    ({"catch_up_room": D(11250)}, D(32), D(24), pcts(17, 0)),        # 35,750 / 200,000 = 17.875% → 17 (34,000)
-    ({"deferral_room": ZERO, "catch_up_room": D(2500)}, D(32), D(24), pcts(1, 0)),  # only 2,500 catch-up left: 1.25% → 1
+    # 35,750 / 200,000 = 17.875% → 17; 18% = 1,384.62 a paycheck, 25 × = 34,615.38, the 26th gets 1,134.62
+    # (14.75% ≥ 5%): nothing lost → 18
+    ({"catch_up_room": D(11250)}, D(32), D(24), pcts(18, 0)),
+    # only 2,500 catch-up left: 1.25% → 1; 2% = 153.85 a paycheck stops in the 17th paycheck, but the match
+    # is 100% of the first 3%, so per-paycheck match = 153.85 each = 2,500 in all = the trued-up match: round up to 2
+    ({"deferral_room": ZERO, "catch_up_room": D(2500)}, D(32), D(24), pcts(2, 0)),
 ]
 
 
@@ -83,14 +100,53 @@ def test_goal_max_elections(changes, now, retirement, expected):
     assert elect(payroll(**changes), "max", now, retirement) == expected
 
 
-@pytest.mark.parametrize("changes, flagged", [
-    ({}, True),                              # 12% leaves 24,500 − 24,000 = 500 unused
-    (pay(175000), False),                    # 14% uses all 24,500
-], ids=["rounding-leaves-500-unused", "exact-election-leaves-nothing"])
-def test_rounding_leaves_room_flag(changes, flagged):
-    figure = recommended_elections(payroll(**changes), goal="max", rate_now=D(32), rate_retirement=D(24),
-                                   capture_pct=D(5))
-    assert figure.has("rounding_leaves_room") is flagged
+SCHEDULE_CASES = [
+    # (payroll changes) -> method, last paychecks, last-paycheck deferral %, deferrals, unused, match lost by rounding up
+    # 12% = 923.08 a paycheck; 25 × = 23,076.92; the last paycheck needs 24,500 − 23,076.92 = 1,423.08 =
+    # 18.5% of 7,692.31 → 19% and payroll stops at the limit; 13% instead loses the 26th paycheck's 307.69
+    ({}, "last_paycheck_change", 1, D(19), D(24500), D(0), D("307.69")),
+    # payroll does not stop at the limit: the last election rounds DOWN to 18% = 1,384.62 →
+    # 23,076.92 + 1,384.62 = 24,461.54, leaving 38.46 (under one step of one paycheck); rounding up is not offered
+    ({"stops_at_limit": False}, "last_paycheck_change", 1, D(18), D("24461.54"), D("38.46"), D(0)),
+    # match on the year's total (no front-loading loss): 13% on every paycheck, payroll stops at 24,500
+    ({"match_per_paycheck": False}, "round_up", 0, D(13), D(24500), D(0), D(0)),
+    # a true-up: the same
+    ({"true_up": True}, "round_up", 0, D(13), D(24500), D(0), D(0)),
+    # 14% of 175,000 = 24,500 exactly: nothing to fill
+    (pay(175000), "every_paycheck_the_same", 0, D(14), D(24500), D(0), D(0)),
+]
+
+
+@pytest.mark.parametrize("changes, method, k, last_pct, deferrals, unused, lost_up", SCHEDULE_CASES, ids=[
+    "per-paycheck-match-last-paycheck-change", "no-payroll-stop-rounds-last-down", "annual-match-rounds-up",
+    "true-up-rounds-up", "exact-percent-nothing-to-fill",
+])
+def test_election_schedule_uses_the_whole_room(changes, method, k, last_pct, deferrals, unused, lost_up):
+    _, schedule, _ = elections_for_the_year(payroll(**changes), goal="max", rate_now=D(32), rate_retirement=D(24),
+                                            capture_pct=D(5))
+    v = schedule.value
+    assert (v["method"], v["last_paychecks"], v["last_paycheck_deferral_pct"]) == (method, k, last_pct)
+    assert (v["deferrals"], v["unused_deferral_room"], v["match_lost_if_rounded_up"]) == (deferrals, unused, lost_up)
+
+
+def test_dollar_elections_reach_the_room_to_the_cent():
+    # 190,000 pay, dollar elections: 7,307.69 a paycheck. The search in hundredths of a percent gives
+    # 12.89% (24,491.00 of 24,500); per paycheck 12.89% × 7,307.6923 = 941.96; the last paycheck takes the
+    # 9.00 left on top: 950.96. 25 × 941.9615 + 950.9615 = 24,500.00: no room unused.
+    _, schedule, _ = elections_for_the_year(payroll(**pay(190000), unit="dollar", increment_pct=D("0.01")),
+                                            goal="max", rate_now=D(32), rate_retirement=D(24), capture_pct=D(5))
+    v = schedule.value
+    assert (v["per_paycheck_deferral"], v["last_paycheck_deferral"]) == (D("941.96"), D("950.96"))
+    assert (v["deferrals"], v["unused_deferral_room"]) == (D(24500), D(0))
+
+
+def test_job_change_year_never_rounds_up_past_the_room():
+    # 10,000 deferred elsewhere: room 14,500 here, but this plan's payroll stops only at its own 24,500.
+    # 14,500 / 200,000 = 7.25% → 7% (538.46 a paycheck); the last paycheck needs 538.46 + 500 = 1,038.46 =
+    # 13.5% of 7,692.31: rounded DOWN to 13% (1,000) since payroll will not stop at 14,500 → 14,461.54, 38.46 unused
+    _, schedule, _ = elections_for_the_year(payroll(deferral_room=D(14500), plan_deferral_cap=D(24500)), goal="max",
+                                            rate_now=D(32), rate_retirement=D(24), capture_pct=D(5))
+    assert (schedule.value["last_paycheck_deferral_pct"], schedule.value["deferrals"]) == (D(13), D("14461.54"))
 
 
 # ----------------------------------------------------------------------------- 415(c) on low pay
@@ -170,12 +226,13 @@ ROTH_CATCH_UP_CASES = [
     (dict(catch_up_room=D(8000), roth_catch_up_required=True), D(22), D(24), pcts(0, 16), False),
     # Required, rates equal: 8 / 8, pre-tax 8 ≤ 12 already
     (dict(catch_up_room=D(8000), roth_catch_up_required=True), None, None, pcts(8, 8), False),
-    # 61: 35,750 / 200,000 = 17.875% → 17 (34,000); pre-tax 12 (24,000), Roth 5 (10,000 ≥ 9,500 catch-up part)
-    (dict(catch_up_room=D(11250), roth_catch_up_required=True), D(32), D(24), pcts(12, 5), True),
+    # 61: 35,750 / 200,000 = 17.875% → 17, rounded up to 18 (no match lost: see MAX_CASES); pre-tax 12 (24,000),
+    # Roth 6 (payroll stops at 35,750: 11,750 Roth ≥ the 11,250 catch-up part)
+    (dict(catch_up_room=D(11250), roth_catch_up_required=True), D(32), D(24), pcts(12, 6), True),
     # Required and the plan has no Roth: the catch-up room is 0 (catch_up_limit), all 12% pre-tax
     (dict(catch_up_room=ZERO, roth_catch_up_required=True, roth_offered=False), D(32), D(24), pcts(12, 0), False),
-    # Old job used all regular room: 2,500 catch-up left, 1.25% → 1; regular 0% → all Roth
-    (dict(deferral_room=ZERO, catch_up_room=D(2500), roth_catch_up_required=True), D(32), D(24), pcts(0, 1), True),
+    # Old job used all regular room: 2,500 catch-up left, 1.25% → 1, rounded up to 2 (see MAX_CASES); all Roth
+    (dict(deferral_room=ZERO, catch_up_room=D(2500), roth_catch_up_required=True), D(32), D(24), pcts(0, 2), True),
 ]
 
 
@@ -196,15 +253,15 @@ def test_roth_catch_up_rule_in_elections(changes, now, retirement, expected, mad
 AFTER_TAX = {"after_tax_offered": True}
 AFTER_TAX_CASES = [
     # (payroll changes) -> after-tax space (dollars), after-tax election with goal max (whole %)
-    # Top deferral 12% = 24,000; match at 12% = 8,000. 72,000 − 24,000 − 8,000 = 40,000;
-    # plan cap 15% = 30,000; total cap (75 − 12)% = 126,000 → 30,000; election 15%.
+    # The deferrals fill the whole room, 24,500 (12% + a last-paycheck change); match 8,000.
+    # 72,000 − 24,500 − 8,000 = 39,500; plan cap 15% = 30,000; total cap 75% = 150,000 − 24,500 → 30,000; 15%.
     ({**AFTER_TAX, "after_tax_max_pct": D(15), "max_total_pct": D(75)}, D(30000), D(15)),
-    # No plan caps: 40,000; election x with 24,000 + 8,000 + 2,000·x ≤ 72,000 → 20%.
-    ({**AFTER_TAX}, D(40000), D(20)),
-    # Plan total cap 25%: (25 − 12)% = 13% = 26,000; election 13%.
-    ({**AFTER_TAX, "max_total_pct": D(25)}, D(26000), D(13)),
-    # Nonelective 3% = 6,000: 72,000 − 24,000 − 8,000 − 6,000 = 34,000; election 17% = 34,000 exactly.
-    ({**AFTER_TAX, "nonelective": D(6000)}, D(34000), D(17)),
+    # No plan caps: 39,500; election 39,500 / 2,000 = 19.75% → 19%.
+    ({**AFTER_TAX}, D(39500), D(19)),
+    # Plan total cap 25% = 50,000 − 24,500 = 25,500 (binds); 12.75% → 12% (and 25 − 12 = 13% a paycheck allows it).
+    ({**AFTER_TAX, "max_total_pct": D(25)}, D(25500), D(12)),
+    # Nonelective 3% = 6,000: 72,000 − 24,500 − 8,000 − 6,000 = 33,500; election 16.75% → 16%.
+    ({**AFTER_TAX, "nonelective": D(6000)}, D(33500), D(16)),
     # 55, catch-up 8,000: top 16% = 32,000, only 24,500 counts (414(v)(3)(A)): 72,000 − 24,500 − 8,000 = 39,500;
     # election 39,500 / 2,000 = 19.75% → 19%.
     ({**AFTER_TAX, "catch_up_room": D(8000)}, D(39500), D(19)),
@@ -213,9 +270,9 @@ AFTER_TAX_CASES = [
     # Same, but the plan matches after-tax money: the match is counted whole, 8,000:
     # 72,000 − 4,000 − 8,000 = 60,000; election: 2% + x ≥ 5% earns 8,000 → 2,000·x ≤ 60,000 → 30%.
     ({**AFTER_TAX, "deferral_room": D(4000), "matches_after_tax": True}, D(60000), D(30)),
-    # 40,000 pay, 415(c) 40,000: top 61% = 24,400, match 1,600: 40,000 − 26,000 = 14,000;
-    # total cap (100 − 61)% = 15,600 → 14,000; election 14,000 / 400 = 35%.
-    ({**AFTER_TAX, **pay(40000), "annual_additions_limit": D(40000)}, D(14000), D(35)),
+    # 40,000 pay, 415(c) 40,000: deferrals 24,500 (61.25% → 62%, payroll stops: no match lost), match 1,600:
+    # 40,000 − 24,500 − 1,600 = 13,900; total cap 100% − 24,500 = 15,500 → 13,900; 34.75% → 34%.
+    ({**AFTER_TAX, **pay(40000), "annual_additions_limit": D(40000)}, D(13900), D(34)),
     # 25,000 pay, match 100% up to 6%: 415(c) already full at 94% (23,500 + 1,500): no after-tax room.
     ({**AFTER_TAX, **pay(25000), "annual_additions_limit": D(25000), "tiers": [MatchTier(rate_pct=D(100), up_to_pct=D(6))]},
      D(0), D(0)),
@@ -237,11 +294,48 @@ def test_after_tax_space_and_election(changes, space, election):
     assert elect(p)["after_tax_pct"] == election
 
 
+# The seeds' formula: 415(c) − the full deferral room − employer money (12,500 here as nonelective, no match,
+# no plan caps), on pay of 150,000 where whole percents alone would leave deferral room unused.
+@pytest.mark.parametrize("year_limits, space", [
+    # 2018: 55,000 − 18,500 − 12,500 = 24,000 (18,500 / 150,000 = 12.33%: 12% alone would give 24,500)
+    ((D(18500), D(55000)), D(24000)),
+    # 2020: 57,000 − 19,500 − 12,500 = 25,000 (13%: exact)
+    ((D(19500), D(57000)), D(25000)),
+    # 2024: 69,000 − 23,000 − 10,000 = 36,000, with employer money 10,000
+    ((D(23000), D(69000)), D(36000)),
+], ids=["2018-seed", "2020-seed", "2024-seed"])
+def test_after_tax_space_seed_examples(year_limits, space):
+    room, additions = year_limits
+    employer = D(10000) if additions == D(69000) else D(12500)
+    p = payroll(**pay(150000), deferral_room=room, annual_additions_limit=additions, tiers=[], nonelective=employer,
+                after_tax_offered=True)
+    assert after_tax_space(p).value == space
+    _, schedule, found = elections_for_the_year(p, goal="max", rate_now=D(32), rate_retirement=D(24), capture_pct=D(0))
+    assert schedule.value["deferrals"] == room and found.value == space
+
+
+@pytest.mark.parametrize("changes, binding, space", [
+    # Grace-like: 48,000 pay over 10 paychecks, 55 (catch-up 8,000), after-tax cap 15%, total cap 75%.
+    # Deferrals 32,500; 415(c) 48,000 − 24,500 − match 1,920 (3% + 50% × 2% of 48,000) = 21,580;
+    # after-tax cap 15% = 7,200; total cap 75% = 36,000 − 32,500 = 3,500 → the total cap binds: 3,500
+    ({**pay(48000), "paychecks": 10, "annual_additions_limit": D(48000), "catch_up_room": D(8000),
+      "after_tax_offered": True, "after_tax_max_pct": D(15), "max_total_pct": D(75)}, "total_cap_binding", D(3500)),
+    # 200,000 pay, after-tax cap 15% = 30,000 < 39,500 of 415(c) room: the after-tax cap binds
+    ({"after_tax_offered": True, "after_tax_max_pct": D(15), "max_total_pct": D(75)}, "plan_cap_binding", D(30000)),
+    # no caps: 415(c) binds, no flag
+    ({"after_tax_offered": True}, None, D(39500)),
+], ids=["total-cap-binds", "after-tax-cap-binds", "415c-binds"])
+def test_after_tax_space_names_the_binding_cap(changes, binding, space):
+    figure = after_tax_space(payroll(**changes))
+    assert figure.value == space
+    assert figure.flags == (frozenset({binding}) if binding else frozenset())
+
+
 def test_after_tax_election_never_breaks_415c():
-    # No caps, 3% nonelective (6,000), 60-63 catch-up 11,250. Top 17% = 34,000, counted 24,500 (rest catch-up);
-    # match 8,000; nonelective 6,000: 72,000 − 24,500 − 8,000 − 6,000 = 33,500 → 16.75% → 16% (32,000).
+    # No caps, 3% nonelective (6,000), 60-63 catch-up 11,250. Deferrals 35,750 (18%, see MAX_CASES), counted
+    # 24,500 (rest catch-up); match 8,000; nonelective 6,000: 72,000 − 24,500 − 8,000 − 6,000 = 33,500 → 16.75% → 16%.
     p = payroll(after_tax_offered=True, catch_up_room=D(11250), nonelective=D(6000))
-    assert elect(p) == pcts(17, 0, 16)
+    assert elect(p) == pcts(18, 0, 16)
     # 24,500 + 8,000 + 6,000 + 32,000 = 70,500 ≤ 72,000; 17% more would be 72,500 > 72,000
     assert after_tax_space(p).value == D(33500)
 

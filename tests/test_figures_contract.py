@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.compute import compute
 from generator.profiles import load_profiles
+from generator.render import money
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -96,3 +98,28 @@ def test_solo_401k_plans_are_refused_with_a_located_message(tmp_path):
     problem = plan_problems[0]
     assert (problem.line, problem.key) == (2, "type")
     assert "not modelled yet" in problem.message
+
+
+# ----------------------------------------------------------------------------- the built example pages
+
+def test_no_page_prints_age_0_a_raw_decimal_or_unused_deferral_room(built):
+    docs = built.root / "build" / "docs"
+    pages = {path: path.read_text() for path in docs.rglob("*.md")}
+    assert len(pages) > 13
+    for path, text in pages.items():
+        assert not re.search(r"\bage 0\b|\bare 0\b", text), path
+        # amounts print as $24,500 or $2,683.33, never as a bare decimal like 24500.00
+        assert not re.search(r"(?<![\d,.$])\d{4,}\.\d{2}\b", text), (path, re.search(r"(?<![\d,.$])\d{4,}\.\d{2}\b", text))
+    profiles = load_profiles(REPO / "profiles")
+    for persona in profiles.personas:
+        results = compute(persona, profiles.plans)
+        if results.plan is None or persona.savings_goal != "max":
+            continue
+        schedule = results["election_schedule"]
+        room = results.value("elective_deferral_limit") + results.value("catch_up_limit")
+        guide = next(text for path, text in pages.items() if f"# {persona.name}:" in text)
+        assert f"| Deferrals these elections put in this year | {money(schedule.value['deferrals'])} |" in guide, persona.id
+        if schedule.has("rounding_leaves_room"):
+            assert "stays unused" in guide, persona.id
+        else:
+            assert schedule.value["deferrals"] == room, persona.id

@@ -58,8 +58,12 @@ def plans(draw, rising_rates=False):
         "contributions": {
             "roth": draw(st.booleans()), "after_tax": draw(st.booleans()), "after_tax_max_pct": after_tax_cap,
             "max_total_pct": draw(pct(5, 100, 0)),
-            "election_increment_pct": draw(st.sampled_from([D("0.25"), D("0.5"), D(1), D(2)])),
         },
+        "elections": draw(st.one_of(
+            st.builds(dict, unit=st.just("whole_pct"), stops_at_limit=st.booleans()),
+            st.builds(dict, unit=st.just("fractional_pct"), step=st.sampled_from([D("0.1"), D("0.25"), D("0.5"), D(2)]),
+                      stops_at_limit=st.booleans()),
+            st.builds(dict, unit=st.just("dollar"), stops_at_limit=st.booleans()))),
         "match": {"tiers": draw(match_tiers(rising_rates)), "period": draw(st.sampled_from(["per_pay_period", "annual"])),
                   "true_up": draw(st.booleans()), "matches_after_tax": draw(st.booleans())},
         "nonelective_pct": draw(pct(0, 10, 1)),
@@ -96,18 +100,22 @@ def test_recommended_elections_keep_every_limit(persona, plan):
     results = compute(persona, {"p": plan})
     p = results.payroll
     elections = results.value("recommended_elections")
+    schedule = results.value("election_schedule")
     pre, roth, after = elections["pre_tax_pct"], elections["roth_pct"], elections["after_tax_pct"]
-    deferrals = p.amount(pre + roth)
+    # what the year's schedule puts in: payroll stops an election that would pass the room
+    deferrals, after_tax = schedule["deferrals"], schedule["after_tax_contributions"]
 
     # 402(g) room here plus the 414(v) catch-up
     assert deferrals <= p.deferral_room + p.catch_up_room
-    # 415(c): counted deferrals (catch-up excluded) + match + nonelective + after-tax, per employer
-    matched = pre + roth + (after if p.matches_after_tax else 0)
-    match = match_on(p.amount(matched), p.plan_compensation, p.tiers)
-    assert p.counted_deferrals(deferrals) + match + p.nonelective + p.amount(after) <= p.annual_additions_limit
-    assert results.value("employer_match") == match.quantize(CENT, "ROUND_HALF_UP")
-    # the plan's own caps and features
+    # 415(c): counted deferrals (catch-up excluded) + match + nonelective + after-tax, per employer; the match
+    # earns on the year's deferrals (never more than the election) plus matched after-tax money
+    matched = min(p.amount(pre + roth), deferrals) + (p.amount(after) if p.matches_after_tax else 0)
+    match = match_on(matched, p.plan_compensation, p.tiers)
+    assert p.counted_deferrals(deferrals) + match + p.nonelective + after_tax <= p.annual_additions_limit + CENT
+    assert abs(results.value("employer_match") - match.quantize(CENT, "ROUND_HALF_UP")) <= CENT
+    # the plan's own caps and features, on every paycheck and on the last ones
     assert pre + roth + after <= plan.contributions.max_total_pct
+    assert schedule["last_paycheck_deferral_pct"] + schedule["last_paycheck_after_tax_pct"] <= plan.contributions.max_total_pct
     if plan.contributions.after_tax_max_pct is not None:
         assert after <= plan.contributions.after_tax_max_pct
     if not p.after_tax_offered:
@@ -120,6 +128,10 @@ def test_recommended_elections_keep_every_limit(persona, plan):
     # whole steps of the plan's increment
     for value in (pre, roth, after):
         assert value >= 0 and _is_multiple(value, p.increment_pct)
+    # the whole room is used whenever payroll stops at it or takes dollars; otherwise within one step of the year
+    if persona.savings_goal == "max":
+        exact = p.unit == "dollar" or (p.stops_at_limit and p.payroll_stop <= deferrals)
+        assert schedule["unused_deferral_room"] <= (CENT if exact else p.amount(p.increment_pct) + CENT)
 
 
 @SETTINGS
@@ -150,6 +162,7 @@ def test_goal_max_after_tax_election_fits_in_the_after_tax_space(persona, plan):
     after = results.value("recommended_elections")["after_tax_pct"]
     # the election is whole steps, the space is dollars (to the cent): the election never holds more
     assert p.amount(after) <= results.value("after_tax_space") + CENT / 2
+    assert results.value("election_schedule")["after_tax_contributions"] <= results.value("after_tax_space") + CENT
 
 
 def _check_lost_match(persona, plan):
@@ -216,5 +229,5 @@ def test_more_deferrals_elsewhere_never_raise_the_election(persona, extra, plan)
     assert after.value("catch_up_limit") <= before.value("catch_up_limit")
     deferral = lambda r: r.value("recommended_elections")["pre_tax_pct"] + r.value("recommended_elections")["roth_pct"]  # noqa: E731
     assert deferral(after) <= deferral(before)
-    assert pct_of(deferral(after), after.payroll.plan_compensation) <= (
+    assert after.value("election_schedule")["deferrals"] <= (
         after.value("elective_deferral_limit") + after.value("catch_up_limit"))

@@ -159,11 +159,12 @@ def test_after_tax_guides_show_charts_and_others_only_the_ask_your_plan_note(bui
     assert 'src="../priya-cadence.svg"' in priya
     svg = (site / "priya-projection.svg").read_text()
     assert svg.startswith("<svg") and "<title id=" in svg and "<desc id=" in svg
-    # Victor's plan allows only in-service withdrawals, monthly: 15% of 230,000 = 34,500 a year, 2,875 a month,
-    # each withdrawal split in two (Notice 2014-54)
+    # Victor's plan allows only in-service withdrawals, monthly. After-tax space: 72,000 − 24,500 deferrals −
+    # 6,900 match (50% of 6% of 230,000) − 6,900 nonelective (3%) = 33,700 = 14.65% of pay → 14% = 32,200 a
+    # year, 2,683.33 a month, each withdrawal split in two (Notice 2014-54)
     victor = page_text(built, "victor")
     assert "Withdraw it to a Roth IRA monthly" in victor and "one withdrawal split into two checks" in victor
-    assert "$2,875" in victor
+    assert "$2,683.33" in victor
     maya = (site / "maya" / "index.html").read_text()
     assert "does not take after-tax contributions" in maya
     assert "How often to convert" not in maya and ".svg" not in maya

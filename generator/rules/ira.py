@@ -86,26 +86,40 @@ def _rounding_steps(exact: Decimal, label: str) -> tuple[Decimal, list[Step], bo
 
 # ----------------------------------------------------------------------------- contribution limit
 
-def ira_dollar_limit(limits: Limits, *, age: int) -> Figure:
-    """The year's IRA dollar limit, plus the catch-up when 50 or older on Dec 31 (IRC 219(b)(5))."""
+def _possessive(person: str) -> str:
+    return "your" if person == "you" else f"{person}'s"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def ira_dollar_limit(limits: Limits, *, age: int | None, person: str = "you") -> Figure:
+    """The year's IRA dollar limit, plus the catch-up when 50 or older on Dec 31 (IRC 219(b)(5)).
+    `age` None: the birth date is not known, so the catch-up is not applied (flag `age_unknown`)."""
     base, catch_up = limits.ira_limit, limits.ira_catch_up
     catch_up_age = law("ira_catch_up_age")
     steps = [Step(f"IRA contribution limit for {limits.tax_year} (traditional and Roth together)",
                   base.value, base.source)]
+    is_are = "are" if person == "you" else "is"
+    if age is None:
+        steps.append(Step(f"{_cap(_possessive(person))} birth date is not in the profile: the catch-up for "
+                          f"{catch_up_age.shown} and over is not applied", base.value, catch_up.source, "="))
+        return Figure("ira_dollar_limit", base.value, tuple(steps), flags=frozenset({"age_unknown"}))
     if age < catch_up_age.value:
-        steps.append(Step(f"You are {age} on Dec 31: the catch-up starts in the year you turn {catch_up_age.shown}",
-                          base.value, catch_up.source, "="))
+        steps.append(Step(f"{_cap(person)} {is_are} {age} on Dec 31: the catch-up starts in the year of turning "
+                          f"{catch_up_age.shown}", base.value, catch_up.source, "="))
         return Figure("ira_dollar_limit", base.value, tuple(steps))
     value = base.value + catch_up.value
-    steps += [Step(f"Catch-up: you are {age} on Dec 31, so {catch_up_age.shown} or older", catch_up.value,
+    steps += [Step(f"Catch-up: {person} {is_are} {age} on Dec 31, so {catch_up_age.shown} or older", catch_up.value,
                    catch_up.source, "+"),
               Step("Your IRA dollar limit", value, "", "=")]
     return Figure("ira_dollar_limit", value, tuple(steps), flags=frozenset({"catch_up"}))
 
 
-def ira_contribution_limit(limits: Limits, *, age: int, compensation: Decimal, filing_status: str,
-                           spouse_compensation: Decimal = ZERO,
-                           spouse_ira_contributions: Decimal = ZERO) -> Figure:
+def ira_contribution_limit(limits: Limits, *, age: int | None, compensation: Decimal, filing_status: str,
+                           spouse_compensation: Decimal = ZERO, spouse_ira_contributions: Decimal = ZERO,
+                           person: str = "you", spouse: str = "your spouse") -> Figure:
     """What this person may put into traditional and Roth IRAs together this year.
 
     The lesser of the dollar limit (with the 50+ catch-up) and taxable compensation
@@ -115,29 +129,30 @@ def ira_contribution_limit(limits: Limits, *, age: int, compensation: Decimal, f
     A qualifying surviving spouse has no living spouse to borrow from.
     """
     _check_status(filing_status)
-    dollar = ira_dollar_limit(limits, age=age)
+    dollar = ira_dollar_limit(limits, age=age, person=person)
     steps = list(dollar.steps)
     flags = set(dollar.flags)
     counted = clamp(compensation)
+    own, theirs = _cap(_possessive(person)), _possessive(spouse)
     if filing_status == "married_joint" and compensation < spouse_compensation:
         flags.add("spousal_ira")
         spouse_left = clamp(spouse_compensation - spouse_ira_contributions)
         counted = clamp(compensation) + spouse_left
         steps += [
-            Step("Your taxable compensation", clamp(compensation), PROFILE),
-            Step("Your spouse's compensation (joint return, and yours is the lower)", spouse_compensation,
-                 f"{PROFILE}; {SPOUSAL_IRA}", "+"),
-            Step("Your spouse's own traditional and Roth IRA contributions this year", spouse_ira_contributions,
+            Step(f"{own} taxable compensation", clamp(compensation), PROFILE),
+            Step(f"{_cap(theirs)} compensation (joint return, and {_possessive(person)} is the lower)"
+                 .replace("your is", "yours is"), spouse_compensation, f"{PROFILE}; {SPOUSAL_IRA}", "+"),
+            Step(f"{_cap(theirs)} own traditional and Roth IRA contributions this year", spouse_ira_contributions,
                  f"{PROFILE}; {SPOUSAL_IRA}", "−"),
-            Step("Compensation you may count (spousal IRA)", counted, SPOUSAL_IRA, "="),
-            Step("Your IRA dollar limit", dollar.value, CONTRIBUTION_LIMIT, "min"),
+            Step("Compensation that may be counted (spousal IRA)", counted, SPOUSAL_IRA, "="),
+            Step(f"{own} IRA dollar limit", dollar.value, CONTRIBUTION_LIMIT, "min"),
         ]
     else:
-        steps.append(Step("Your taxable compensation", clamp(compensation), f"{PROFILE}; {CONTRIBUTION_LIMIT}", "min"))
+        steps.append(Step(f"{own} taxable compensation", clamp(compensation), f"{PROFILE}; {CONTRIBUTION_LIMIT}", "min"))
     value = min(dollar.value, counted)
     if counted < dollar.value:
         flags.add("limited_by_compensation")
-    steps.append(Step("Your IRA contribution limit (traditional and Roth together)", value, CONTRIBUTION_LIMIT, "="))
+    steps.append(Step(f"{own} IRA contribution limit (traditional and Roth together)", value, CONTRIBUTION_LIMIT, "="))
     return Figure("ira_contribution_limit", value, tuple(steps), flags=frozenset(flags))
 
 
@@ -205,7 +220,7 @@ def deduction_phaseout_range(limits: Limits, *, filing_status: str, lived_with_s
     return None, f"{who}, {nobody} covered by a workplace plan", "IRC 219(g)(1)"
 
 
-def traditional_ira_deductible_limit(limits: Limits, *, age: int, filing_status: str, lived_with_spouse: bool,
+def traditional_ira_deductible_limit(limits: Limits, *, age: int | None, filing_status: str, lived_with_spouse: bool,
                                      covered: bool, spouse_covered: bool, magi: Decimal,
                                      contribution_limit: Decimal, magi_estimated: bool = False) -> Figure:
     """How much of a traditional IRA contribution this person may deduct, before comparing it

@@ -81,7 +81,7 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     steps = (Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile"),
              Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)"),
              Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT),
-             Step(f"Match if the year's {cents(deferred)} of deferrals were trued up", cents(trued_up), PLAN),
+             Step(f"Match if the year's ${cents(deferred):,} of deferrals were trued up", cents(trued_up), PLAN),
              Step("Match paid paycheck by paycheck", cents(paid), PLAN, "−"),
              Step("Match lost to front-loading", lost, "", "="))
     return Figure(name, lost, steps, flags=frozenset({"front_loading"} if lost > 0 else ()))

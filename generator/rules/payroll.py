@@ -39,6 +39,8 @@ class Payroll:
     # Where this plan's payroll stops deferrals. A plan enforces 402(g) on its own deferrals only: it
     # does not know what was deferred at another employer. None: the deferral room plus catch-up.
     plan_deferral_cap: Decimal | None = None
+    unit: str = "whole_pct"          # whole_pct | fractional_pct (in increment_pct steps) | dollar (per paycheck)
+    stops_at_limit: bool = True      # payroll stops deferrals at the yearly limit (most recordkeepers do)
 
     @property
     def payroll_stop(self) -> Decimal:
