@@ -18,10 +18,12 @@ class Advice:
     actions: tuple[str, ...] = ()       # the order of operations, first thing first
     callouts: tuple[str, ...] = ()      # common mistakes this person is exposed to
     checklists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # checklist → its items
+    owner_callouts: tuple[str, ...] = ()  # mistakes with a business's plan or a 403(b)/457(b), in their own section
 
     def __add__(self, other: Advice) -> Advice:
         return Advice(self.actions + other.actions, self.callouts + other.callouts,
-                      {name: self.checklists.get(name, ()) + other.checklists.get(name, ()) for name in CHECKLISTS})
+                      {name: self.checklists.get(name, ()) + other.checklists.get(name, ()) for name in CHECKLISTS},
+                      self.owner_callouts + other.owner_callouts)
 
 
 EVERY_YEAR = Advice(checklists={"year_end": ("review_next_year_limits", "ira_deadline")})
@@ -29,9 +31,10 @@ EVERY_YEAR = Advice(checklists={"year_end": ("review_next_year_limits", "ira_dea
 
 def advise(results: Results) -> Advice:
     """Match and deferrals first, then the IRA, then the rest of the plan's room, then old plans."""
-    plan = _plan_advice(results) if results.plan else Advice(("no_plan",))
+    plan = _plan_advice(results) if results.plan else Advice(() if results.persona.business else ("no_plan",))
     first, rest = _split_after(plan, "choose_pre_tax_roth")
-    return first + _ira_advice(results) + rest + _leaving_advice(results) + EVERY_YEAR
+    return (first + _ira_advice(results) + rest + _business_advice(results) + _public_sector_advice(results)
+            + _leaving_advice(results) + EVERY_YEAR)
 
 
 def _split_after(advice: Advice, action: str) -> tuple[Advice, Advice]:
@@ -110,6 +113,36 @@ def _ira_advice(results: Results) -> Advice:
     year_end = _when(("check_dec_31_ira_balance", backdoor), ("conversion_done", backdoor),
                      ("file_8606", route in ("backdoor_roth", "nondeductible_traditional")))
     return Advice(_when(("ira", route is not None)), callouts, {"year_end": year_end})
+
+
+def _business_advice(results: Results) -> Advice:
+    """A business of one's own: which plan, and the mistakes of a day job beside it or of a SEP or SIMPLE
+    IRA beside a backdoor Roth."""
+    if results.persona.business is None:
+        return Advice()
+    figures, plan = results.figures, results.business_plan
+    kind = plan.type if plan else None
+    split = figures["deferral_limit_split"].value
+    backdoor_tax = figures["business_plan_backdoor_tax"].value
+    callouts = _when(
+        ("deferral_limit_counted_twice", split["day_job"] > 0),
+        ("sep_spoils_backdoor", kind in ("sep_ira", "simple_ira") and backdoor_tax[kind] > 0),
+        ("ira_plan_spoils_backdoor", kind is None and any(backdoor_tax.values())),
+        ("form_5500_ez", "form_5500_ez_required" in figures and figures["form_5500_ez_required"].value),
+        ("simple_first_two_years", "simple_two_year_period_end" in figures))
+    year_end = _when(("file_5500_ez", "form_5500_ez" in callouts))
+    return Advice(("business_plan",), owner_callouts=callouts, checklists={"year_end": year_end})
+
+
+def _public_sector_advice(results: Results) -> Advice:
+    figures = results.figures
+    callouts = _when(
+        ("fifteen_year_catch_up_order", "fifteen_year_catch_up" in figures and figures["fifteen_year_catch_up"].value > 0
+         and figures["catch_up_limit"].value > 0),
+        ("special_457b_catch_up", "governmental_457b_limit" in figures
+         and bool(figures["governmental_457b_limit"].flags)),
+        ("second_plan_457b", results.plan is not None and results.plan.type in ("403b", "governmental_457b")))
+    return Advice(owner_callouts=callouts)
 
 
 def _leaving_advice(results: Results) -> Advice:

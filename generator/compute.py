@@ -9,8 +9,10 @@ from .figure import BOOL, PCT, Figure, Step
 from .limits import Limits, law, load_constants, load_limits
 from .money import ZERO, cents
 from .profiles import Persona, Plan
+from . import business as biz
 from .rules import backdoor, ira, projection, rollover
 from .rules import contributions as c
+from .rules import plan_403b, plan_457b
 from .rules import elections as e
 from .rules import match as m
 from .rules import mega_backdoor as mb
@@ -34,6 +36,7 @@ class Results:
     projection_rows: tuple = ()  # year-by-year values behind the projection chart and table
     leaving: tuple[tuple[str, RolloverOptions], ...] = ()  # (plan name, options) per old or departing plan
     year_end_plan: Plan | None = None  # the plan the person is in on Dec 31 (takes roll-ins, if any)
+    business_plan: Plan | None = None  # the plan of the person's own business, if it has one
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
@@ -53,13 +56,28 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
         figures.update(_no_plan_figures())
     else:
         payroll = _workplace_plan(persona, plan, limits, age, figures, estimates)
+    if persona.business is not None:
+        figures.update(biz.business_figures(persona, plans, limits, load_constants(), age,
+                                            _day_job_deferrals(persona, plan, payroll, figures)))
     figures.update(_iras(persona, plan, plans, payroll, limits, age, figures, estimates))
+    if persona.business is not None:
+        figures.update(biz.business_choice_figures(persona, figures, _ira_contribution(persona, figures["ira_contribution_limit"].value)))
     after_tax, rows = _after_tax_money(persona, plan, payroll, age, figures, estimates)
     figures.update(after_tax)
     leaving = _old_plans(persona, plan, plans, limits, figures)
     figures.update(_leaving_figures(persona, plan, payroll, limits, age, figures, leaving))
     return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
-                   _year_end_plan(persona, plan, plans))
+                   _year_end_plan(persona, plan, plans), biz.business_plan(persona, plans))
+
+
+def _day_job_deferrals(persona: Persona, plan: Plan | None, payroll: Payroll | None, figures: dict[str, Figure]) -> Decimal:
+    """Deferrals this year that share the 402(g) limit with a business's plan: at an earlier employer,
+    and the recommended ones at the job's plan (a governmental 457(b) has its own limit)."""
+    here = ZERO
+    if payroll is not None and plan.type != "governmental_457b":
+        recommended = figures["recommended_elections"].value
+        here = cents(payroll.amount(recommended["pre_tax_pct"] + recommended["roth_pct"]))
+    return persona.pay.other_deferrals_this_year + here
 
 
 def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
@@ -78,6 +96,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     add(c.catch_up_limit(limits, age=age, other_deferrals=pay.other_deferrals_this_year,
                          roth_required=figures["roth_catch_up_required"].value,
                          plan_offers_roth=plan.contributions.roth, separate_limit=separate))
+    extra_room, catch_up_room = _public_sector_room(persona, plan, limits, age, figures)
     add(c.plan_compensation(limits, salary=pay.salary))
     add(c.annual_additions_limit(limits, compensation=pay.salary))
     add(m.employer_nonelective(plan_compensation=figures["plan_compensation"].value, nonelective_pct=plan.nonelective_pct))
@@ -89,8 +108,8 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         unit=plan.elections.unit,
         stops_at_limit=plan.elections.stops_at_limit,
         max_total_pct=plan.contributions.max_total_pct,
-        deferral_room=figures["elective_deferral_limit"].value,
-        catch_up_room=figures["catch_up_limit"].value,
+        deferral_room=figures["elective_deferral_limit"].value + extra_room,
+        catch_up_room=catch_up_room,
         annual_additions_limit=figures["annual_additions_limit"].value,
         tiers=plan.match.tiers,
         match_per_paycheck=plan.match.period == "per_pay_period",
@@ -102,7 +121,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         after_tax_offered=plan.contributions.after_tax and not separate,
         after_tax_max_pct=plan.contributions.after_tax_max_pct,
         roth_catch_up_required=figures["roth_catch_up_required"].value,
-        plan_deferral_cap=_plan_deferral_cap(limits, age, plan, figures),
+        plan_deferral_cap=_plan_deferral_cap(limits, age, plan, figures) + extra_room,
     )
     add(m.match_capture_pct(plan.match.tiers))
     for figure in e.elections_for_the_year(payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
@@ -122,12 +141,37 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     return payroll
 
 
+def _public_sector_room(persona: Persona, plan: Plan, limits: Limits, age: int,
+                        figures: dict[str, Figure]) -> tuple[Decimal, Decimal]:
+    """Deferral room a 403(b) or governmental 457(b) adds to the regular limit, and the catch-up room
+    beside it: the 403(b) 15-year catch-up raises the limit itself; in a 457(b)'s special years the
+    larger of its special catch-up and the age catch-up applies, never both (IRC 457(e)(18))."""
+    history, catch_up = persona.service_history, figures["catch_up_limit"].value
+    constants = load_constants()
+    if plan.type == "403b" and plan.qualified_organization:
+        fifteen = plan_403b.fifteen_year_catch_up(
+            constants, qualified_organization=True, years_of_service=history.years_of_service,
+            used_before=history.fifteen_year_catch_up_used, earlier_deferrals=history.earlier_deferrals)
+        figures[fifteen.name] = fifteen
+        return fifteen.value, catch_up
+    if plan.type == "governmental_457b" and plan.normal_retirement_age is not None:
+        limit = plan_457b.governmental_457b_limit(limits, constants, age=age, birth_date=persona.birth_date,
+                                                  normal_retirement_age=plan.normal_retirement_age,
+                                                  unused_earlier_limits=history.unused_457b_limits)
+        figures[limit.name] = limit
+        if limit.has("special_catch_up"):
+            return limit.value - limits.elective_deferral.value, ZERO
+    return ZERO, catch_up
+
+
 def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: Payroll | None, limits: Limits,
           age: int, figures: dict[str, Figure], estimates: list[str]) -> dict[str, Figure]:
     """IRA limits, deduction and Roth phase-outs, the route for this year, and the backdoor on Form 8606."""
-    spouse, status, iras, tax = persona.spouse, persona.filing_status, persona.iras, persona.tax
+    spouse, status, tax = persona.spouse, persona.filing_status, persona.tax
+    iras = biz.iras_with_business_contribution(persona, plans, figures)
     joint = status == "married_joint" and spouse is not None
-    covered = plan is not None  # an active participant in a workplace plan (IRC 219(g)(5))
+    # an active participant in a workplace plan, a SEP, a SIMPLE IRA or a solo 401(k) (IRC 219(g)(5))
+    covered = plan is not None or bool(persona.business and persona.business.plan)
     pre_tax = (e.yearly_amounts(payroll, figures["recommended_elections"].value, figures["election_schedule"])["pre_tax"]
                if payroll else ZERO)
     magi = ira.estimated_magi(modified_agi=persona.modified_agi, pay=persona.pay.salary, pre_tax_deferrals=pre_tax,
@@ -136,7 +180,7 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     if magi.has("estimate"):
         estimates.append("modified_agi")
     estimated = magi.has("estimate")
-    limit = ira.ira_contribution_limit(limits, age=age, compensation=persona.pay.salary, filing_status=status,
+    limit = ira.ira_contribution_limit(limits, age=age, compensation=_earned(persona, figures), filing_status=status,
                                        spouse_compensation=spouse.compensation if joint else ZERO,
                                        spouse_ira_contributions=spouse.ira_contributions if joint else ZERO)
     deductible = ira.traditional_ira_deductible_limit(
@@ -167,6 +211,16 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     if joint:
         found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
     return found
+
+
+def _earned(persona: Persona, figures: dict[str, Figure]) -> Decimal:
+    """Pay an IRA contribution may come from: wages, and a business's earnings (IRC 219(f)(1))
+    taken before the owner's plan contributions (the guide says an IRA needs that much left)."""
+    business = persona.business
+    if business is None:
+        return persona.pay.salary
+    own = business.w2_pay if business.incorporated else figures["self_employed_compensation"].value
+    return persona.pay.salary + own
 
 
 def _ira_contribution(persona: Persona, limit: Decimal) -> Decimal:
@@ -277,7 +331,7 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
     converted = figures["backdoor_conversion"].value["converted"]
     common = dict(
         birth_date=persona.birth_date, marginal_rate_pct=persona.tax.marginal_rate_now,
-        state_rate_pct=persona.tax.state_rate, self_employment_income=persona.pay.self_employment_income > 0,
+        state_rate_pct=persona.tax.state_rate, self_employment_income=persona.pay.self_employment_income > 0 or persona.business is not None,
         backdoor_this_year=backdoor_this_year, conversion_amount=converted if backdoor_this_year else ZERO,
         # Form 8606 line 6 (Dec 31 value) and line 3 (total basis) of this year's backdoor, before any rollover
         traditional_ira_balance=backdoor.year_end_value(

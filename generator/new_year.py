@@ -161,6 +161,13 @@ def next_year_persona(text: str, data: Node, year: int) -> tuple[str, dict[str, 
                                 f"{_year_of(left)}), set plan and pay for {year}, then delete job_change")
     if data.get("modified_agi") is not None:
         review["modified_agi"] = f"{_shown(data['modified_agi'])} was {old}'s: enter the figure you expect for {year}"
+    business = data.get("business") if isinstance(data.get("business"), Node) else Node()
+    for key, what in (("net_profit", "the profit you expect"), ("w2_pay", "the wages you expect from your corporation"),
+                      ("plan_assets", "the business plan's value on Dec 31")):
+        if business.get(key):
+            review[f"business.{key}"] = f"{_shown(business[key])} was {old}'s: enter {what} for {year}"
+    if isinstance(data.get("service_history"), Node):
+        review["service_history"] = f"add {old}'s year of service, deferrals and catch-ups to these totals"
     spouse = data.get("spouse") if isinstance(data.get("spouse"), Node) else Node()
     for key in ("pre_tax_deferrals", "ira_contributions"):
         if spouse.get(key):

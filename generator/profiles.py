@@ -124,14 +124,15 @@ class Rollovers(Model):
     rule_of_55: bool = True
 
 
-def _modelled_plan_type(value: Any) -> Any:
-    if value == "solo_401k":
-        raise ValueError("solo_401k plans are not modelled yet: their limits depend on self-employment "
-                         "earnings, which this generator does not compute, so it would print wrong figures")
-    return value
+# A business owner's own plans (a persona's business.plan); the others are an employer's plans (persona.plan).
+BUSINESS_PLAN_TYPES = ("solo_401k", "sep_ira", "simple_ira")
+PlanType = Literal["401k", "403b", "governmental_457b", "solo_401k", "sep_ira", "simple_ira"]
 
 
-PlanType = Annotated[Literal["401k", "403b", "governmental_457b"], BeforeValidator(_modelled_plan_type)]
+class Simple(Model):
+    """A SIMPLE IRA's employer contribution and limits (IRC 408(p))."""
+    employer_contribution: Literal["match", "nonelective"] = "match"
+    small_employer_limit: bool = False  # the plan elects the higher limits of SECURE 2.0 s.117 (from 2024)
 
 
 class Plan(Model):
@@ -147,12 +148,15 @@ class Plan(Model):
     rollovers: Rollovers = Rollovers()
     expense_ratio_pct: Percent | None = None
     source: Text | None = None
+    qualified_organization: bool = False  # a 403(b) of a school, hospital, church...: the 15-year catch-up (402(g)(7))
+    normal_retirement_age: Annotated[Count, Field(ge=40, le=75)] | None = None  # a 457(b)'s: its special catch-up
+    simple: Simple = Simple()
 
 
 # ----------------------------------------------------------------------------- personas
 
 class Pay(Model):
-    salary: PositiveMoney
+    salary: Money  # 0 only for someone whose earnings all come from their own business
     prior_year_fica_wages: Money | None = None
     other_deferrals_this_year: Money = Decimal(0)
     paychecks_this_year: Annotated[Count, Field(ge=1, le=53)] | None = None
@@ -213,7 +217,7 @@ class Balances(Model):
 
 class PreviousPlan(Balances):
     name: Text
-    type: PlanType = "401k"
+    type: Literal["401k", "403b", "governmental_457b", "solo_401k"] = "401k"
     separation_year: Year | None = None
     rule_of_55: bool = True
     expense_ratio_pct: Percent | None = None
@@ -224,6 +228,25 @@ class JobChange(Model):
     public_safety_employee: bool = False
     balances: Balances = Balances()
     new_plan: Slug | None = None
+
+
+class Business(Model):
+    """Earnings from a business of your own and the retirement plan it has (or could have)."""
+    net_profit: Money = Decimal(0)  # Schedule C line 31 or K-1 box 14 code A, for an unincorporated business
+    incorporated: bool = False  # you own a corporation that pays you W-2 wages instead
+    w2_pay: Money = Decimal(0)  # those wages, when incorporated
+    has_employees: bool = False  # employees other than you and your spouse: no solo 401(k)
+    plan: Slug | None = None  # a plan of type solo_401k, sep_ira or simple_ira; none: the guide compares them
+    plan_assets: Money = Decimal(0)  # the business plan's value on Dec 31 (Form 5500-EZ)
+    simple_first_participation: date | None = None  # first day in a SIMPLE IRA plan of this business
+
+
+class ServiceHistory(Model):
+    """Facts about earlier years that the 403(b) and 457(b) catch-ups need."""
+    years_of_service: Annotated[Count, Field(ge=0, le=70)] = 0  # completed years with the plan's employer
+    earlier_deferrals: Money = Decimal(0)  # all elective deferrals to that employer's plans in earlier years
+    fifteen_year_catch_up_used: Money = Decimal(0)  # 403(b) 15-year catch-ups made in earlier years
+    unused_457b_limits: Money = Decimal(0)  # 457(b) limits left unused in earlier years of eligibility
 
 
 class Tax(Model):
@@ -271,6 +294,8 @@ class Persona(Model):
     iras: Iras = Iras()
     previous_plans: list[PreviousPlan] = []
     job_change: JobChange | None = None
+    business: Business | None = None
+    service_history: ServiceHistory = ServiceHistory()
     tax: Tax = Tax()
     assumptions: Assumptions = Assumptions()
     audience: Literal["public", "private"] = "public"
@@ -423,10 +448,18 @@ def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int 
     references = [(("plan",), data.get("plan"))]
     if isinstance(data.get("job_change"), dict):
         references.append((("job_change", "new_plan"), data["job_change"].get("new_plan")))
+    if isinstance(data.get("business"), dict):
+        references.append((("business", "plan"), data["business"].get("plan")))
     for loc, plan_id in references:
         if isinstance(plan_id, str) and plan_id not in plans:
             problems.append(Problem(shown, line_of(data, loc), ".".join(loc), f"no plan with id {plan_id!r}",
                                     _known("plans", plans)))
+        elif isinstance(plan_id, str) and (plans[plan_id].type in BUSINESS_PLAN_TYPES) != (loc == ("business", "plan")):
+            kind = plans[plan_id].type
+            problems.append(Problem(shown, line_of(data, loc), ".".join(loc), f"plan {plan_id!r} is a {kind} plan",
+                                    "a solo 401(k), SEP IRA or SIMPLE IRA of your own business goes in business.plan; "
+                                    "an employer's 401(k), 403(b) or 457(b) goes in plan" if loc != ("business", "plan")
+                                    else "business.plan takes a plan of type solo_401k, sep_ira or simple_ira"))
     return problems
 
 
@@ -453,6 +486,17 @@ def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
         problems.append(Problem(shown, line_of(data, ("tax",)) if "tax" in data else data.line, "tax.marginal_rate_now",
                                 "is required when the profile has job_change or previous_plans",
                                 "cashing out is taxed at your marginal rate; the guide compares it with rolling over"))
+    if persona.pay.salary == 0 and persona.business is None:
+        problems.append(Problem(shown, line_of(data, ("pay", "salary")), "pay.salary", "must be above 0",
+                                "0 is only for someone whose earnings come from their own business (business:)"))
+    if persona.business is not None and persona.modified_agi is None:
+        problems.append(Problem(shown, line_of(data, ("business",)), "modified_agi",
+                                "is required with business (it cannot be estimated from a salary)",
+                                "your modified AGI for the IRA phase-outs: income after the business's deductions"))
+    if persona.business is not None and persona.business.incorporated and persona.business.net_profit:
+        problems.append(Problem(shown, line_of(data, ("business", "net_profit")), "business.net_profit",
+                                "is for an unincorporated business; an incorporated owner gives business.w2_pay",
+                                "set incorporated: false, or move the amount to w2_pay"))
     if persona.filing_status == "married_joint" and persona.spouse is None:
         problems.append(Problem(shown, line_of(data, ("filing_status",)), "spouse",
                                 "is required for married_joint (the IRA rules use the spouse's pay and coverage)",

@@ -16,6 +16,7 @@ import yaml
 from .figure import COUNT, PCT, RATIO, USD, Step
 from .limits import load_constants
 from .money import cents, whole_dollars
+from .rules import business_plan_choice
 from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
 from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
@@ -115,6 +116,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.globals.update(fail=fail, law=load_constants(), front_matter=front_matter, cadence_words=CADENCE_WORDS,
                        timing_words=TIMING_WORDS,
-                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS)
+                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
+                       plan_words=business_plan_choice.WORDS)
     env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert)
     return env

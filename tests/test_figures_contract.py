@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -81,23 +80,6 @@ def test_rollover_options_show_their_working(by_id):
     # 60-day shortfall, Javier: (124,000 × 20 % − 20,000 basis) × (32 + 5 + 10) % = 4,800 × 47 % = 2,256
     assert initech["figures"]["indirect_rollover"]["value"]["tax_if_not_made_up"] == "2256.00"
 
-
-def test_solo_401k_plans_are_refused_with_a_located_message(tmp_path):
-    plans, personas = tmp_path / "plans", tmp_path / "personas"
-    plans.mkdir()
-    personas.mkdir()
-    (plans / "mine.yaml").write_text(textwrap.dedent("""\
-        name: My solo 401(k)
-        type: solo_401k
-        pay_periods: 12
-    """))
-    (personas / "pat.yaml").write_text("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\nplan: mine\npay: {salary: 50000}\n")
-    problems = load_profiles(tmp_path).problems
-    plan_problems = [p for p in problems if p.path.endswith("mine.yaml")]
-    assert len(plan_problems) == 1
-    problem = plan_problems[0]
-    assert (problem.line, problem.key) == (2, "type")
-    assert "not modelled yet" in problem.message
 
 
 # ----------------------------------------------------------------------------- the built example pages

@@ -82,7 +82,7 @@ def test_every_mistake_in_every_file_is_reported_with_file_line_and_key(tmp_path
         f"profiles/personas/many.yaml:2: tax_year: no IRS limits for 2031 (add generator/limits/2031.yaml; limits exist for {available_years()[0]}-{available_years()[-1]})",
         "profiles/personas/many.yaml:3: birth_date: must be a date (got '1980-02-30') (write it as YYYY-MM-DD, e.g. 1984-03-02)",
         "profiles/personas/many.yaml:4: plan: no plan with id 'no-such-plan' (known plans: test-plan)",
-        "profiles/personas/many.yaml:6: pay.salary: must be more than 0 (got -100)",
+        "profiles/personas/many.yaml:6: pay.salary: must be at least 0 (got -100)",
         "profiles/personas/many.yaml:7: pay.other_deferrals_this_year: must be a number (got '5000') "
         "(write it without quotes, e.g. 85000 or 6.5)",
         "profiles/personas/many.yaml:8: pay.bonus: unknown key (expected one of: salary, prior_year_fica_wages, "

@@ -100,7 +100,20 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     expected = [f"{personas}{who}.yaml: pay.prior_year_fica_wages: to confirm: {FICA.format(pay)}" for who, pay in [
         ("client-hoang", 165000), ("dana", 92000), ("grace", 48000), ("javier", 240000), ("ken", 185000),
         ("linda", 185000), ("maya", 58000), ("omar", 58900), ("priya", 410000), ("robert", 138000), ("sam", 62000),
-        ("victor", 230000)]] + [
+        ("tamara", 82000), ("theo", 150000), ("victor", 230000), ("walt", 120000)]] + [
+        # the business owners' profit, wages and plan value, their MAGI, and the public employees' service totals
+        f"{personas}nadia.yaml: business.net_profit: to confirm: 250000 was 2026's: enter the profit you expect for 2027",
+        f"{personas}nadia.yaml: business.plan_assets: to confirm: 310000 was 2026's: enter the business plan's value "
+        "on Dec 31 for 2027",
+        f"{personas}theo.yaml: business.net_profit: to confirm: 60000 was 2026's: enter the profit you expect for 2027",
+        f"{personas}sol.yaml: business.net_profit: to confirm: 120000 was 2026's: enter the profit you expect for 2027",
+        f"{personas}rosa.yaml: business.w2_pay: to confirm: 70000 was 2026's: enter the wages you expect from your "
+        "corporation for 2027",
+        *[f"{personas}{who}.yaml: modified_agi: to confirm: {magi} was 2026's: enter the figure you expect for 2027"
+          for who, magi in [("nadia", 180000), ("theo", 175000), ("sol", 175000), ("rosa", 72000)]],
+        *[f"{personas}{who}.yaml: service_history: to confirm: add 2026's year of service, deferrals and catch-ups "
+          "to these totals" for who in ("tamara", "walt")],
+    ] + [
         f"{personas}sam.yaml: pay.other_deferrals_this_year: to confirm: reset (was 14000 in 2026): "
         "enter any 2027 deferrals at another employer",
         f"{personas}sam.yaml: pay.paychecks_this_year: to confirm: reset (was 12 in 2026): "
@@ -125,7 +138,7 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert report.exit_code == 0, report.output
     heads = [line for line in report.output.splitlines() if re.match(r"^\S.*\(\S+\), 2027: ", line)]
     electing = sorted(re.search(r"\((\S+)\)", line).group(1) for line in heads if "elections change" in line)
-    assert electing == ["client-hoang", "dana", "robert", "sam", "victor"]
+    assert electing == ["client-hoang", "dana", "robert", "sam", "tamara", "theo", "victor", "walt"]
     stakes = [int(re.search(r"\$([\d,]+) at stake", line).group(1).replace(",", "")) for line in heads]
     assert stakes == sorted(stakes, reverse=True)
     # Robert, 53 in 2027, plan pay 138,000, pre-tax allowed (estimated 2026 wages 138,000 < 155,000):
@@ -137,10 +150,10 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
     built = guides(project, monkeypatch, *EVERY_YEAR[4].split()[1:])
     assert built.exit_code == 0, built.output
-    assert "Built 11 guides" in built.output and "Left out 2 personas" in built.output
+    assert "Built 17 guides" in built.output and "Left out 2 personas" in built.output
     assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
-    # the 22 facts above, less Grace's 3 and Omar's 3: their guides were left out
-    assert "16 facts still to confirm: run guides check --year 2027" in built.output
+    # the 36 facts above, less Grace's 3 and Omar's 3: their guides were left out
+    assert "30 facts still to confirm: run guides check --year 2027" in built.output
     site = project.root / "site"
     assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
     assert not (site / "guides" / "grace").exists()

@@ -44,7 +44,7 @@ def governmental_457b_limit(limits: Limits, constants: Mapping[str, Constant], *
     age_rule = c.catch_up_for_age(limits, age)
     age_total = base.value + (age_rule[1].value if age_rule else ZERO)
     if age_rule:
-        steps.append(Step(f"With the age catch-up ({age_rule[0].lower()})", age_total, age_rule[1].source))
+        steps.append(Step("The regular limit plus your age catch-up", age_total, age_rule[1].source))
     special_total = None
     if normal_retirement_age is not None:
         first, last = special_457b_catch_up_years(constants, birth_date=birth_date, normal_retirement_age=normal_retirement_age)

@@ -1,0 +1,114 @@
+"""A business owner's and a public employee's profiles, computed end to end.
+
+The example personas are worked by hand (2026 figures as in test_self_employed.py) so that the
+wiring — which deferrals share the 402(g) limit, which compensation each plan uses, what a SEP does
+to a backdoor — is checked, not only the rules.
+"""
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.advice import advise
+from generator.compute import compute
+from generator.profiles import load_profiles
+
+D = Decimal
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def examples():
+    profiles = load_profiles(REPO / "profiles")
+    assert profiles.problems == []
+    return {p.id: compute(p, profiles.plans) for p in profiles.personas}
+
+
+def test_nadia_sole_proprietor_at_250000_with_a_solo_401k(examples):
+    r = examples["nadia"]
+    # step 3 = 235,213.31; deferral 24,500; employer 47,042.66 (see test_self_employed.py); age 45: no catch-up
+    assert r.value("business_plan_totals") == {"solo_401k": D("71542.66"), "sep_ira": D("47042.66"),
+                                               # SIMPLE: 17,000 + 3% × 230,875 (Schedule SE line 4a) = 6,926.25
+                                               "simple_ira": D("23926.25")}
+    assert r.value("recommended_business_plan") == "solo_401k"
+    assert r.value("form_5500_ez_required") is True           # 310,000 of plan assets > 250,000
+    assert "form_5500_ez" in advise(r).owner_callouts
+
+
+def test_theo_job_and_side_business_share_one_deferral_limit(examples):
+    r = examples["theo"]
+    # the job's plan takes the recommended 16% × 150,000 = 24,000; 24,500 − 24,000 = 500 left for the business
+    assert r.value("deferral_limit_split") == {"day_job": D(24_000), "business": D(500)}
+    # SE tax with 150,000 of W-2 wages: base left 34,500 → 5,884.89; step 3 = 57,057.55; employer 20% = 11,411.51
+    assert r.value("self_employment_tax") == D("5884.89")
+    assert r.value("solo_401k_employer_contribution") == D("11411.51")
+    # the business's own 415(c): min(72,000, 57,057.55 − 11,411.51) = 45,646.04, apart from Acme's 72,000
+    assert r.value("solo_401k_annual_additions_limit") == D("45646.04")
+    assert r.value("annual_additions_limit") == D(72_000)
+    assert "deferral_limit_counted_twice" in advise(r).owner_callouts
+
+
+def test_sol_sep_balance_spoils_the_backdoor(examples):
+    r = examples["sol"]
+    # 120,000: 110,820 net earnings; tax 16,955.46; half 8,477.73; step 3 = 111,522.27; SEP 20% = 22,304.45
+    assert r.value("sep_contribution_limit") == D("22304.45")
+    # Form 8606: 85,000 SEP balance + this year's 22,304.45 = 107,304.45 pre-tax; 7,500 basis of 114,804.45;
+    # taxable = 7,500 − 7,500 × 7,500 / 114,804.45 = 7,500 − 489.96 = 7,010.04
+    assert r.value("business_plan_backdoor_tax")["sep_ira"] == D("7010.04")
+    assert r.value("recommended_business_plan") == "solo_401k"
+    assert "sep_spoils_backdoor" in advise(r).owner_callouts
+
+
+def test_rosa_incorporated_with_employees_and_a_simple_ira(examples):
+    r = examples["rosa"]
+    # small employer 18,100 + 60-63 catch-up 5,250 + 3% match of 70,000 = 2,100: 25,450; SEP 25% × 70,000 = 17,500;
+    # no solo 401(k) with employees
+    assert r.value("business_plan_totals") == {"solo_401k": D(0), "sep_ira": D(17_500), "simple_ira": D(25_450)}
+    assert r.value("recommended_business_plan") == "simple_ira"
+    assert r.value("simple_two_year_period_end") == "2027-04-01"   # first took part 2025-04-01
+    assert "simple_first_two_years" in advise(r).owner_callouts
+
+
+def test_tamara_403b_room_includes_the_15_year_catch_up(examples):
+    r = examples["tamara"]
+    # 20 years, 60,000 deferred before: min(3,000, 15,000, 100,000 − 60,000) = 3,000 on top of 24,500; age 52: +8,000
+    assert r.value("fifteen_year_catch_up") == D(3000)
+    assert r.payroll.deferral_room == D(27_500) and r.payroll.catch_up_room == D(8000)
+
+
+def test_walt_457b_special_catch_up_replaces_the_age_catch_up(examples):
+    r = examples["walt"]
+    # normal retirement age 62 reached in 2028: special years 2025-2027; min(2 × 24,500, 24,500 + 30,000) = 49,000
+    # > 24,500 + 11,250 (age 60): the whole 49,000 is deferral room, no age catch-up on top
+    assert r.value("governmental_457b_limit") == D(49_000)
+    assert (r.payroll.deferral_room, r.payroll.catch_up_room) == (D(49_000), D(0))
+
+
+def _profiles(tmp_path, persona: str, plan: str):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "personas").mkdir()
+    (tmp_path / "plans" / "mine.yaml").write_text(textwrap.dedent(plan))
+    (tmp_path / "personas" / "pat.yaml").write_text(textwrap.dedent(persona))
+    return load_profiles(tmp_path).problems
+
+
+BUSINESS_PLAN = "name: My solo 401(k)\ntype: solo_401k\npay_periods: 12\n"
+JOB_PLAN = "name: Job 401(k)\ntype: 401k\npay_periods: 26\n"
+
+
+@pytest.mark.parametrize("persona, plan, key, line, words", [
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\nplan: mine\npay: {salary: 50000}\n", BUSINESS_PLAN,
+     "plan", 4, "solo_401k plan"),
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 0}\nmodified_agi: 1\nbusiness:\n  net_profit: 1\n  plan: mine\n",
+     JOB_PLAN, "business.plan", 8, "401k plan"),
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 0}\n", JOB_PLAN, "pay.salary", 4, "must be above 0"),
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 1}\nbusiness:\n  net_profit: 1\n", JOB_PLAN,
+     "modified_agi", 5, "required with business"),
+], ids=["business-plan-as-job-plan", "job-plan-as-business-plan", "no-pay-and-no-business", "business-without-magi"])
+def test_business_profile_mistakes_are_located(tmp_path, persona, plan, key, line, words):
+    problems = [p for p in _profiles(tmp_path, persona, plan) if p.path.endswith("pat.yaml")]
+    assert [(p.key, p.line) for p in problems] == [(key, line)], problems
+    assert words in problems[0].message
