@@ -180,7 +180,7 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     if magi.has("estimate"):
         estimates.append("modified_agi")
     estimated = magi.has("estimate")
-    limit = ira.ira_contribution_limit(limits, age=age, compensation=_earned(persona, figures), filing_status=status,
+    limit = ira.ira_contribution_limit(limits, age=age, compensation=_earned(persona, plans, figures), filing_status=status,
                                        spouse_compensation=spouse.compensation if joint else ZERO,
                                        spouse_ira_contributions=spouse.ira_contributions if joint else ZERO)
     deductible = ira.traditional_ira_deductible_limit(
@@ -213,14 +213,17 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     return found
 
 
-def _earned(persona: Persona, figures: dict[str, Figure]) -> Decimal:
-    """Pay an IRA contribution may come from: wages, and a business's earnings (IRC 219(f)(1))
-    taken before the owner's plan contributions (the guide says an IRA needs that much left)."""
+def _earned(persona: Persona, plans: dict[str, Plan], figures: dict[str, Figure]) -> Decimal:
+    """Pay an IRA contribution may come from: wages, and a business's earned income (IRC 219(f)(1)),
+    which is figured after the deduction for the owner's own plan contributions (401(c)(2)). All of
+    the business plan's contributions are taken out, Roth deferrals too: never more than the law allows."""
     business = persona.business
     if business is None:
         return persona.pay.salary
     own = business.w2_pay if business.incorporated else figures["self_employed_compensation"].value
-    return persona.pay.salary + own
+    plan = biz.business_plan(persona, plans)
+    contributed = figures["business_plan_totals"].value[plan.type] if plan else ZERO
+    return persona.pay.salary + max(own - contributed, ZERO)
 
 
 def _ira_contribution(persona: Persona, limit: Decimal) -> Decimal:
