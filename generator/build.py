@@ -5,6 +5,7 @@ so a failed build never damages the last good site.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import os
@@ -12,12 +13,13 @@ import shutil
 import tempfile
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
 
 from . import charts as charts_svg
-from . import privacy, publish
+from . import client_calendar, privacy, protect, publish
 from .advice import Advice, advise
 from .archive import keep_earlier_years
 from .changes import Change, changes, last_year
@@ -29,6 +31,7 @@ from .profiles import Persona, Plan, Profiles, load_profiles
 from .privacy import PRIVATE_DIR
 from .render import environment, inert, read_front_matter
 from .secret import secret_for_build, token_for
+from .settings import Settings, apply_branding, brand_view, copy_brand_assets, load_settings
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ class Project:
                 self.root / "build": "which holds the generated Markdown, private pages included",
                 self.root / ".git": "which holds the project's history"}
 
+    @cached_property
+    def settings(self) -> Settings:
+        """guides.yml; load_and_validate reports its problems first."""
+        return load_settings(self.root)[0]
+
 
 @dataclass(frozen=True)
 class Guide:
@@ -76,6 +84,7 @@ class Guide:
     advice: Advice
     path: str  # where the page lives in the docs folder
     since_last_year: tuple[Change, ...] | None = None  # None: no limits for the year before
+    protected: bool = False  # passphrase protection: the page is encrypted (protect.py)
 
     @property
     def private(self) -> bool:
@@ -90,6 +99,7 @@ class BuildReport:
     to_confirm: tuple[Problem, ...] = ()  # review: entries of the built personas
     notices: tuple[str, ...] = ()  # what the user must know (a new link secret was made)
     earlier_years: tuple[int, ...] = ()  # kept under /YEAR/ beside the current year (archive.py)
+    withheld: tuple[tuple[Persona, str], ...] = ()  # private guides not published today, and why (sharing)
 
 
 # ----------------------------------------------------------------------------- the pipeline
@@ -118,15 +128,18 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         refuse_projections(profiles)
     private_ids = [p.id for p in profiles.personas if p.audience == "private"]
     secret, notice = secret_for_build(project.root, private_ids)
-    guides = [plan_guide(persona, profiles.plans, secret) for persona in profiles.personas]
     generated_on = today or build_date()
+    shared = {persona.id: sharing(persona, generated_on) for persona in profiles.personas}
+    guides = [plan_guide(persona, profiles.plans, secret, project.settings) for persona in profiles.personas
+              if shared[persona.id] == "live"]
     pages = render_pages(project, guides, generated_on, allow_provisional)
+    passphrases = {g.path: protect.passphrase_for(secret, g.results.persona.id) for g in guides if g.protected}
     with tempfile.TemporaryDirectory(prefix=publish.WORK_PREFIX, dir=project.root) as work:
         docs = Path(work) / "docs"
         write_docs(project, pages, docs)
         site = publish.new_version(target)
         try:
-            mkdocs_build(project, docs, site, generated_on)
+            mkdocs_build(project, docs, site, generated_on, passphrases)
             privacy.hide_from_sitemap(site)
             privacy.close_listing(site)
             leaked = privacy.leaks(site, [private_page(g) for g in guides if g.private])
@@ -137,11 +150,14 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
             publish.discard(site)
             raise
         publish.switch(target, site)
+        for path in passphrases:  # the docs folder kept for review holds no protected guide in clear
+            (docs / path).unlink()
         swap_into_place(docs, project.docs_dir)
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
     return BuildReport(target.link, tuple(guides), left_out,
                        tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else (),
-                       tuple(kept))
+                       tuple(kept),
+                       tuple((p, shared[p.id]) for p in profiles.personas if shared[p.id] != "live"))
 
 
 def template_failure(error: jinja2.TemplateError) -> str:
@@ -164,7 +180,7 @@ def load_and_validate(project: Project, year: int | None = None, *,
     """
     profiles_dir = project.profiles_for(year)
     profiles = load_profiles(profiles_dir, project.root, year)
-    problems = all_problems(profiles)
+    problems = all_problems(profiles, project)
     left_out: dict[str, list[Problem]] = {}
     if keep_going:
         personas = display_path(profiles_dir / "personas", project.root) + "/"
@@ -180,9 +196,10 @@ def load_and_validate(project: Project, year: int | None = None, *,
     return profiles, left_out
 
 
-def all_problems(profiles: Profiles) -> list[Problem]:
-    """The problems of every limits file and of the profiles, sorted, each once."""
-    return sorted(set([p for found in limits_problems().values() for p in found] + profiles.problems))
+def all_problems(profiles: Profiles, project: Project) -> list[Problem]:
+    """The problems of every limits file, of guides.yml and of the profiles, sorted, each once."""
+    return sorted(set([p for found in limits_problems().values() for p in found] + load_settings(project.root)[1]
+                      + profiles.problems))
 
 
 def refuse_projections(profiles: Profiles) -> None:
@@ -192,13 +209,30 @@ def refuse_projections(profiles: Profiles) -> None:
         raise ProblemsFound([provisional_refused(year) for year in years])
 
 
-def plan_guide(persona: Persona, plans: dict[str, Plan], secret: bytes | None) -> Guide:
+def plan_guide(persona: Persona, plans: dict[str, Plan], secret: bytes | None,
+               settings: Settings = Settings()) -> Guide:
     """Compute and advise one guide, and compare it with the same profile under last year's limits."""
     results = compute(persona, plans)
     before = last_year(persona, plans)
     slug = token_for(secret, persona.id) if persona.audience == "private" else persona.id
     folder = PRIVATE_DIR if persona.audience == "private" else "guides"
-    return Guide(results, advise(results), f"{folder}/{slug}.md", changes(results, before) if before else None)
+    return Guide(results, advise(results), f"{folder}/{slug}.md", changes(results, before) if before else None,
+                 protected=is_protected(settings, persona))
+
+
+def is_protected(settings: Settings, persona: Persona) -> bool:
+    """A private guide's own protect:, else the project's default for private guides (guides.yml)."""
+    default = settings.private_pages.protect if persona.audience == "private" else "none"
+    return (persona.protect or default) == "passphrase"
+
+
+def sharing(persona: Persona, today: dt.date) -> str:
+    """live, or why a private guide is not published today: revoked, or expired after share_until."""
+    if persona.revoked:
+        return "revoked"
+    if persona.share_until is not None and persona.share_until < today:
+        return "expired"
+    return "live"
 
 
 def build_date() -> dt.date:
@@ -226,7 +260,9 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date,
     env = environment(project.templates_dir)
     pages: dict[str, str] = {}
     for guide in guides:
-        pages.update(render_guide(env, guide, generated_on))
+        pages.update(render_guide(env, guide, generated_on, project.settings))
+    if any(g.protected for g in guides):
+        pages[protect.UNLOCK_SCRIPT] = protect.unlock_script()
     listed = sorted((g for g in guides if not g.private), key=lambda g: (g.results.persona.name.lower(), g.path))
     pages["guides/index.md"] = env.get_template("guides_index.md.j2").render(
         guides=[{"name": inert(g.results.persona.name), "file": Path(g.path).name, "results": g.results,
@@ -238,14 +274,20 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date,
     return pages
 
 
-def render_guide(env, guide: Guide, generated_on: dt.date) -> dict[str, str]:
-    """One guide's page and its charts. Profile text reaches the template only made inert."""
+def render_guide(env, guide: Guide, generated_on: dt.date, settings: Settings = Settings()) -> dict[str, str]:
+    """One guide's page, its charts and its calendar. Profile text reaches the template only made inert."""
     results = guide.results
     files, charts = guide_charts(guide)
+    dates = client_calendar.dated_actions(results, guide.advice, generated_on)
+    calendar = guide_calendar(env, guide, dates, generated_on)
+    files.update(calendar.files)
     text = lambda value, default="": inert(value) if value else default  # noqa: E731
     page = env.get_template("guide.md.j2").render(
         r=results, advice=guide.advice, private=guide.private, charts=charts, since_last_year=guide.since_last_year,
-        generated_on=generated_on.isoformat(),
+        generated_on=generated_on.isoformat(), dates=dates, calendar_href=calendar.href,
+        calendar_file=calendar.download_name, brand=brand_view(settings, results.persona),
+        share_until=results.persona.share_until,
+        hide_site_navigation=guide.private and not settings.private_pages.show_site_navigation,
         name=text(results.persona.name),
         plan_name=text(results.plan and results.plan.name),
         spouse_name=text(results.persona.spouse and results.persona.spouse.name),
@@ -275,10 +317,36 @@ def guide_charts(guide: Guide) -> tuple[dict[str, str], dict[str, str]]:
     earnings = results["conversion_taxable_earnings"].value
     files = {f"{stem}-projection.svg": charts_svg.projection_chart(projection, results.projection_rows),
              f"{stem}-cadence.svg": charts_svg.cadence_chart(earnings, cadence)}
-    names = [Path(path).name for path in files]
+    if guide.protected:  # inside the encrypted page, never as files beside it
+        names = [data_uri("image/svg+xml", svg) for svg in files.values()]
+        files = {}
+    else:
+        names = [Path(path).name for path in files]
     return files, {"projection": names[0], "cadence": names[1],
                    "projection_alt": charts_svg.projection_alt(projection),
                    "cadence_alt": charts_svg.cadence_alt(earnings, cadence)}
+
+
+@dataclass(frozen=True)
+class GuideCalendar:
+    files: dict[str, str]  # the .ics beside the page, or nothing when it travels inside a protected page
+    href: str
+    download_name: str
+
+
+def guide_calendar(env, guide: Guide, dates: list, generated_on: dt.date) -> GuideCalendar:
+    """The guide's dated actions as an .ics file, with the same words as the page's "Your dates"."""
+    title = env.get_template("partials/_dates.md.j2").module.event_title
+    text = client_calendar.ics(dates, lambda action: str(title(action)), guide.path, generated_on).decode("utf-8")
+    name = f"retirement-dates-{guide.results.persona.tax_year}.ics"
+    if guide.protected:
+        return GuideCalendar({}, data_uri("text/calendar", text), name)
+    path = guide.path.removesuffix(".md") + ".ics"
+    return GuideCalendar({path: text}, Path(path).name, name)
+
+
+def data_uri(media_type: str, text: str) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
 
 
 def limit_changes(old, new) -> list[dict]:
@@ -297,6 +365,7 @@ def limit_changes(old, new) -> list[dict]:
 
 def write_docs(project: Project, pages: dict[str, str], docs: Path) -> None:
     shutil.copytree(project.content_dir, docs)
+    copy_brand_assets(project.root, project.settings, docs)
     for relative, text in sorted(pages.items()):
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -312,8 +381,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date) -> None:
-    """Real MkDocs Material, strict: any warning fails the build (and is reported)."""
+def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date,
+                 passphrases: dict[str, str] | None = None) -> None:
+    """Real MkDocs Material, strict: any warning fails the build (and is reported).
+
+    `passphrases` (docs path → passphrase) are the pages to encrypt while MkDocs renders them."""
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -325,6 +397,10 @@ def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date
     logger.addHandler(warnings)
     try:
         config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(site), strict=True)
+        apply_branding(config, project.settings)
+        if passphrases:
+            locked_page = environment(project.templates_dir).get_template("protected.html.j2")
+            config.plugins["guides-protect"] = protect.ProtectPages(passphrases, locked_page)
         run_mkdocs(config)
     except MkDocsException as error:
         detail = "; ".join(warnings.messages) or str(error)

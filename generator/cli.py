@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import build as pipeline
+from . import client_links, secret
 from .compute import compute
 from .changes import report as changes_report
 from .errors import BuildFailed, Problem, ProblemsFound, shown_problems
@@ -81,6 +83,8 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
         if guide.private:
             url = guide.path.removesuffix(".md") + "/"
             click.echo(f"  private: {guide.results.persona.id} -> {url}")
+    for persona, why in report.withheld:
+        click.echo(f"  not published: {persona.id} ({WITHHELD[why](persona)})")
     if report.earlier_years:
         click.echo("Earlier years kept at " + ", ".join(f"/{kept}/" for kept in report.earlier_years))
     if report.left_out:
@@ -92,6 +96,72 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
                    + (f" --year {year}" if year else ""))
 
 
+WITHHELD = {"revoked": lambda persona: "revoked",
+            "expired": lambda persona: f"share_until {persona.share_until} has passed"}
+
+
+def _private_personas(project: pipeline.Project):
+    try:
+        return pipeline.load_and_validate(project)[0].personas
+    except ProblemsFound as found:
+        _report(found.problems)
+
+
+def _secret(project: pipeline.Project) -> bytes:
+    """The link secret the links are made with; none yet means no private link was ever built."""
+    try:
+        found = secret.load_secret(project.root)
+    except BuildFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    if found is None:
+        raise click.ClickException(f"no link secret yet ({secret.FILE} or {secret.ENV}): "
+                                   "run `guides build` first, which makes one")
+    return found
+
+
+@main.command()
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the published links as CSV for a mail merge (no passphrases); - for standard output.")
+def links(csv_path: Path | None) -> None:
+    """List every private guide's id, name and full link (from site_url), with its passphrase if protected."""
+    project = _project()
+    listed = client_links.client_links(project, _private_personas(project), _secret(project), pipeline.build_date())
+    if csv_path is not None and str(csv_path) == "-":
+        click.echo(client_links.links_csv(listed), nl=False)
+        return
+    if not client_links.site_url(project):
+        click.echo("note: mkdocs.yml has no site_url, so the links are relative to where the site is published",
+                   err=True)
+    width = max((len(link.id) for link in listed), default=0)
+    for link in listed:
+        if link.url:
+            until = f"  (until {link.share_until})" if link.share_until else ""
+            click.echo(f"{link.id:<{width}}  {link.name}  {link.url}{until}")
+            if link.passphrase:  # printed here only, never in a build log or the CSV
+                click.echo(f"{'':<{width}}  passphrase, to send separately: {link.passphrase}")
+        else:
+            click.echo(f"{link.id:<{width}}  {link.name}  not published: {WITHHELD[link.status](link)}")
+    if csv_path is not None:
+        csv_path.write_text(client_links.links_csv(listed), encoding="utf-8")
+        click.echo(f"Wrote {sum(1 for link in listed if link.url)} links to {csv_path}")
+
+
+@main.command("rotate-secret")
+def rotate_secret() -> None:
+    """Replace the link secret: every private link (and passphrase) changes; prints old -> new."""
+    project = _project()
+    if os.environ.get(secret.ENV):
+        raise click.ClickException(f"the link secret comes from {secret.ENV}: set a new value there "
+                                   "(run `guides links` before and after to see the old and new links)")
+    personas = _private_personas(project)
+    for old, new in client_links.rotate_secret(project, personas, _secret(project), pipeline.build_date()):
+        click.echo(f"{old.id}  {old.name}\n  {old.url} -> {new.url}")
+        if new.passphrase:
+            click.echo(f"  new passphrase, to send separately: {new.passphrase}")
+    click.echo("The new secret is in .guides-secret. Run `guides build` and publish the site: the old links "
+               "stop working then; send each client the new one.")
+
+
 @main.command()
 @click.option("--year", type=int, help="Check every persona against this tax year's limits.")
 def check(year: int | None) -> None:
@@ -101,7 +171,7 @@ def check(year: int | None) -> None:
     confirm = profiles.to_confirm
     for fact in confirm:
         click.echo(str(fact))
-    problems = pipeline.all_problems(profiles)
+    problems = pipeline.all_problems(profiles, project)
     if problems:
         _report(problems, _personas_to_fix(problems))
         return

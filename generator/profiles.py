@@ -278,6 +278,14 @@ def _shown(value: Any) -> str:
 SavingsGoal = Annotated[Any, PlainValidator(_savings_goal)]
 
 
+class Advisor(Model):
+    """Who prepared a client's guide: printed on its first screen and first page."""
+
+    name: Text
+    email: Text | None = None
+    phone: Text | None = None
+
+
 class Persona(Model):
     id: Slug
     name: Text
@@ -301,6 +309,11 @@ class Persona(Model):
     audience: Literal["public", "private"] = "public"
     # facts `guides new-year` could not know for the new year: key -> what to confirm (see new_year.py)
     review: dict[str, Annotated[str, Field(min_length=1, max_length=400)]] = {}
+    # advisor's choices for a private guide (README, "Private guides for clients")
+    protect: Literal["passphrase", "none"] | None = None  # None: the project's default (guides.yml)
+    prepared_by: Advisor | None = None  # None: the firm's advisor (guides.yml)
+    share_until: date | None = None  # the link's last day: not published after it
+    revoked: bool = False  # true: the page and its link are removed at the next build
 
 
 # ----------------------------------------------------------------------------- loading
@@ -501,6 +514,11 @@ def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
         problems.append(Problem(shown, line_of(data, ("filing_status",)), "spouse",
                                 "is required for married_joint (the IRA rules use the spouse's pay and coverage)",
                                 "add spouse: with compensation and covered_by_workplace_plan"))
+    if persona.audience != "private":
+        for key in ("protect", "prepared_by", "share_until", "revoked"):
+            if key in data:
+                problems.append(Problem(shown, line_of(data, (key,)), key, "applies only to a private guide",
+                                        "add audience: private (an advisor's client page)"))
     return problems
 
 

@@ -84,13 +84,15 @@ def dollars(amount: Decimal) -> str:
     return money(whole_dollars(Decimal(amount)))
 
 
-def front_matter(title: str, description: str, private: bool) -> str:
+def front_matter(title: str, description: str, private: bool, hide_navigation: bool = False) -> str:
     """A page's front matter, written by a YAML emitter (never pasted text). A private page leaves
     search and asks search engines not to index it. The title is HTML-escaped: MkDocs Material
     prints it into <title> without escaping, so a name like "<script>" must arrive as entities."""
     meta: dict = {"title": html.escape(" ".join(title.split()), quote=False), "description": description}
     if private:
         meta.update({"search": {"exclude": True}, "robots": "noindex"})
+    if hide_navigation:  # a firm's client pages without the public site's navigation (guides.yml)
+        meta["hide"] = ["navigation"]
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n"
 
 
@@ -98,6 +100,11 @@ def read_front_matter(page: str) -> dict:
     """The front matter as MkDocs will read it (MkDocs' own reader: unreadable front matter gives {})."""
     from mkdocs.utils.meta import get_data
     return get_data(page)[1]
+
+
+def long_date(day) -> str:
+    """March 31, 2027."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def fail(message: str) -> str:
@@ -118,5 +125,5 @@ def environment(templates_dir: Path) -> jinja2.Environment:
                        timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
                        plan_words=business_plan_choice.WORDS)
-    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert)
+    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, long_date=long_date)
     return env

@@ -2,45 +2,23 @@
 Playwright; never a downloaded browser)."""
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# The flags a sandboxed, offline machine needs: no background calls to the outside world.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+from chromium import browser_page, require_chromium, serve
 
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install Debian's chromium (see .ci/run) for the browser tests")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api")
+playwright = require_chromium()
 
 
 @pytest.fixture(scope="module")
 def site_url(built):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.root / "site"))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serve(built.root / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(site_url):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})  # wide enough for the sidebar
-        page.set_default_timeout(20_000)
+    with browser_page(playwright) as page:  # wide enough for the sidebar
         yield page
-        browser.close()
 
 
 def search(page, site_url, term):
