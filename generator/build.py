@@ -142,7 +142,8 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
             mkdocs_build(project, docs, site, generated_on, passphrases)
             privacy.hide_from_sitemap(site)
             privacy.close_listing(site)
-            leaked = privacy.leaks(site, [private_page(g) for g in guides if g.private])
+            leaked = (privacy.leaks(site, [private_page(g) for g in guides if g.private])
+                      + protect.readable_on_locked_pages(site, [private_page(g) for g in guides if g.protected]))
             if leaked:
                 raise ProblemsFound(leaked)
             kept = keep_earlier_years(target.current(), site, year or max(p.tax_year for p in profiles.personas))

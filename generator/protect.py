@@ -22,10 +22,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import json
 import os
 import re
 from importlib import resources
+from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,6 +35,9 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
+
+from .errors import Problem
+from .privacy import PRIVATE_DIR, PrivatePage
 
 ITERATIONS = 600_000
 UNLOCK_SCRIPT = "assets/guides-unlock.js"  # where the build puts the browser side, in the docs folder
@@ -72,6 +77,20 @@ def unseal(sealed: dict, passphrase: str) -> dict:
     raw = {name: base64.b64decode(sealed[name]) for name in ("salt", "nonce", "ciphertext")}
     key = _key(passphrase, raw["salt"], sealed["iterations"])
     return json.loads(AESGCM(key).decrypt(raw["nonce"], raw["ciphertext"], None))
+
+
+def readable_on_locked_pages(site: Path, pages: list[PrivatePage]) -> list[Problem]:
+    """A protected guide's own page may not show the client's name either: proof, after every build,
+    that the page that went out is the locked one (privacy.leaks checks every other file)."""
+    problems = []
+    for page in pages:
+        relative = f"{PRIVATE_DIR}/{page.token}/index.html"
+        text = (site / relative).read_text(encoding="utf-8")
+        for name in page.texts:
+            if re.search(r"(?<!\w)" + re.escape(html.escape(name, quote=False)) + r"(?!\w)", text):
+                problems.append(Problem(relative, 1, page.persona_id, "protected guide readable: the client's name "
+                                        "is in its page", "the site was not published"))
+    return problems
 
 
 def unlock_script() -> str:

@@ -161,3 +161,14 @@ def test_the_browser_refuses_a_wrong_passphrase(browser):
     message.wait_for(state="visible")
     assert "does not open" in message.inner_text()
     assert "Quillfeather" not in page.content()
+
+
+def test_the_build_refuses_a_protected_page_that_went_out_readable(tmp_path):
+    from generator.privacy import PrivatePage
+    page = PrivatePage("client-zq", "0" * 32, ("Zebediah Quillfeather",))
+    (tmp_path / "c" / page.token).mkdir(parents=True)
+    (tmp_path / "c" / page.token / "index.html").write_text("<h1>A private guide</h1>")
+    assert protect.readable_on_locked_pages(tmp_path, [page]) == []
+    (tmp_path / "c" / page.token / "index.html").write_text("<h1>Zebediah Quillfeather: your guide</h1>")
+    assert [p.message for p in protect.readable_on_locked_pages(tmp_path, [page])] == [
+        "protected guide readable: the client's name is in its page"]
