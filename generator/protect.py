@@ -93,6 +93,14 @@ def readable_on_locked_pages(site: Path, pages: list[PrivatePage]) -> list[Probl
     return problems
 
 
+def open_in_browser(page, passphrase: str) -> None:
+    """Open a locked page in a Playwright page the way a client does, and wait for the guide: for
+    printing a protected guide to PDF (the PDF itself must then be kept outside the published site)."""
+    page.fill("#guides-unlock input[name=passphrase]", passphrase)
+    page.click("#guides-unlock button")
+    page.wait_for_selector("#guides-unlock", state="detached")
+
+
 def unlock_script() -> str:
     return resources.files("generator").joinpath("assets", "guides-unlock.js").read_text(encoding="utf-8")
 

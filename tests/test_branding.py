@@ -3,6 +3,7 @@ guides show the firm, the advisor and the disclaimer; the default build stays ne
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pytest
 
@@ -124,3 +125,20 @@ def test_the_protected_guide_opens_branded(browser):
     assert "Morgan Ellery" in page.locator(".guides-prepared").inner_text()
     box = page.locator(".guides-disclaimer").bounding_box()
     assert box["y"] + box["height"] <= 844
+
+
+def test_an_opened_protected_guide_prints_its_first_page_for_the_client_packet(browser, tmp_path):
+    """What `guides build --pdf` needs from a protected guide: open it with its passphrase, then print.
+    The first printed page holds the client's name, the advisor, the as-of date and the disclaimer."""
+    page, url, project, guides = browser
+    guide = guides["client-alvarez"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url + guide.path.removesuffix(".md") + "/")
+    secret = (project.root / ".guides-secret").read_text().strip().encode()
+    protect.open_in_browser(page, protect.passphrase_for(secret, "client-alvarez"))
+    pdf = tmp_path / "client-alvarez.pdf"  # outside the site
+    page.pdf(path=str(pdf))
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = " ".join(first.split())
+    assert "Rosa Alvarez" in words and "Morgan Ellery" in words and "as of" in words
+    assert "not tax or legal advice" in words
