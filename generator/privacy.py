@@ -21,8 +21,9 @@ SHARED_SUFFIXES = (".html", ".json", ".xml", ".txt", ".svg", ".js")
 NOINDEX = '<meta name="robots" content="noindex">'
 EMPTY_LISTING = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<title>Nothing here</title></head>
-<body><p>There is nothing to list here. If you were given a link to a guide, open that link.</p></body></html>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Nothing here</title></head>
+<body><p>There is nothing to list here. If you were given a link to a guide, open that link.</p>
+<p><a href="../">Go to the home page</a></p></body></html>
 """
 
 
