@@ -103,5 +103,5 @@ def test_no_page_prints_age_0_a_raw_decimal_or_unused_deferral_room(built):
         assert f"| Deferrals these elections put in this year | {money(schedule.value['deferrals'])} |" in guide, persona.id
         if schedule.has("rounding_leaves_room"):
             assert "stays unused" in guide, persona.id
-        else:
-            assert schedule.value["deferrals"] == room, persona.id
+        else:  # never less than the room the page prints (a 457(b) or 403(b) may add a special catch-up on top)
+            assert schedule.value["deferrals"] >= room and schedule.value["unused_deferral_room"] == 0, persona.id
