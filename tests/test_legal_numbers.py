@@ -21,7 +21,7 @@ TEMPLATES = sorted((REPO / "templates").rglob("*.j2"))
 AGES = {"50", "55", "59.5", "60", "63", "72", "73", "75"}
 LEGAL_WORDS = re.compile(
     r"(?<![\w.$,])(?<![Rr]ule of )"
-    r"(?:(?:50|55|60|63|73|75)(?![\w,%])(?! ?(?:days?|%))"  # an age
+    r"(?:(?:50|55|60|63|73|75)(?![\w%])(?!,\d)(?! ?(?:days?|%))"  # an age (not $55,000)
     r"|59(?:½| 1/2|\.5)"                                      # the age of 59½
     r"|(?:10|20|25|6) ?(?:%|percent)"                         # the additional tax, withholding, excise rates
     r"|60[- ]days?"                                           # the indirect rollover window
@@ -58,6 +58,11 @@ def test_no_rule_writes_a_legal_number_itself(path):
     assert code_hits(path.read_text(encoding="utf-8")) == [], f"{path}: read these from generator.limits.law"
 
 
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(REPO / "templates")))
+def test_no_template_writes_a_legal_number_itself(path):
+    assert template_hits(path.read_text(encoding="utf-8")) == [], f"{path}: print these from law.<key> (constants.yaml)"
+
+
 @pytest.mark.parametrize("source, found", [
     ('if age < 50:\n    pass\n', [(1, "50")]),
     ('x = 59.5\n', [(1, "59.5")]),
@@ -76,8 +81,10 @@ def test_the_code_scan_finds_what_it_should(source, found):
 
 @pytest.mark.parametrize("source, found", [
     ("You can take money out without the 10% tax after 59½.\n", [(1, "10%"), (1, "59½")]),
+    ("You left in or after the year you turned 55, so\n", [(1, "55")]),
+    ("a balance of $55,000 at 60 days\n", [(1, "60 days")]),
     ("After {{ law.penalty_free_age.shown }} there is no additional tax.\n", []),
     ("{# a comment about age 55 #}From the year you turn {{ law.rule_of_55_age.shown }}.\n", []),
-], ids=["words", "from-data", "comment"])
+], ids=["words", "age-before-a-comma", "money-is-not-an-age", "from-data", "comment"])
 def test_the_template_scan_finds_what_it_should(source, found):
     assert template_hits(source) == found
