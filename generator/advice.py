@@ -109,9 +109,12 @@ def _ira_advice(results: Results) -> Advice:
          and route in ("backdoor_roth", "nondeductible_traditional")),
         ("assuming_a_deduction", results.plan is not None and figures["traditional_ira_deductible_limit"].value < limit),
         ("roth_over_the_limit", figures["roth_ira_limit"].value < limit),
+        ("nondeductible_part", "nondeductible_ira_part" in figures),
         ("ira_deadline_missed", route is not None))
     year_end = _when(("check_dec_31_ira_balance", backdoor), ("conversion_done", backdoor),
-                     ("file_8606", route in ("backdoor_roth", "nondeductible_traditional")))
+                     ("file_8606", route in ("backdoor_roth", "nondeductible_traditional")),
+                     ("file_8606_nondeductible_part", "nondeductible_ira_part" in figures
+                      and route not in ("backdoor_roth", "nondeductible_traditional")))
     return Advice(_when(("ira", route is not None)), callouts, {"year_end": year_end})
 
 

@@ -202,6 +202,9 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
                            backdoor_taxable=conversion.value["taxable"], marginal_rate_pct=tax.marginal_rate_now,
                            state_rate_pct=tax.state_rate)
     found = {f.name: f for f in (magi, limit, deductible, roth, route, conversion, fix)}
+    if ZERO < deductible.value < limit.value:
+        found["nondeductible_ira_part"] = ira.nondeductible_part(
+            contribution_limit=limit.value, deductible_limit=deductible.value, roth_limit=roth.value)
     if fix.value["action"] == "roll_into_plan":
         found["backdoor_after_fix"] = _renamed(backdoor.backdoor_conversion(
             contribution=conversion.value["converted"], prior_basis=iras.nondeductible_basis, pretax_balance=ZERO,

@@ -562,3 +562,20 @@ def test_pro_rata_fix(balance, roll_ins, taxable, rate, state, expected):
     assert figure.value["action"] in FIXES
     assert figure.has("rate_unknown") == (rate is None and balance > 0)
     _checks_out(figure)
+
+
+@pytest.mark.parametrize("limit, deductible, roth, nondeductible, roth_instead", [
+    # Elena, 2026 (profiles/personas/elena.yaml): limit 7,500, deductible 4,500 (spouse covered, MAGI
+    # 246,000 in 242,000-252,000: 7,500 × 6,000 / 10,000 = 4,500), Roth limit 4,500 (the same range):
+    # nondeductible 7,500 − 4,500 = 3,000; Roth instead min(4,500, 3,000) = 3,000 (Pub 590-A Worksheet 2-2)
+    (D(7500), D(4500), D(4500), D(3000), D(3000)),
+    # Roth fully phased out: 3,000 nondeductible, none of it may go to a Roth IRA
+    (D(7500), D(4500), D(0), D(3000), D(0)),
+    # Roth limit 1,200 after the phase-out: only 1,200 of the 3,000 may go to a Roth IRA
+    (D(7500), D(4500), D(1200), D(3000), D(1200)),
+], ids=["elena-all-to-roth", "roth-phased-out", "roth-partly-phased-out"])
+def test_nondeductible_part_and_the_roth_alternative(limit, deductible, roth, nondeductible, roth_instead):
+    from generator.rules.ira import nondeductible_part
+    figure = nondeductible_part(contribution_limit=limit, deductible_limit=deductible, roth_limit=roth)
+    assert (figure.value["nondeductible"], figure.value["roth_instead"]) == (nondeductible, roth_instead)
+    assert figure.value["form_8606_penalty"] == 50   # IRC 6693(b)

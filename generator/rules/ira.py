@@ -490,3 +490,28 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
     value = {"action": action, "pretax_balance": pretax_balance, "tax_rate_pct": rate,
              "tax_if_converted": tax_if_converted, "tax_if_left": tax_if_left}
     return Figure("pro_rata_fix", value, tuple(steps), flags=frozenset(flags))
+
+
+# ----------------------------------------------------------------------------- the nondeductible part
+
+def nondeductible_part(*, contribution_limit: Decimal, deductible_limit: Decimal, roth_limit: Decimal) -> Figure:
+    """The part of a full traditional IRA contribution that cannot be deducted. It is basis: it must
+    be reported on Form 8606 (IRC 408(o)(4)), or a penalty is due for not filing it (IRC 6693(b)).
+    Where the income still allows direct Roth contributions, that part can go to a Roth IRA instead:
+    the Roth limit less the year's traditional contributions (IRC 408A(c)(2); Pub 590-A Worksheet 2-2),
+    here the deductible part."""
+    penalty = law("form_8606_penalty")
+    nondeductible = clamp(contribution_limit - deductible_limit)
+    # the Roth limit and the traditional contributions share one yearly limit (IRC 408A(c)(2))
+    roth_instead = min(roth_limit, nondeductible)
+    steps = (Step("Your IRA contribution limit", contribution_limit, CONTRIBUTION_LIMIT),
+             Step("The part you may deduct", deductible_limit, WORKSHEET_1_2, "−"),
+             Step(f"Nondeductible part: report it on Form 8606 (not filing it costs a ${penalty.value} penalty)",
+                  nondeductible, f"IRC 408(o)(4); {penalty.source}", "="),
+             Step("Your direct Roth IRA limit at your income", roth_limit, "IRC 408A(c)(3); Pub 590-A Worksheet 2-2"),
+             Step("What the deductible traditional contribution leaves of your yearly limit", nondeductible,
+                  "IRC 408A(c)(2)", "min"),
+             Step("Of the nondeductible part, what may go directly to a Roth IRA instead", roth_instead, "", "="))
+    value = {"nondeductible": nondeductible, "roth_instead": roth_instead, "form_8606_penalty": penalty.value}
+    return Figure("nondeductible_ira_part", value, steps,
+                  flags=frozenset({"roth_instead"} if roth_instead else ()))
