@@ -16,9 +16,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from generator import build as pipeline
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # this checkout's generator, not another installed copy
+
+from generator import build as pipeline  # noqa: E402
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 # Measured with this script on main at 91d8eca (before the redesign), 2026-11-27.
 BEFORE = {

@@ -32,6 +32,7 @@ from .privacy import PRIVATE_DIR
 from .render import environment, inert, read_front_matter
 from .secret import secret_for_build, token_for
 from .settings import Settings, apply_branding, brand_view, copy_brand_assets, load_settings
+from .view import guide_view
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ def render_guide(env, guide: Guide, generated_on: dt.date, settings: Settings = 
         calendar_file=calendar.download_name, brand=brand_view(settings, results.persona),
         share_until=results.persona.share_until,
         hide_site_navigation=guide.private and not settings.private_pages.show_site_navigation,
+        view=guide_view(results, guide.advice, generated_on),
         name=text(results.persona.name),
         plan_name=text(results.plan and results.plan.name),
         spouse_name=text(results.persona.spouse and results.persona.spouse.name),

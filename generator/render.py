@@ -5,6 +5,7 @@ arithmetic: every number they print comes from a Figure or from the limits data.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .figure import COUNT, PCT, RATIO, USD, Step
+from .figure import COUNT, PCT, RATIO, USD, Figure, Step
 from .limits import load_constants
 from .money import cents, whole_dollars
 from .rules import business_plan_choice
@@ -74,9 +75,19 @@ def amount(step: Step) -> str:
 
 
 def _ratio(value: Decimal) -> str:
-    """A ratio to six places without trailing zeros (Form 8606 line 10 keeps more than three)."""
-    text = f"{Decimal(value).quantize(Decimal('0.000001')):f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+    """A ratio to six places without trailing zeros (Form 8606 line 10 keeps more than three): 1, 0.25."""
+    return f"{Decimal(value).quantize(Decimal('0.000001')):f}".rstrip("0").rstrip(".")
+
+
+def result(figure: Figure) -> str:
+    """A worked example's answer for its summary line: the amount of its last "=" step, if any."""
+    answers = [step for step in figure.steps if step.op == "=" and step.amount is not None]
+    return amount(answers[-1]) if answers else ""
+
+
+def day(when: dt.date) -> str:
+    """The one date style of a page: Aug 14, 2026 (as the engine's steps write Dec 31, 2026)."""
+    return f"{when:%b} {when.day}, {when.year}"
 
 
 def dollars(amount: Decimal) -> str:
@@ -125,5 +136,5 @@ def environment(templates_dir: Path) -> jinja2.Environment:
                        timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
                        plan_words=business_plan_choice.WORDS)
-    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, long_date=long_date)
+    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, long_date=long_date, result=result, day=day)
     return env

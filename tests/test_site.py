@@ -72,9 +72,10 @@ def test_the_sidebar_does_not_list_every_guide(built):
 
 def test_worked_examples_and_callouts_render_as_html(built):
     page = (built.root / "site" / "guides" / "priya" / "index.html").read_text()
-    assert 'class="worked-example"' in page and "<table>" in page
-    assert 'class="admonition warning"' in page and "front-loading" in page
-    assert 'type="checkbox"' in page  # task-list checklists
+    # Worked examples and mistakes are collapsed <details>, closed until the reader opens them.
+    assert '<details class="example worked-example">' in page and "<table>" in page
+    assert '<details class="warning">' in page and "front-loading" in page
+    assert '<label><input type="checkbox"> Set your elections' in page  # checklists: tickable, labelled
 
 
 def test_limits_pages_list_every_year_with_sources(built):
