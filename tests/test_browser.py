@@ -2,9 +2,14 @@
 Playwright; never a downloaded browser)."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from chromium import browser_page, require_chromium, serve
+from chromium import CHROMIUM, FLAGS, browser_page, require_chromium, serve
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 playwright = require_chromium()
 
@@ -66,3 +71,90 @@ def test_pages_load_nothing_from_outside_the_site(page, site_url):
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
     assert outside == []
+
+
+# ----------------------------------------------------------------------------- reading a guide
+# Three shapes of guide: an early-career saver, a high earner with after-tax money, a leaver.
+SHAPES = ("maya", "priya", "omar")
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
+AXE = REPO_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def browser(site_url):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), scope="module")
+def viewport(request, browser):
+    width, height = VIEWPORTS[request.param]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(20_000)
+    yield page
+    page.close()
+
+
+def overflowing(page) -> list[str]:
+    """Elements of the article wider than their box (something a reader would scroll sideways).
+    Text kept only for screen readers (clipped to nothing) is not on the screen, so it cannot overflow."""
+    return page.evaluate("""() => {
+        const wide = [];
+        const hidden = el => { for (let a = el; a; a = a.parentElement)
+                                   if (getComputedStyle(a).clip !== 'auto') return true; return false; };
+        if (document.documentElement.scrollWidth > window.innerWidth) wide.push('page');
+        document.querySelectorAll('article *').forEach(el => {
+            if (hidden(el)) return;
+            const style = getComputedStyle(el);
+            if (el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(style.overflowX))
+                wide.push(el.tagName + '.' + el.className + ': ' + el.textContent.slice(0, 60));
+            const box = el.getBoundingClientRect();
+            if (box.width && box.right > window.innerWidth + 1) wide.push('past the edge: ' + el.tagName + ' ' + el.textContent.slice(0, 60));
+        });
+        return wide;
+    }""")
+
+
+@pytest.mark.parametrize("persona", SHAPES)
+def test_a_guide_fits_the_screen_and_starts_with_what_to_do(viewport, site_url, persona):
+    viewport.goto(f"{site_url}guides/{persona}/")
+    assert overflowing(viewport) == []
+    first = viewport.locator(".todo li").first
+    box = first.bounding_box()
+    assert box and box["y"] + box["height"] <= viewport.viewport_size["height"], "first action below the fold"
+    if viewport.viewport_size["width"] == 390 and viewport.locator(".todo li").count() >= 3:
+        third = viewport.locator(".todo li").nth(2).bounding_box()
+        assert third["y"] < viewport.viewport_size["height"], "three actions visible on a phone"
+
+
+@pytest.mark.parametrize("persona", SHAPES)
+def test_worked_examples_are_collapsed_and_open_on_click(viewport, site_url, persona):
+    viewport.goto(f"{site_url}guides/{persona}/")
+    examples = viewport.locator("details.worked-example")
+    assert examples.count() > 0
+    assert viewport.locator("details.worked-example[open]").count() == 0
+    first = examples.first
+    assert not first.locator("table").is_visible()
+    first.locator("summary").click()
+    assert first.locator("table").is_visible()
+    assert overflowing(viewport) == []  # the opened working fits too
+
+
+def axe_violations(page) -> list[str]:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI must install axe-core into {AXE.parent.parent.parent} (see .ci/run)")
+        pytest.skip("axe-core is not installed (npm install --no-save --prefix .cache/axe axe-core@4)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in found if v["impact"] in ("critical", "serious")]
+
+
+@pytest.mark.parametrize("path", ["", "guides/"] + [f"guides/{p}/" for p in SHAPES])
+def test_no_serious_accessibility_problems(viewport, site_url, path):
+    viewport.goto(site_url + path)
+    viewport.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # check the working too
+    assert axe_violations(viewport) == []
