@@ -28,6 +28,8 @@ from .errors import BuildFailed, Problem, ProblemsFound, display_path
 from .limits import limits_problems, load_limits, provisional_refused, published_years
 from .new_year import profiles_dir_for
 from .profiles import Persona, Plan, Profiles, load_profiles
+from .notes import maintainer_notes
+from .pdf import write_pdfs
 from .privacy import PRIVATE_DIR
 from .render import environment, inert, read_front_matter
 from .secret import secret_for_build, token_for
@@ -101,6 +103,7 @@ class BuildReport:
     notices: tuple[str, ...] = ()  # what the user must know (a new link secret was made)
     earlier_years: tuple[int, ...] = ()  # kept under /YEAR/ beside the current year (archive.py)
     withheld: tuple[tuple[Persona, str], ...] = ()  # private guides not published today, and why (sharing)
+    notes: tuple[Problem, ...] = ()  # inputs the maintainer could add (warnings, not errors)
 
 
 # ----------------------------------------------------------------------------- the pipeline
@@ -159,7 +162,8 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
     return BuildReport(target.link, tuple(guides), left_out,
                        tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else (),
                        tuple(kept),
-                       tuple((p, shared[p.id]) for p in profiles.personas if shared[p.id] != "live"))
+                       tuple((p, shared[p.id]) for p in profiles.personas if shared[p.id] != "live"),
+                       tuple(profile_notes(project, profiles, [g.results for g in guides])))
 
 
 def template_failure(error: jinja2.TemplateError) -> str:
@@ -171,6 +175,22 @@ def template_failure(error: jinja2.TemplateError) -> str:
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
         where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
     return f"template error: {where}{error.message or type(error).__name__}; the published site was not changed"
+
+
+def guide_pdfs(report: BuildReport) -> list[Path]:
+    """Every guide of a built site as PDF, named after its persona, in pdf/ beside the site folder
+    (outside it, so a private client's PDF is never served)."""
+    pages = {g.results.persona.id: g.path.removesuffix(".md") + "/" for g in report.guides}
+    return write_pdfs(report.site_dir, pages, report.site_dir.parent / "pdf")
+
+
+def profile_notes(project: Project, profiles: Profiles, results: list[Results]) -> list[Problem]:
+    """For each persona, the inputs its guide had to assume, located in its file (notes.py)."""
+    notes = []
+    for found in results:
+        shown = profiles.persona_files[found.persona.id]
+        notes += maintainer_notes(found, project.root / shown, shown)
+    return notes
 
 
 def load_and_validate(project: Project, year: int | None = None, *,

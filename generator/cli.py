@@ -51,6 +51,12 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _warn(notes) -> None:
+    """Inputs a guide had to assume: the page says what it assumed; the maintainer can add them."""
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
+
+
 @click.group()
 @click.version_option(package_name="retirement-guides")
 def main() -> None:
@@ -64,7 +70,8 @@ def main() -> None:
 @click.option("--allow-provisional", is_flag=True,
               help="Build with limits marked provisional (projected); every such page says so.")
 @click.option("--keep-going", is_flag=True, help="Leave out the personas with problems, build the rest, list them.")
-def build(year: int | None, out: Path | None, allow_provisional: bool, keep_going: bool) -> None:
+@click.option("--pdf", "pdf", is_flag=True, help="Also print every guide to PDF, in pdf/ beside the site folder.")
+def build(year: int | None, out: Path | None, allow_provisional: bool, keep_going: bool, pdf: bool) -> None:
     """Validate, compute and render every guide, then build the site with MkDocs Material."""
     project = _project()
     try:
@@ -77,6 +84,7 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
         raise click.ClickException(str(failed)) from None
     for notice in report.notices:
         click.echo(notice, err=True)
+    _warn(report.notes)
     public = [g for g in report.guides if not g.private]
     click.echo(f"Built {len(report.guides)} guides ({len(public)} public) into {report.site_dir}")
     for guide in report.guides:
@@ -94,6 +102,9 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
     if report.to_confirm:
         click.echo(f"{_plural(len(report.to_confirm), 'fact')} still to confirm: run guides check"
                    + (f" --year {year}" if year else ""))
+    if pdf:
+        written = pipeline.guide_pdfs(report)
+        click.echo(f"Printed {len(written)} guides to PDF in {written[0].parent if written else '-'}")
 
 
 WITHHELD = {"revoked": lambda persona: "revoked",
@@ -175,6 +186,8 @@ def check(year: int | None) -> None:
     if problems:
         _report(problems, _personas_to_fix(problems))
         return
+    results = [compute(persona, profiles.plans) for persona in profiles.personas]
+    _warn(pipeline.profile_notes(project, profiles, results))
     click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans"
                + (f"; {_plural(len(confirm), 'fact')} to confirm (above)." if confirm else "."))
 

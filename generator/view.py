@@ -108,7 +108,7 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
             rows += ["catch_up"] + (["roth_catch_up"] if f["roth_catch_up_required"].value is True else [])
         if f["plan_compensation"].has("compensation_capped"):
             rows.append("plan_compensation")
-        if f["employer_match"].value > 0:
+        if f["employer_match"].value > 0 and not left_already:
             rows += ["match_capture", "employer_match"]
         if f["employer_nonelective"].value > 0:
             rows.append("employer_nonelective")

@@ -1,10 +1,10 @@
 """Screenshots of built pages in headless Debian chromium, to look at what a change did.
 
 Run after `python3 -m generator build`:
-    python3 scripts/screenshot.py guides/maya/ --size 390x844 --out docs/maya-phone.png
+    python3 scripts/screenshot.py guides/maya/ --size 390x844 --out /tmp/maya-phone.png
 Options: --full for the whole page, --open to expand worked examples, --dark for the dark palette.
 The README's screenshot is made with:
-    python3 scripts/screenshot.py guides/priya/ --size 390x844 --out docs/guide-first-screen.png
+    python3 scripts/screenshot.py guides/priya/ --size 390x844 --out screenshots/guide-first-screen.png
 """
 from __future__ import annotations
 

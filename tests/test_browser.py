@@ -21,9 +21,19 @@ def site_url(built):
 
 
 @pytest.fixture(scope="module")
-def page(site_url):
-    with browser_page(playwright) as page:  # wide enough for the sidebar
-        yield page
+def browser(site_url):
+    with playwright.sync_playwright() as p:  # one Playwright per module: two cannot run at once
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # wide enough for the sidebar
+    page.set_default_timeout(20_000)
+    yield page
+    page.close()
 
 
 def search(page, site_url, term):
@@ -78,14 +88,6 @@ def test_pages_load_nothing_from_outside_the_site(page, site_url):
 SHAPES = ("maya", "priya", "omar")
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
 AXE = REPO_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def browser(site_url):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=list(VIEWPORTS), scope="module")

@@ -219,3 +219,32 @@ def test_leaving_your_job_sections(built, persona, expected):
     text = page_text(built, persona)
     for words in expected:
         assert words in text, (persona, words)
+
+
+def _profile_keys(model) -> set[str]:
+    """Every key of a persona file with an underscore (words like `pay` are also plain English)."""
+    import typing
+
+    from pydantic import BaseModel
+    keys = set()
+    for name, field in model.model_fields.items():
+        keys.add(field.alias or name)
+        for inner in [field.annotation, *typing.get_args(field.annotation)]:
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                keys |= _profile_keys(inner)
+    return {key for key in keys if "_" in key}
+
+
+def test_pages_speak_to_the_reader_not_to_whoever_keeps_the_profiles(built):
+    # Instructions such as "add modified_agi to your profile" or "rebuild this guide" belong in the
+    # warnings of guides check/build (test_cli), never on a page.
+    from generator.profiles import Persona
+    keys = _profile_keys(Persona)
+    assert {"modified_agi", "paychecks_this_year", "years_to_retirement", "other_deferrals_this_year"} <= keys
+    pages = [p for p in (built.root / "site").rglob("index.html") if p.parts[-3] in ("guides", "c")]
+    assert len(pages) >= 13
+    for page in pages:
+        text = page.read_text()
+        found = [key for key in keys if key in text]
+        assert found == [], f"{page}: {found}"
+        assert "rebuild" not in text.lower(), page

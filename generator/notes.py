@@ -1,0 +1,46 @@
+"""Notes for whoever maintains the profiles: inputs a guide had to assume, each located at the
+persona file's line and key so it can be added. The reader never sees these; the page only says
+plainly what was assumed. `guides check` and `guides build` print them as warnings.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .compute import Results
+from .errors import Problem
+from .yamlio import line_of, load_yaml
+
+# estimate (compute.Results.estimates) → (the key that would replace it, what the guide did instead)
+ESTIMATES = {
+    "modified_agi": (("modified_agi",), "not given: the guide estimates it as pay less recommended pre-tax deferrals",
+                     "add it from the tax return for exact IRA figures"),
+    "prior_year_fica_wages": (("pay", "prior_year_fica_wages"), "not given: the guide assumes this year's pay",
+                              "add it for an exact answer on the Roth catch-up rule"),
+    "paychecks_until_separation": (("pay", "paychecks_this_year"),
+                                   "not given: the guide counts the plan's paychecks up to the separation date",
+                                   "set it if the number differs"),
+    "years_to_retirement": (("assumptions", "years_to_retirement"), "not given: the projection runs to age 65",
+                            "add it for the person's own horizon"),
+}
+
+
+def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[Problem]:
+    """What the maintainer could add to `persona_file` (printed as `shown`) for a sharper guide."""
+    data, _ = load_yaml(persona_file, shown)
+    notes = []
+
+    def note(loc: tuple[str, ...], message: str, hint: str) -> None:
+        notes.append(Problem(shown, line_of(data, loc) if data is not None else 1, ".".join(loc), message, hint))
+
+    for estimate in results.estimates:
+        if estimate in ESTIMATES:
+            note(*ESTIMATES[estimate])
+    tax = results.persona.tax
+    if results.plan and (tax.marginal_rate_now is None or tax.marginal_rate_retirement is None):
+        key = "marginal_rate_now" if tax.marginal_rate_now is None else "marginal_rate_retirement"
+        note(("tax", key), "not given: pre-tax or Roth is split half and half",
+             "add both tax rates for a recommendation")
+    if results.year_end_plan and results.persona.job_change and results.year_end_plan is not results.plan:
+        note(("job_change", "new_plan"), f"the guide covers the old plan only; {results.year_end_plan.name} needs "
+             "its own persona", "give that persona pay.other_deferrals_this_year: what was deferred here")
+    return sorted(notes)
