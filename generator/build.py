@@ -338,15 +338,19 @@ def guide_charts(guide: Guide) -> tuple[dict[str, str], dict[str, str]]:
     stem = guide.path.removesuffix(".md")
     projection, cadence = results["projection"].value, results["conversion_cadence"].value
     earnings = results["conversion_taxable_earnings"].value
+    narrow = charts_svg.NARROW  # a phone's copy, drawn for its column so the text stays readable
     files = {f"{stem}-projection.svg": charts_svg.projection_chart(projection, results.projection_rows),
-             f"{stem}-cadence.svg": charts_svg.cadence_chart(earnings, cadence)}
+             f"{stem}-cadence.svg": charts_svg.cadence_chart(earnings, cadence),
+             f"{stem}-projection-narrow.svg": charts_svg.projection_chart(projection, results.projection_rows,
+                                                                          layout=narrow),
+             f"{stem}-cadence-narrow.svg": charts_svg.cadence_chart(earnings, cadence, layout=narrow)}
     if guide.protected:  # inside the encrypted page, never as files beside it
-        names = [data_uri("image/svg+xml", svg) for svg in files.values()]
+        shown = [data_uri("image/svg+xml", svg) for svg in files.values()]
         files = {}
     else:
-        names = [Path(path).name for path in files]
-    return files, {"projection": names[0], "cadence": names[1],
-                   "projection_alt": charts_svg.projection_alt(projection),
+        shown = [Path(path).name for path in files]
+    names = dict(zip(("projection", "cadence", "projection_narrow", "cadence_narrow"), shown))
+    return files, {**names, "projection_alt": charts_svg.projection_alt(projection),
                    "cadence_alt": charts_svg.cadence_alt(earnings, cadence)}
 
 

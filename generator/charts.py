@@ -9,6 +9,7 @@ words as its alt text) and a white background that stays legible under a dark th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape
 
@@ -77,11 +78,32 @@ def _year_ticks(years: int) -> list[int]:
     return list(range(0, years + 1, step))
 
 
-def _svg(width: int, height: int, kind: str, title: str, desc: str, body: list[str]) -> str:
+@dataclass(frozen=True)
+class Layout:
+    """Where a chart's parts go. WIDE is shown at its own size on a wide screen (12 px text); NARROW
+    is drawn for a phone's column (about 300 px), so its 14-unit text still shows at 12 CSS px or more."""
+
+    width: int
+    font_size: int
+    left: Decimal          # projection: the plot's edges
+    right: Decimal
+    top: Decimal
+    bottom: Decimal
+    legend_above: bool     # projection: legend above the plot (narrow) or inside it, top left
+    bar_left: Decimal      # cadence: where the bars start and the longest ends
+    bar_right: Decimal
+    labels_above: bool     # cadence: each label above its bar (narrow) or to its left
+
+
+WIDE = Layout(640, 12, Decimal(72), Decimal(620), Decimal(56), Decimal(306), False, Decimal(170), Decimal(480), False)
+NARROW = Layout(340, 14, Decimal(56), Decimal(325), Decimal(84), Decimal(264), True, Decimal(8), Decimal(250), True)
+
+
+def _svg(width: int, height: int, kind: str, title: str, desc: str, body: list[str], font_size: int = 12) -> str:
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{kind}-title {kind}-desc" '
-        f'font-family="{escape(FONT)}" font-size="12" fill="{INK}">',
+        f'font-family="{escape(FONT)}" font-size="{font_size}" fill="{INK}">',
         f'<title id="{kind}-title">{escape(title)}</title>',
         f'<desc id="{kind}-desc">{escape(desc)}</desc>',
         f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
@@ -95,8 +117,8 @@ def _text(x: Decimal | int, y: Decimal | int, words: str, anchor: str = "start",
 
 # ----------------------------------------------------------------------------- projection
 
-PROJ_W, PROJ_H = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = Decimal(72), Decimal(620), Decimal(56), Decimal(306)
+PROJ_W, PROJ_H = WIDE.width, 360
+LEFT, RIGHT, TOP, BOTTOM = WIDE.left, WIDE.right, WIDE.top, WIDE.bottom
 
 
 def projection_alt(projection: Mapping) -> str:
@@ -104,10 +126,10 @@ def projection_alt(projection: Mapping) -> str:
     return (
         f"Line chart: {_dollars(projection['annual_contribution'])} a year, added "
         f"{TIMING_WORDS[projection['timing']]} for {projection['years']} years at an assumed "
-        f"{percent_text(projection['annual_return_pct'])} % a year, grows to "
+        f"{percent_text(projection['annual_return_pct'])}% a year, grows to "
         f"{_dollars(projection['roth_value'])} in a Roth account and to "
         f"{_dollars(projection['taxable_account_value'])} in a taxable account that loses "
-        f"{percent_text(projection['tax_drag_pct'])} % a year to tax; "
+        f"{percent_text(projection['tax_drag_pct'])}% a year to tax; "
         f"{_dollars(projection['contributed'])} is the money put in."
     )
 
@@ -118,7 +140,7 @@ def _polyline(points: Sequence[tuple[Decimal, Decimal]], colour: str, extra: str
 
 
 def projection_chart(projection: Mapping, rows: Sequence[ProjectionYear],
-                     title: str = "How your after-tax money could grow") -> str:
+                     title: str = "How your after-tax money could grow", layout: Layout = WIDE) -> str:
     """The projection as SVG text: Roth, taxable account and money put in, year by year.
 
     `projection` is the value of rules.projection.growth_projection and `rows` the matching
@@ -127,6 +149,7 @@ def projection_chart(projection: Mapping, rows: Sequence[ProjectionYear],
     years = len(rows)
     values = [value for r in rows for value in (r.contributed, r.roth_value, r.taxable_account_value)]
     top, y_ticks = _axis(max(values + [ZERO]), 5)
+    LEFT, RIGHT, TOP, BOTTOM = layout.left, layout.right, layout.top, layout.bottom  # noqa: N806
 
     def x(year: int) -> Decimal:
         return LEFT + (RIGHT - LEFT) * year / max(years, 1)
@@ -148,26 +171,29 @@ def projection_chart(projection: Mapping, rows: Sequence[ProjectionYear],
     start = [(x(0), y(ZERO))]
     series = (
         ("Money put in", GREY, [r.contributed for r in rows], ' stroke-dasharray="6 4"'),
-        (f"Taxable account ({percent_text(projection['tax_drag_pct'])} % a year tax drag)", ORANGE,
+        (f"Taxable account ({percent_text(projection['tax_drag_pct'])}% a year tax drag)", ORANGE,
          [r.taxable_account_value for r in rows], ""),
         ("Roth (tax-free growth)", BLUE, [r.roth_value for r in rows], ""),
     )
     for index, (label, colour, values, extra) in enumerate(series):
         body.append(_polyline(start + [(x(i + 1), y(v)) for i, v in enumerate(values)], colour, extra))
-        # The legend sits top left inside the plot, where growing lines never reach.
-        legend_y = TOP + 12 + 18 * (len(series) - 1 - index)
-        body.append(f'<line x1="{_n(LEFT + 12)}" y1="{_n(legend_y)}" x2="{_n(LEFT + 34)}" y2="{_n(legend_y)}" '
+        # The legend sits top left inside the plot, where growing lines never reach; on a phone, above it.
+        legend_x, legend_top = (Decimal(8), Decimal(14)) if layout.legend_above else (LEFT + 12, TOP + 12)
+        legend_y = legend_top + 20 * (len(series) - 1 - index)
+        body.append(f'<line x1="{_n(legend_x)}" y1="{_n(legend_y)}" x2="{_n(legend_x + 22)}" y2="{_n(legend_y)}" '
                     f'stroke="{colour}" stroke-width="2.5"{extra}/>')
-        body.append(_text(LEFT + 40, legend_y + 4, label))
-    assumption = (f"Assumes {percent_text(projection['annual_return_pct'])} % a year, "
-                  f"money added {TIMING_WORDS[projection['timing']]}")
-    body.append(_text(LEFT, 30, assumption, "start", ' font-size="13"'))
-    return _svg(PROJ_W, PROJ_H, "projection", title, projection_alt(projection), body)
+        body.append(_text(legend_x + 28, legend_y + 4, label))
+    if not layout.legend_above:  # a phone's chart has no room; the words around it say the same
+        assumption = (f"Assumes {percent_text(projection['annual_return_pct'])}% a year, "
+                      f"money added {TIMING_WORDS[projection['timing']]}")
+        body.append(_text(LEFT, 30, assumption, "start", ' font-size="13"'))
+    return _svg(layout.width, int(BOTTOM) + 54, "projection", title, projection_alt(projection), body,
+                layout.font_size)
 
 
 # ----------------------------------------------------------------------------- cadence
 
-BAR_LEFT, BAR_RIGHT, ROW_H, BAR_H, CAD_W = Decimal(170), Decimal(480), 34, 20, 640
+BAR_LEFT, BAR_RIGHT, ROW_H, BAR_H, CAD_W = WIDE.bar_left, WIDE.bar_right, 34, 20, WIDE.width
 
 
 def cadence_alt(earnings: Mapping[str, Decimal], recommended: str | None) -> str:
@@ -181,26 +207,33 @@ def cadence_alt(earnings: Mapping[str, Decimal], recommended: str | None) -> str
 
 
 def cadence_chart(earnings: Mapping[str, Decimal], recommended: str | None,
-                  title: str = "Taxable earnings by how often you convert") -> str:
+                  title: str = "Taxable earnings by how often you convert", layout: Layout = WIDE) -> str:
     """The conversion-cadence comparison as SVG text: one bar per cadence, the plan's highlighted.
 
     `earnings` is the value of rules.mega_backdoor.conversion_taxable_earnings.
     """
     cadences = [c for c in CADENCES if c in earnings]
     top = max([earnings[c] for c in cadences] + [ZERO]) or Decimal(1)
-    height = 24 + ROW_H * len(cadences) + 10
+    bar_left, bar_right, above = layout.bar_left, layout.bar_right, layout.labels_above
+    row_h = ROW_H + (18 if above else 0)  # a phone's label sits on its own line above the bar
+    height = 24 + row_h * len(cadences) + 10
     body = []
     for row, cadence in enumerate(cadences):
         chosen = cadence == recommended
-        y = 24 + ROW_H * row
-        width = (BAR_RIGHT - BAR_LEFT) * earnings[cadence] / top
+        y = 24 + row_h * row + (18 if above else 0)
+        width = (bar_right - bar_left) * earnings[cadence] / top
         weight = ' font-weight="bold"' if chosen else ""
-        body.append(_text(BAR_LEFT - 10, y + 14, CADENCE_LABELS[cadence], "end", weight))
-        body.append(f'<rect x="{_n(BAR_LEFT)}" y="{y}" width="{_n(width)}" height="{BAR_H}" '
+        label = CADENCE_LABELS[cadence] + (" (your plan)" if chosen and above else "")
+        if above:
+            body.append(_text(bar_left + 4, y - 5, label, "start", weight))
+        else:
+            body.append(_text(bar_left - 10, y + 14, label, "end", weight))
+        body.append(f'<rect x="{_n(bar_left)}" y="{y}" width="{_n(width)}" height="{BAR_H}" '
                     f'fill="{BLUE if chosen else GREY}"/>')
-        value = _dollars_cents(earnings[cadence]) + (" (your plan)" if chosen else "")
-        body.append(_text(BAR_LEFT + width + 6, y + 14, value, "start", weight))
-    body.append(f'<line x1="{_n(BAR_LEFT)}" y1="18" x2="{_n(BAR_LEFT)}" y2="{height - 6}" stroke="{INK}"/>')
-    body.append(_text(BAR_LEFT, 12, "Taxable earnings for one year of after-tax contributions", "start",
-                      ' font-size="11"'))
-    return _svg(CAD_W, height, "cadence", title, cadence_alt(earnings, recommended), body)
+        value = _dollars_cents(earnings[cadence]) + (" (your plan)" if chosen and not above else "")
+        body.append(_text(bar_left + width + 6, y + 14, value, "start", weight))
+    body.append(f'<line x1="{_n(bar_left)}" y1="18" x2="{_n(bar_left)}" y2="{height - 6}" stroke="{INK}"/>')
+    heading = "Taxable earnings in one year" if above else \
+        "Taxable earnings for one year of after-tax contributions"
+    body.append(_text(bar_left + (4 if above else 0), 12, heading, "start"))
+    return _svg(layout.width, height, "cadence", title, cadence_alt(earnings, recommended), body, layout.font_size)

@@ -58,6 +58,12 @@ def test_search_finds_a_term_from_a_guide_and_opens_it(page, site_url):
     assert "Priya: your 2026 retirement-savings guide" in page.locator("h1").first.inner_text()
 
 
+def test_search_finds_the_text_of_a_collapsed_worked_example(page, site_url):
+    results = search(page, site_url, "trued up")  # only in a worked example's steps
+    links = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+    assert any("guides/priya/" in link for link in links), links
+
+
 def test_search_does_not_find_a_private_client(page, site_url):
     search(page, site_url, "Hoang")
     assert "No matching" in page.locator(".md-search-result__meta").inner_text()
@@ -160,3 +166,17 @@ def test_no_serious_accessibility_problems(viewport, site_url, path):
     viewport.goto(site_url + path)
     viewport.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # check the working too
     assert axe_violations(viewport) == []
+
+
+@pytest.mark.parametrize("persona", ["priya"])
+def test_chart_text_is_at_least_12_css_pixels(viewport, site_url, persona):
+    from generator.charts import NARROW, WIDE
+    viewport.goto(f"{site_url}guides/{persona}/")
+    viewport.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    shown = viewport.evaluate("""() => [...document.querySelectorAll('article img[src$=".svg"]')]
+        .filter(img => img.offsetWidth > 0)
+        .map(img => [img.className, img.getBoundingClientRect().width, img.naturalWidth])""")
+    assert len(shown) == 2  # the projection and the cadence chart, one drawing each
+    for kind, width, natural in shown:
+        font = (NARROW if kind == "chart-narrow" else WIDE).font_size
+        assert width / natural * font >= 12, (kind, width, natural)

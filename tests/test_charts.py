@@ -62,8 +62,8 @@ def test_projection_alt_text_states_the_assumptions_and_results():
     # Roth: 1,000 × (1.1³ − 1) ÷ 0.1 = 3,310; taxable at 10 − 2 = 8 %: (1.08³ − 1) ÷ 0.08 =
     # (1.259712 − 1) ÷ 0.08 = 3.2464 → 3,246.40 → $3,246; put in 3 × 1,000 = $3,000
     assert projection_alt(projection) == (
-        "Line chart: $1,000 a year, added at the end of each year for 3 years at an assumed 10 % a year, "
-        "grows to $3,310 in a Roth account and to $3,246 in a taxable account that loses 2 % a year to tax; "
+        "Line chart: $1,000 a year, added at the end of each year for 3 years at an assumed 10% a year, "
+        "grows to $3,310 in a Roth account and to $3,246 in a taxable account that loses 2% a year to tax; "
         "$3,000 is the money put in."
     )
 
@@ -163,3 +163,19 @@ def test_each_recommended_cadence_is_marked(recommended):
     root = ET.fromstring(cadence_chart(EARNINGS, recommended))
     marked = [text.text for text in root.iter(f"{SVG}text") if "(your plan)" in (text.text or "")]
     assert len(marked) == 1
+
+
+# ----------------------------------------------------------------------------- the phone's drawing
+
+def test_the_narrow_drawings_fit_a_phone_column_with_larger_text():
+    # A phone column is about 300 CSS px: 14 units × 300 ÷ 340 = 12.35 px, above the 12 px floor.
+    from generator.charts import NARROW
+    projection, rows = _projection()
+    for svg in (projection_chart(projection, rows, layout=NARROW), cadence_chart(EARNINGS, "quarterly", layout=NARROW)):
+        root = ET.fromstring(svg)
+        assert root.get("width") == "340" and root.get("font-size") == "14"
+        assert all(t.get("font-size") in (None, "14") for t in root.iter(f"{SVG}text"))
+    cadence = ET.fromstring(cadence_chart(EARNINGS, "quarterly", layout=NARROW))
+    # bars from x 8 to 250 at most: 242 × 1,560 ÷ 1,560 for the longest
+    assert max(D(bar.get("width")) for bar in list(cadence.iter(f"{SVG}rect"))[1:]) == D("242.00")
+    assert "Quarterly (your plan)" in [t.text for t in cadence.iter(f"{SVG}text")]

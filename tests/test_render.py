@@ -38,3 +38,34 @@ def test_pct(value, shown):
 ], ids=["plain", "html", "markdown", "newline-cannot-start-a-heading", "attr-list", "punctuation", "table-pipe"])
 def test_inert(text, shown):
     assert inert(text) == shown
+
+
+# ----------------------------------------------------------------------------- dates, ratios, answers
+
+def test_one_date_style_like_the_engine_steps():
+    import datetime as dt
+
+    from generator.render import day
+    assert day(dt.date(2026, 8, 14)) == "Aug 14, 2026"
+    assert day(dt.date(2026, 12, 1)) == "Dec 1, 2026"  # no leading zero
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("1", "1"),               # Form 8606 line 10 at its cap: not "1.0"
+    ("3.000000", "3"),        # years waiting for a conversion
+    ("0.25", "0.25"),
+    ("0.0833333", "0.083333"),  # six places, as the 8606 worksheet keeps
+])
+def test_ratios_print_without_trailing_zeros(value, shown):
+    from generator.figure import RATIO, Step
+    from generator.render import amount
+    assert amount(Step("ratio", Decimal(value), "", "=", RATIO)) == shown
+
+
+def test_a_worked_examples_summary_shows_its_last_answer():
+    from generator.figure import Figure, Step
+    from generator.render import result
+    figure = Figure("x", Decimal(5), (Step("a", Decimal(7), ""), Step("b", Decimal(2), "", "−"),
+                                      Step("first answer", Decimal(5), "", "="), Step("a note", None, "", "=")))
+    assert result(figure) == "$5"  # the last "=" step with an amount; a closing note has none
+    assert result(Figure("y", None, (Step("only words", None, ""),))) == ""

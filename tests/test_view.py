@@ -1,0 +1,58 @@
+"""What a guide page shows on its date (generator/view.py), for the example profiles."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.advice import advise
+from generator.compute import compute
+from generator.profiles import load_profiles
+from generator.view import guide_view
+
+EXAMPLES = load_profiles(Path(__file__).resolve().parent.parent / "profiles")
+
+
+def view_for(persona_id: str, on: dt.date):
+    persona = next(p for p in EXAMPLES.personas if p.id == persona_id)
+    results = compute(persona, EXAMPLES.plans)
+    return guide_view(results, advise(results), on)
+
+
+def test_a_saver_is_first_told_the_elections_to_set():
+    view = view_for("maya", dt.date(2026, 3, 1))
+    assert view.todo[0].key == "elections" and view.todo[0].anchor == "your-payroll-elections"
+    assert not view.left_already
+
+
+def test_before_leaving_the_old_plan_comes_first_with_its_date_and_the_elections_run_until_then():
+    # omar.yaml: separation_date 2026-08-14
+    view = view_for("omar", dt.date(2026, 8, 1))
+    assert [t.key for t in view.todo][:2] == ["old_plan", "elections"]
+    assert view.todo[0].values["before"] == dt.date(2026, 8, 14)
+    assert view.todo[1].values["until"] == dt.date(2026, 8, 14)
+    assert "match" in view.plan_sections and view.checklists["payroll"]
+
+
+def test_after_leaving_nothing_asks_for_elections_at_the_old_job():
+    for on in (dt.date(2026, 8, 14), dt.date(2026, 11, 27)):  # on the last day, and after it
+        view = view_for("omar", on)
+        assert view.left_already
+        assert "elections" not in [t.key for t in view.todo]
+        assert view.todo[0].key == "old_plan" and view.todo[0].values["before"] is None
+        assert view.plan_sections == ("deferrals",)
+        assert view.checklists["payroll"] == () and view.checklists["hr_questions"] == ()
+        assert "elections" not in view.glance and "employer_match" not in view.glance
+
+
+def test_the_glance_leaves_out_rows_that_say_nothing_for_this_person():
+    priya = view_for("priya", dt.date(2026, 3, 1)).glance   # 38: no catch-up; after-tax space
+    assert "catch_up" not in priya and "roth_catch_up" not in priya
+    assert {"after_tax_space", "lost_match", "plan_compensation", "elections"} <= set(priya)
+    linda = view_for("linda", dt.date(2026, 3, 1)).glance   # 61: catch-up that must be Roth
+    assert {"catch_up", "roth_catch_up"} <= set(linda)
+
+
+def test_a_pre_tax_ira_that_spoils_the_backdoor_is_an_action_with_its_year_end_date():
+    todo = view_for("javier", dt.date(2026, 3, 1)).todo
+    fix = next(t for t in todo if t.key.startswith("pro_rata_"))
+    assert fix.key == "pro_rata_roll_into_plan" and fix.values["by"] == dt.date(2026, 12, 31)
