@@ -31,7 +31,12 @@ class GuideView:
     left_already: bool               # the separation date in the profile is on or before generated_on
     plan_sections: tuple[str, ...]   # the workplace-plan sections (templates/sections/*.md.j2), in order
     checklists: dict[str, tuple[str, ...]]  # advice's checklists without those for a job already left
+    actions: tuple[str, ...]         # advice's order of operations, without the old job's payroll steps
 
+
+# The order-of-operations steps that are payroll elections at the plan the person has left.
+PAYROLL_ACTIONS = ("capture_match", "no_match", "choose_pre_tax_roth", "fill_deferrals", "catch_up", "mega_backdoor",
+                   "ask_about_after_tax")
 
 # Section anchors: MkDocs' slugs of the section headings the items link to.
 ELECTIONS, AFTER_TAX, IRA, LEAVING, MATCH = ("your-payroll-elections", "after-tax-contributions-the-mega-backdoor-roth",
@@ -44,7 +49,8 @@ def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> Guide
     return GuideView(generated_on, _todo(results, advice, separation, left_already), _glance(results, left_already),
                      left_already, _plan_sections(results, left_already),
                      {name: () if left_already and name in ("payroll", "hr_questions") else items
-                      for name, items in advice.checklists.items()})
+                      for name, items in advice.checklists.items()},
+                     tuple(a for a in advice.actions if not (left_already and a in PAYROLL_ACTIONS)))
 
 
 def _plan_sections(results: Results, left_already: bool) -> tuple[str, ...]:
