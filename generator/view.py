@@ -69,7 +69,11 @@ def _todo(results: Results, advice: Advice, separation: dt.date | None, left_alr
     items: list[Todo] = []
     if results.plan and not left_already:
         rec = f["recommended_elections"].value
+        schedule = f["election_schedule"].value
         items.append(Todo("elections", ELECTIONS, {**rec, "until": separation,
+                                                   "last_paychecks": schedule.get("last_paychecks", 0),
+                                                   "last_deferral_pct": schedule.get("last_paycheck_deferral_pct"),
+                                                   "last_after_tax_pct": schedule.get("last_paycheck_after_tax_pct"),
                                                    "catch_up": f["catch_up_limit"].value,
                                                    "roth_catch_up": f["roth_catch_up_required"].value is True}))
         if "mega_backdoor" in advice.actions:
