@@ -40,6 +40,10 @@ def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[P
         key = "marginal_rate_now" if tax.marginal_rate_now is None else "marginal_rate_retirement"
         note(("tax", key), "not given: pre-tax or Roth is split half and half",
              "add both tax rates for a recommendation")
+    spouse_ira = results.figures.get("spouse_ira_contribution_limit")
+    if spouse_ira is not None and "age_unknown" in spouse_ira.flags:
+        note(("spouse", "birth_date"), "not given: the spouse's IRA limit leaves out the age-50 catch-up",
+             "add it for the spouse's exact IRA limit")
     if results.year_end_plan and results.persona.job_change and results.year_end_plan is not results.plan:
         note(("job_change", "new_plan"), f"the guide covers the old plan only; {results.year_end_plan.name} needs "
              "its own persona", "give that persona pay.other_deferrals_this_year: what was deferred here")

@@ -59,9 +59,9 @@ def test_search_finds_a_term_from_a_guide_and_opens_it(page, site_url):
 
 
 def test_search_finds_the_text_of_a_collapsed_worked_example(page, site_url):
-    results = search(page, site_url, "trued up")  # only in a worked example's steps
+    results = search(page, site_url, "trued up")  # on a guide, only in a worked example's steps
     links = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
-    assert any("guides/priya/" in link for link in links), links
+    assert any("/guides/" in link for link in links), links
 
 
 def test_search_does_not_find_a_private_client(page, site_url):
