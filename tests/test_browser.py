@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import CHROMIUM, FLAGS, browser_page, require_chromium, serve
+from chromium import CHROMIUM, FLAGS, require_chromium, serve
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,10 +52,12 @@ def search(page, site_url, term):
 def test_search_finds_a_term_from_a_guide_and_opens_it(page, site_url):
     results = search(page, site_url, "front-loading")
     links = [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
-    assert any("guides/priya/" in link for link in links), links
+    # Many guides warn about it (inside a collapsed callout); any of them is the right answer.
+    assert any("/guides/" in link for link in links), links
     page.goto(next(site_url + link.lstrip("./") if not link.startswith("http") else link
-                   for link in links if "guides/priya/" in link))
-    assert "Priya: your 2026 retirement-savings guide" in page.locator("h1").first.inner_text()
+                   for link in links if "/guides/" in link))
+    assert "your 2026 retirement-savings guide" in page.locator("h1").first.inner_text()
+    assert "front-loading" in page.locator("article").inner_text().lower()
 
 
 def test_search_finds_the_text_of_a_collapsed_worked_example(page, site_url):
