@@ -128,7 +128,8 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
             schedule = f["election_schedule"].value
             rows.append("elections")
             rows += ["last_paychecks"] if schedule["last_paychecks"] else []
-            rows += ["deferrals_total"] + (["after_tax_total"] if f["recommended_elections"].value["after_tax_pct"] else [])
+            rows += ["after_tax_total"] if f["recommended_elections"].value["after_tax_pct"] else []
+        rows.append("deferrals_total")  # what the year's paychecks put in, also for a job already left
         if f["lost_match_from_front_loading"].value and not left_already:
             rows.append("lost_match")
     else:
