@@ -32,7 +32,7 @@ from .notes import maintainer_notes
 from .pdf import write_pdfs
 from .privacy import PRIVATE_DIR
 from .render import environment, inert, read_front_matter
-from .secret import secret_for_build, token_for
+from .secret import load_secret, secret_for_build, token_for
 from .settings import Settings, apply_branding, brand_view, copy_brand_assets, load_settings
 from .view import guide_view
 
@@ -177,11 +177,15 @@ def template_failure(error: jinja2.TemplateError) -> str:
     return f"template error: {where}{error.message or type(error).__name__}; the published site was not changed"
 
 
-def guide_pdfs(report: BuildReport) -> list[Path]:
+def guide_pdfs(project: Project, report: BuildReport) -> list[Path]:
     """Every guide of a built site as PDF, named after its persona, in pdf/ beside the site folder
-    (outside it, so a private client's PDF is never served)."""
+    (outside it, so a private client's PDF is never served). A protected guide is printed unlocked:
+    the advisor's client packet holds what the client sees after typing the passphrase."""
     pages = {g.results.persona.id: g.path.removesuffix(".md") + "/" for g in report.guides}
-    return write_pdfs(report.site_dir, pages, report.site_dir.parent / "pdf")
+    protected = [g.results.persona.id for g in report.guides if g.protected]
+    secret = load_secret(project.root) if protected else None
+    passphrases = {pid: protect.passphrase_for(secret, pid) for pid in protected}
+    return write_pdfs(report.site_dir, pages, report.site_dir.parent / "pdf", passphrases)
 
 
 def profile_notes(project: Project, profiles: Profiles, results: list[Results]) -> list[Problem]:

@@ -103,7 +103,7 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
         click.echo(f"{_plural(len(report.to_confirm), 'fact')} still to confirm: run guides check"
                    + (f" --year {year}" if year else ""))
     if pdf:
-        written = pipeline.guide_pdfs(report)
+        written = pipeline.guide_pdfs(project, report)
         click.echo(f"Printed {len(written)} guides to PDF in {written[0].parent if written else '-'}")
 
 

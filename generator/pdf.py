@@ -15,11 +15,15 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-backgroun
          "--disable-component-update", "--disable-sync"]
 
 
-def write_pdfs(site_dir: Path, pages: dict[str, str], out_dir: Path) -> list[Path]:
+def write_pdfs(site_dir: Path, pages: dict[str, str], out_dir: Path,
+               passphrases: dict[str, str] | None = None) -> list[Path]:
     """Print each page of `site_dir` to `out_dir`/NAME.pdf. `pages` maps NAME to the page's folder
     in the site (e.g. {"priya": "guides/priya/"}). The print stylesheet gives the first page, the
-    page numbers and the breaks; every collapsed block is opened first, as printing does."""
+    page numbers and the breaks; every collapsed block is opened first, as printing does.
+    A page named in `passphrases` is locked (protect.py): it is unlocked first, as its client would."""
     from playwright.sync_api import sync_playwright
+
+    from .protect import open_in_browser
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -28,6 +32,8 @@ def write_pdfs(site_dir: Path, pages: dict[str, str], out_dir: Path) -> list[Pat
         page = browser.new_page()
         for name, path in pages.items():
             page.goto((site_dir.resolve() / path / "index.html").as_uri())
+            if passphrases and name in passphrases:
+                open_in_browser(page, passphrases[name])
             page.emulate_media(media="print")
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             target = out_dir / f"{name}.pdf"

@@ -10,7 +10,7 @@ import pytest
 from chromium import browser_page, require_chromium, serve
 from conftest import REPO
 from generator import protect
-from generator.build import Project, build
+from generator.build import BuildReport, Project, build, guide_pdfs
 from generator.errors import ProblemsFound
 
 FIRM = "Harbor Point Wealth Partners"
@@ -90,6 +90,25 @@ def test_prepared_by_on_a_public_guide_is_an_error(project):
     assert any(p.key == "prepared_by" and p.path.endswith("maya.yaml") for p in found.value.problems)
 
 
+# Before the browser tests: write_pdfs starts its own Playwright, which cannot run inside theirs.
+def test_the_client_packet_prints_a_protected_guide_unlocked_outside_the_site(firm):
+    """`guides build --pdf` for a firm: one PDF per client in pdf/ beside the site (never inside it).
+    The protected guide is printed as its client sees it after typing the passphrase, so page 1
+    holds the client's name, the advisor, the as-of date and the firm's disclaimer."""
+    require_chromium()
+    project, guides = firm
+    report = BuildReport(project.root / "site", tuple(guides.values()))
+    written = guide_pdfs(project, report)
+    assert sorted(path.name for path in written) == ["client-alvarez.pdf", "client-brooks.pdf"]
+    assert all(path.parent == project.root / "pdf" for path in written)
+    pdf = project.root / "pdf" / "client-alvarez.pdf"
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = " ".join(first.split())
+    assert "Rosa Alvarez" in words and "Morgan Ellery" in words and "as of" in words
+    assert "not tax or legal advice" in words
+    assert not list((project.root / "site").resolve().rglob("*.pdf"))
+
+
 # ----------------------------------------------------------------------------- in the browser
 
 @pytest.fixture(scope="module")
@@ -126,19 +145,3 @@ def test_the_protected_guide_opens_branded(browser):
     box = page.locator(".guides-disclaimer").bounding_box()
     assert box["y"] + box["height"] <= 844
 
-
-def test_an_opened_protected_guide_prints_its_first_page_for_the_client_packet(browser, tmp_path):
-    """What `guides build --pdf` needs from a protected guide: open it with its passphrase, then print.
-    The first printed page holds the client's name, the advisor, the as-of date and the disclaimer."""
-    page, url, project, guides = browser
-    guide = guides["client-alvarez"]
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url + guide.path.removesuffix(".md") + "/")
-    secret = (project.root / ".guides-secret").read_text().strip().encode()
-    protect.open_in_browser(page, protect.passphrase_for(secret, "client-alvarez"))
-    pdf = tmp_path / "client-alvarez.pdf"  # outside the site
-    page.pdf(path=str(pdf))
-    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words = " ".join(first.split())
-    assert "Rosa Alvarez" in words and "Morgan Ellery" in words and "as of" in words
-    assert "not tax or legal advice" in words
