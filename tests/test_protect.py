@@ -148,7 +148,9 @@ def test_the_browser_opens_the_guide_with_the_right_passphrase(browser):
     protect.open_in_browser(page, passphrase)
     assert "Zebediah Quillfeather" in page.locator("article h1").first.inner_text()
     assert "Zebediah Quillfeather" in page.title()
-    assert page.locator("article img[src^='data:image/svg+xml']").count() == 2
+    # the projection and cadence charts travel inside the sealed page as data URIs, each drawn twice:
+    # for a wide and for a narrow column (charts.Layout), so 2 charts × 2 drawings
+    assert page.locator("article img[src^='data:image/svg+xml']").count() == 4
 
 
 def test_the_browser_refuses_a_wrong_passphrase(browser):
