@@ -72,11 +72,11 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
 
 def _day_job_deferrals(persona: Persona, plan: Plan | None, payroll: Payroll | None, figures: dict[str, Figure]) -> Decimal:
     """Deferrals this year that share the 402(g) limit with a business's plan: at an earlier employer,
-    and the recommended ones at the job's plan (a governmental 457(b) has its own limit)."""
+    and what the recommended elections put in at the job's plan, their last-paycheck change included
+    (the election schedule), so the limit is never counted twice (a governmental 457(b) has its own)."""
     here = ZERO
     if payroll is not None and plan.type != "governmental_457b":
-        recommended = figures["recommended_elections"].value
-        here = cents(payroll.amount(recommended["pre_tax_pct"] + recommended["roth_pct"]))
+        here = figures["election_schedule"].value["deferrals"]
     return persona.pay.other_deferrals_this_year + here
 
 

@@ -41,6 +41,7 @@ PAYROLL_ACTIONS = ("capture_match", "no_match", "choose_pre_tax_roth", "fill_def
 # Section anchors: MkDocs' slugs of the section headings the items link to.
 ELECTIONS, AFTER_TAX, IRA, LEAVING, MATCH = ("your-payroll-elections", "after-tax-contributions-the-mega-backdoor-roth",
                                             "your-ira", "leaving-your-job", "capture-the-match")
+BUSINESS = "your-business-plan"
 
 
 def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> GuideView:
@@ -79,6 +80,11 @@ def _todo(results: Results, advice: Advice, separation: dt.date | None, left_alr
         if "mega_backdoor" in advice.actions:
             items.append(Todo("convert_after_tax", AFTER_TAX, {"cadence": f["conversion_cadence"].value,
                                                                "space": f["after_tax_space"].value}))
+    if "business_plan" in advice.actions:
+        # the plan the business has, else the one the comparison recommends
+        kind = results.business_plan.type if results.business_plan else f["recommended_business_plan"].value
+        items.append(Todo("business_plan", BUSINESS, {"plan": kind, "has_plan": results.business_plan is not None,
+                                                      "total": f["business_plan_totals"].value[kind]}))
     fix = f["pro_rata_fix"].value if "pro_rata_fix" in f else None
     if fix and fix["action"] in ("roll_into_plan", "convert_all"):
         # Form 8606 line 6 counts IRA balances on Dec 31 of the tax year (IRC 408(d)(2)).

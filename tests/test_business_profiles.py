@@ -40,8 +40,10 @@ def test_nadia_sole_proprietor_at_250000_with_a_solo_401k(examples):
 
 def test_theo_job_and_side_business_share_one_deferral_limit(examples):
     r = examples["theo"]
-    # the job's plan takes the recommended 16% × 150,000 = 24,000; 24,500 − 24,000 = 500 left for the business
-    assert r.value("deferral_limit_split") == {"day_job": D(24_000), "business": D(500)}
+    # the job's plan fills the whole limit: 150,000 / 26 = 5,769.23 a paycheck; 16% = 923.08 × 25 = 23,077.00,
+    # then the last paycheck's change puts in the remaining 1,423.08: 24,500, so 24,500 − 24,500 = 0 is left
+    # for the business (counting the job's deferrals at 16% × 150,000 = 24,000 would count 500 twice)
+    assert r.value("deferral_limit_split") == {"day_job": D(24_500), "business": D(0)}
     # SE tax with 150,000 of W-2 wages: base left 34,500 → 5,884.89; step 3 = 57,057.55; employer 20% = 11,411.51
     assert r.value("self_employment_tax") == D("5884.89")
     assert r.value("solo_401k_employer_contribution") == D("11411.51")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from generator.advice import advise
@@ -56,3 +57,24 @@ def test_a_pre_tax_ira_that_spoils_the_backdoor_is_an_action_with_its_year_end_d
     todo = view_for("javier", dt.date(2026, 3, 1)).todo
     fix = next(t for t in todo if t.key.startswith("pro_rata_"))
     assert fix.key == "pro_rata_roll_into_plan" and fix.values["by"] == dt.date(2026, 12, 31)
+
+
+def test_a_business_owner_is_first_told_what_to_put_into_the_business_plan():
+    # nadia.yaml: 45, profit 250,000, a solo 401(k). 250,000 × 92.35 % = 230,875; SE tax = 184,500 × 12.4 %
+    # + 230,875 × 2.9 % = 22,878 + 6,695.38 = 29,573.38; half = 14,786.69; plan pay 235,213.31;
+    # employer 20 % = 47,042.66; + her 24,500 deferral = 71,542.66 (under the 72,000 415(c) limit)
+    view = view_for("nadia", dt.date(2026, 11, 27))
+    first = view.todo[0]
+    assert (first.key, first.anchor) == ("business_plan", "your-business-plan")
+    assert first.values == {"plan": "solo_401k", "has_plan": True, "total": Decimal("71542.66")}
+
+
+def test_a_day_job_saver_with_a_side_business_sets_elections_then_opens_a_business_plan():
+    # theo.yaml: a 401(k) at work and 60,000 of side profit with no plan yet
+    view = view_for("theo", dt.date(2026, 11, 27))
+    keys = [t.key for t in view.todo]
+    assert keys.index("elections") < keys.index("business_plan")
+    business = view.todo[keys.index("business_plan")]
+    # the job's elections fill the 24,500 deferral limit, so the business adds its employer share only:
+    # 60,000 − half SE tax 2,942.45 = 57,057.55 × 20% = 11,411.51 (tests/test_business_profiles.py)
+    assert business.values == {"plan": "solo_401k", "has_plan": False, "total": Decimal("11411.51")}
