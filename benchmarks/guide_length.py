@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout's generator, not another installed copy
 
 from generator import build as pipeline  # noqa: E402
+from generator.pdf import CHROMIUM, FLAGS  # noqa: E402
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 # Measured with this script on main at 91d8eca (before the redesign), 2026-11-27.
 BEFORE = {
@@ -51,8 +52,7 @@ def heights(site: Path, personas: list[str]) -> dict[str, dict[str, int]]:
     measured: dict[str, dict[str, int]] = {}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for name, (width, height) in VIEWPORTS.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
                 for persona in personas:

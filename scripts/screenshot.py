@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import shutil
+import sys
 import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's generator
+from generator.pdf import CHROMIUM, FLAGS  # noqa: E402
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -40,7 +41,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_page(viewport={"width": width, "height": height},
                                     color_scheme="dark" if args.dark else "light")
             for path in args.paths:

@@ -6,16 +6,12 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# The flags a sandboxed, offline machine needs: no background calls to the outside world.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+from generator.pdf import CHROMIUM, FLAGS  # noqa: F401 - one way to launch chromium, for the tests too
 
 
 def require_chromium():
