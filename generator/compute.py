@@ -331,58 +331,58 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
     """Every option for the plan being left this year and for each old plan, in that order."""
     if not persona.job_change and not persona.previous_plans:
         return []
-    iras = persona.iras
-    backdoor_this_year = figures["ira_route"].value == "backdoor_roth"
-    contribution = _ira_contribution(persona, figures["ira_contribution_limit"].value)
-    converted = figures["backdoor_conversion"].value["converted"]
-    common = dict(
+    leaver = rollover.Leaver(
         birth_date=persona.birth_date, marginal_rate_pct=persona.tax.marginal_rate_now,
-        state_rate_pct=persona.tax.state_rate, self_employment_income=persona.pay.self_employment_income > 0 or persona.business is not None,
-        backdoor_this_year=backdoor_this_year, conversion_amount=converted if backdoor_this_year else ZERO,
-        # Form 8606 line 6 (Dec 31 value) and line 3 (total basis) of this year's backdoor, before any rollover
-        traditional_ira_balance=backdoor.year_end_value(
-            pretax_balance=iras.traditional_pretax_balance, prior_basis=iras.nondeductible_basis,
-            contribution=contribution, converted=converted, distributions=iras.distributions_this_year),
-        nondeductible_basis=iras.nondeductible_basis + contribution, ira_expense_ratio_pct=iras.expense_ratio_pct)
+        state_rate_pct=persona.tax.state_rate,
+        self_employment_income=persona.pay.self_employment_income > 0 or persona.business is not None)
+    iras = _ira_picture(persona, figures)
     constants = load_constants()
     cases = []
     change = persona.job_change
     if change is not None and plan is not None:
         new = plans.get(change.new_plan) if change.new_plan else None
-        cases.append((plan.name, rollover.rollover_options(
-            limits, constants, balances=_balances(change.balances), roth_contributions=change.balances.roth_contributions,
-            distribution_date=change.separation_date,
-            separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
-            plan_has_rule_of_55=plan.rollovers.rule_of_55, **_destination(new), old_plan_expense_ratio_pct=plan.expense_ratio_pct,
-            **_source_plan(plan.type, change.balances), **common)))
-    current = _year_end_plan(persona, plan, plans)
+        left = _plan_left(plan.type, change.balances, distribution_date=change.separation_date,
+                          separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
+                          rule_of_55_withdrawals=plan.rollovers.rule_of_55, expense_ratio_pct=plan.expense_ratio_pct)
+        cases.append((plan.name, rollover.rollover_options(limits, constants, leaver, left, _destination(new), iras)))
+    current = _destination(_year_end_plan(persona, plan, plans))
     for old in persona.previous_plans:
-        cases.append((old.name, rollover.rollover_options(
-            limits, constants, balances=_balances(old), roth_contributions=old.roth_contributions,
-            distribution_date=date(persona.tax_year, 1, 1),
-            separation_year=old.separation_year, public_safety_employee=False, plan_has_rule_of_55=old.rule_of_55,
-            **_destination(current), old_plan_expense_ratio_pct=old.expense_ratio_pct, **_source_plan(old.type, old),
-            **common)))
+        left = _plan_left(old.type, old, distribution_date=date(persona.tax_year, 1, 1), separation_year=old.separation_year,
+                          public_safety_employee=False, rule_of_55_withdrawals=old.rule_of_55,
+                          expense_ratio_pct=old.expense_ratio_pct)
+        cases.append((old.name, rollover.rollover_options(limits, constants, leaver, left, current, iras)))
     return cases
 
 
-def _balances(balances) -> dict[str, Decimal]:
-    return {source: getattr(balances, source) for source in rollover.SOURCES}
+def _ira_picture(persona: Persona, figures: dict[str, Figure]) -> rollover.IraPicture:
+    """Form 8606 line 6 (Dec 31 value) and line 3 (total basis) of this year's backdoor, before any rollover."""
+    iras = persona.iras
+    backdoor_this_year = figures["ira_route"].value == "backdoor_roth"
+    contribution = _ira_contribution(persona, figures["ira_contribution_limit"].value)
+    converted = figures["backdoor_conversion"].value["converted"]
+    return rollover.IraPicture(
+        backdoor_this_year=backdoor_this_year, conversion_amount=converted if backdoor_this_year else ZERO,
+        dec_31_balance=backdoor.year_end_value(
+            pretax_balance=iras.traditional_pretax_balance, prior_basis=iras.nondeductible_basis,
+            contribution=contribution, converted=converted, distributions=iras.distributions_this_year),
+        nondeductible_basis=iras.nondeductible_basis + contribution, expense_ratio_pct=iras.expense_ratio_pct)
 
 
-def _source_plan(plan_type: str, balances) -> dict:
-    """What the plan being left is and holds beyond its balances: its type, rolled-in money, a planned payout."""
-    return {"governmental_457b": plan_type == "governmental_457b", "rolled_in": balances.rolled_in,
-            "payout": balances.payout_this_year}
+def _plan_left(plan_type: str, balances, **facts) -> rollover.PlanLeft:
+    """The plan being left, from its balances in the profile: what it holds, its type, rolled-in money, a planned payout."""
+    return rollover.PlanLeft(
+        balances={source: getattr(balances, source) for source in rollover.SOURCES},
+        roth_contributions=balances.roth_contributions, governmental_457b=plan_type == "governmental_457b",
+        rolled_in=balances.rolled_in, payout=balances.payout_this_year, **facts)
 
 
-def _destination(plan: Plan | None) -> dict:
+def _destination(plan: Plan | None) -> rollover.Destination:
     """What the receiving workplace plan accepts (None: no plan to roll into)."""
     if plan is None:
-        return {"new_plan_accepts_roll_ins": None, "new_plan_offers_roth": False, "new_plan_expense_ratio_pct": None}
-    return {"new_plan_accepts_roll_ins": plan.rollovers.accepts_roll_ins, "new_plan_offers_roth": plan.contributions.roth,
-            "new_plan_expense_ratio_pct": plan.expense_ratio_pct,
-            "new_plan_is_governmental_457b": plan.type == "governmental_457b"}
+        return rollover.NO_NEW_PLAN
+    return rollover.Destination(accepts_roll_ins=plan.rollovers.accepts_roll_ins, offers_roth=plan.contributions.roth,
+                                expense_ratio_pct=plan.expense_ratio_pct,
+                                governmental_457b=plan.type == "governmental_457b")
 
 
 def _leaving_figures(persona: Persona, plan: Plan | None, payroll: Payroll | None, limits: Limits, age: int,

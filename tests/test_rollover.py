@@ -8,6 +8,7 @@ $7,000 from 2024; default IRA above $1,000; withholding 20 %; additional tax 10 
 """
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,10 @@ from generator.limits import load_constants, load_limits
 from generator.money import cents
 from generator.rules.rollover import (
     SOURCES,
+    Destination,
+    IraPicture,
+    Leaver,
+    PlanLeft,
     backdoor_pro_rata_effect,
     cash_out,
     date_of_age,
@@ -26,6 +31,7 @@ from generator.rules.rollover import (
     excess_deferrals,
     force_out,
     leave_in_plan,
+    no_exception,
     roll_to_ira,
     roll_to_new_plan,
     roll_to_solo_401k,
@@ -42,13 +48,31 @@ BORN_1981 = date(1981, 5, 10)   # 45 in 2026: 55 in 2036, 59½ on 2040-11-10
 
 def options(**overrides):
     """A 2026 leaver: born 1981 (45), left in 2026, paid out July 1, 2026, 24 % federal + 5 % state,
-    no new plan, no backdoor, no self-employment; the plan has the rule of 55."""
+    no new plan, no backdoor, no self-employment; the plan has the rule of 55. Overrides are named
+    after the fields of Leaver, PlanLeft, Destination and IraPicture."""
     args = dict(balances={"pre_tax": D(100_000)}, birth_date=BORN_1981, distribution_date=date(2026, 7, 1),
-                separation_year=2026, public_safety_employee=False, plan_has_rule_of_55=True,
-                new_plan_accepts_roll_ins=None, marginal_rate_pct=D(24), state_rate_pct=D(5))
+                separation_year=2026, marginal_rate_pct=D(24), state_rate_pct=D(5))
     args.update(overrides)
     limits = load_limits(args.pop("year", 2026))
-    return rollover_options(limits, C, **args)
+
+    def take(cls, **renamed):
+        """The overrides meant for `cls`: its renamed ones, else (no renames given) those named as its fields."""
+        names = set(renamed) if renamed else {f.name for f in fields(cls)}
+        return cls(**{renamed.get(key, key): args.pop(key) for key in list(args) if key in names})
+
+    destination = take(Destination, new_plan_accepts_roll_ins="accepts_roll_ins", new_plan_offers_roth="offers_roth",
+                       new_plan_expense_ratio_pct="expense_ratio_pct", new_plan_is_governmental_457b="governmental_457b")
+    iras = take(IraPicture, backdoor_this_year="backdoor_this_year", traditional_ira_balance="dec_31_balance",
+                nondeductible_basis="nondeductible_basis", conversion_amount="conversion_amount",
+                ira_expense_ratio_pct="expense_ratio_pct")
+    plan = take(PlanLeft, balances="balances", distribution_date="distribution_date", separation_year="separation_year",
+                plan_has_rule_of_55="rule_of_55_withdrawals", public_safety_employee="public_safety_employee",
+                roth_contributions="roth_contributions", roth_five_years_met="roth_five_years_met",
+                governmental_457b="governmental_457b", rolled_in="rolled_in", payout="payout",
+                old_plan_expense_ratio_pct="expense_ratio_pct", other_exception="other_exception")
+    leaver = take(Leaver)
+    assert not args, f"unknown overrides: {args}"
+    return rollover_options(limits, C, leaver, plan, destination, iras)
 
 
 # ----------------------------------------------------------------------------- the 10 % and its exceptions
@@ -685,7 +709,7 @@ def test_cash_out_and_leave_figures_directly():
     # Direct use of the small functions: 2,000 of pre-tax at 45 → withheld 400, net 1,600.
     taxable = taxable_part("pre_tax", D(2_000))
     cash = cash_out(C, amount=D(2_000), taxable=taxable, marginal_rate_pct=D(12), state_rate_pct=D(0),
-                    exception_applies=False)
+                    additional_tax=no_exception(C))
     # income 12 % × 2,000 = 240; additional 200; due 240 + 200 − 400 = 40
     assert (cash.value["withheld"], cash.value["net_cash"], cash.value["tax_due_at_filing"]) == (D(400), D(1_600), D(40))
     leave = leave_in_plan(source="pre_tax", amount=D(2_000), may_be_forced_out=True,

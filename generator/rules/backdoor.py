@@ -61,6 +61,19 @@ def _non_negative(**amounts: Decimal) -> None:
             raise ValueError(f"{name} must not be negative (got {amount})")
 
 
+def nontaxable_share(basis: Decimal, line_9: Decimal) -> Decimal:
+    """Form 8606 line 10: line 5 ÷ line 9, at most 1 (the basis covers everything)."""
+    return Decimal(1) if basis >= line_9 else ratio(basis, line_9, places=PRECISION)
+
+
+def nontaxable_part(amount: Decimal, *, basis: Decimal, line_9: Decimal) -> Decimal:
+    """Form 8606 line 11 (or 12): `amount` × line 10, the product taken first, to the cent; never more
+    than the amount itself nor the basis."""
+    if basis >= line_9:
+        return amount
+    return min(cents(ratio(amount * basis, line_9, places=PRECISION)), amount, basis)
+
+
 def form_8606(*, nondeductible_contributions: Decimal, prior_basis: Decimal, year_end_traditional_value: Decimal,
               distributions: Decimal = ZERO, converted: Decimal = ZERO,
               contributions_after_year_end: Decimal = ZERO, tax_year: int | None = None) -> Figure:
@@ -102,15 +115,10 @@ def form_8606(*, nondeductible_contributions: Decimal, prior_basis: Decimal, yea
     l7 = enter("7", distributions, "+")
     l8 = enter("8", converted, "+")
     l9 = enter("9", l6 + l7 + l8, "=")
-    flags: set[str] = set()
-    if l5 >= l9:  # the basis covers everything: the form caps line 10 at 1.000
-        flags.add("ratio_capped")
-        share = Decimal(1)
-        l11, l12 = l8, l7
-    else:
-        share = ratio(l5, l9, places=PRECISION)
-        l11 = min(cents(ratio(l8 * l5, l9, places=PRECISION)), l8, l5)
-        l12 = min(cents(ratio(l7 * l5, l9, places=PRECISION)), l5 - l11)
+    flags: set[str] = {"ratio_capped"} if l5 >= l9 else set()
+    share = nontaxable_share(l5, l9)
+    l11 = nontaxable_part(l8, basis=l5, line_9=l9)
+    l12 = min(nontaxable_part(l7, basis=l5, line_9=l9), l5 - l11)
     steps.append(_line("10", share, "=", unit=RATIO))  # a ratio: not a money line of the value
     enter("11", l11, "=")
     enter("12", l12, "=")

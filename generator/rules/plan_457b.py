@@ -3,7 +3,7 @@ amount as 402(g) but separate from it (IRC 457(b)(2), 457(e)(15)), so someone wi
 401(k) as well can defer the full amount to each. It has a special catch-up in the three years
 before the plan's normal retirement age, which replaces the age-50 catch-up when it is larger
 (457(e)(18)). Its payouts owe no 10 % additional tax except on money rolled in from other plans
-or IRAs (72(t)(9)): see rules/rollover.py.
+or IRAs (72(t)(9)): see rules/rollover/early_payout.py.
 """
 from __future__ import annotations
 

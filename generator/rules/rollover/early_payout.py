@@ -1,0 +1,224 @@
+"""Whether a payout before 59½ pays the 10 % additional tax of IRC 72(t)(1), and on what.
+
+`additional_tax(source, account, facts)` is the one place that decides it, per kind of money and per
+account the money is paid from: each exception in EXCEPTIONS is asked in turn and the first that
+covers the money wins. An exception is a function (source, account, facts) -> AdditionalTax or None;
+adding one (a 72(t) exception the profile can name) means writing that function and listing it.
+"""
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Mapping
+
+from ...figure import BOOL, COUNT, Figure, Step
+from ...limits import Constant
+from ...money import ZERO
+from .inputs import Leaver, PlanLeft
+from .kinds import PENALTY_FREE_AGE, PROFILE, day
+
+PLAN, IRA = "plan", "ira"  # the accounts a payout can come from: the plan left, or an IRA the money went to
+
+
+def date_of_age(birth_date: date, age: Decimal) -> date:
+    """The day a person reaches `age` (59.5: six months after the 59th birthday).
+
+    A birthday past the end of the target month (born Aug 31, 59½ in February) falls on that
+    month's last day.
+    """
+    months = age * 12
+    if months != months.to_integral_value():
+        raise ValueError(f"age {age} is not a whole number of months")
+    total = birth_date.year * 12 + (birth_date.month - 1) + int(months)
+    year, month0 = divmod(total, 12)
+    return date(year, month0 + 1, min(birth_date.day, monthrange(year, month0 + 1)[1]))
+
+
+def reached_penalty_free_age(constants: Mapping[str, Constant], *, birth_date: date,
+                             distribution_date: date) -> Figure:
+    """IRC 72(t)(2)(A)(i): no additional tax on a distribution made on or after the day of 59½."""
+    rule = constants["penalty_free_age"]
+    when = date_of_age(birth_date, rule.value)
+    reached = distribution_date >= when
+    verdict = "on or after that day: no additional tax" if reached else "before that day"
+    steps = (Step(f"You reach {PENALTY_FREE_AGE} on {day(when)}", None, f"your birth date; {rule.source}"),
+             Step(f"The money is paid out on {day(distribution_date)}, {verdict}", None, PROFILE))
+    return Figure("reached_penalty_free_age", reached, steps, unit=BOOL)
+
+
+def rule_of_55_applies(constants: Mapping[str, Constant], *, birth_date: date, separation_year: int | None,
+                       public_safety_employee: bool, plan_has_rule_of_55: bool) -> Figure:
+    """IRC 72(t)(2)(A)(v): no additional tax on payouts from the plan of an employer left in or
+    after the calendar year of turning 55 (50 for qualified public-safety employees, 72(t)(10)).
+
+    The exception is the law's, so it covers any payout from that plan; `plan_has_rule_of_55`
+    says whether the plan also lets a leaver take partial withdrawals, which is what makes
+    leaving the money there worth something (flag `withdrawals_not_offered` when it does not).
+    It never follows the money into an IRA (72(t)(3)(A)) or into another employer's plan.
+    """
+    rule = constants["public_safety_separation_age" if public_safety_employee else "rule_of_55_age"]
+    age = int(rule.value)
+    who = " (the age for qualified public-safety employees)" if public_safety_employee else ""
+    steps = [Step(f"Calendar year you turn {age}{who}", Decimal(birth_date.year + age),
+                  f"your birth date; {rule.source}", unit=COUNT)]
+    if separation_year is None:
+        steps.append(Step("Year you left this employer: not in your profile, so the rule of 55 is not assumed",
+                          None, PROFILE))
+        return Figure("rule_of_55_applies", False, tuple(steps), unit=BOOL)
+    applies = separation_year >= birth_date.year + age
+    steps.append(Step("Calendar year you left this employer", Decimal(separation_year), PROFILE, unit=COUNT))
+    verdict = ("in or after that year: payouts from this plan escape the additional tax" if applies
+               else "before that year: the rule of 55 does not apply to this plan")
+    steps.append(Step(f"You left {verdict}", None, rule.source))
+    flags = set()
+    if applies and not plan_has_rule_of_55:
+        flags.add("withdrawals_not_offered")
+        steps.append(Step("Your plan does not offer partial withdrawals to people who have left; "
+                          "a payout of the whole balance still escapes the additional tax", None, "your plan"))
+    return Figure("rule_of_55_applies", applies, tuple(steps), unit=BOOL, flags=frozenset(flags))
+
+
+# ----------------------------------------------------------------------------- the hook
+
+@dataclass(frozen=True)
+class PayoutFacts:
+    """What the exceptions read: the person, the plan the money is in, and the ages already judged
+    (so that each exception does not judge them again)."""
+
+    leaver: Leaver
+    plan: PlanLeft
+    constants: Mapping[str, Constant]
+    reached_59_half: Figure
+    rule_of_55: Figure
+
+    @classmethod
+    def of(cls, leaver: Leaver, plan: PlanLeft, constants: Mapping[str, Constant]) -> PayoutFacts:
+        return cls(leaver, plan, constants,
+                   reached_penalty_free_age(constants, birth_date=leaver.birth_date,
+                                            distribution_date=plan.distribution_date),
+                   rule_of_55_applies(constants, birth_date=leaver.birth_date, separation_year=plan.separation_year,
+                                      public_safety_employee=plan.public_safety_employee,
+                                      plan_has_rule_of_55=plan.rule_of_55_withdrawals))
+
+
+@dataclass(frozen=True)
+class AdditionalTax:
+    """The 10 % additional tax as it falls on one kind of money paid from one account.
+
+    `rate_pct` applies to the taxable part, or only to `only_on` of it when that is set (money
+    rolled into a governmental 457(b)). `exception` names the exception that lowered it ("" for none).
+    """
+
+    rate_pct: Decimal
+    reason: str
+    citation: str
+    exception: str = ""
+    only_on: Decimal | None = None
+    only_on_label: str = ""
+
+    @property
+    def waived(self) -> bool:
+        """No additional tax on any of this money."""
+        return self.rate_pct == 0 or self.only_on == 0
+
+
+def no_exception(constants: Mapping[str, Constant]) -> AdditionalTax:
+    early = constants["early_distribution_tax_pct"]
+    return AdditionalTax(early.value, f"Additional tax on payouts before {PENALTY_FREE_AGE}", early.source)
+
+
+def _waived(exception: str, reason: str, citation: str) -> AdditionalTax:
+    return AdditionalTax(ZERO, reason, citation, exception)
+
+
+def _age_59_half(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    if facts.reached_59_half.value:
+        return _waived("age_59_half", f"Paid on or after the day you reach {PENALTY_FREE_AGE}",
+                       facts.constants["penalty_free_age"].source)
+    return None
+
+
+def _rule_of_55(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    # 72(t)(3)(A): never from an IRA; only from the plan of the employer left.
+    if account == PLAN and facts.rule_of_55.value:
+        age = "public_safety_separation_age" if facts.plan.public_safety_employee else "rule_of_55_age"
+        return _waived("rule_of_55", "Rule of 55: you left this employer in or after the year you reached its age",
+                       facts.constants[age].source)
+    return None
+
+
+def _named_in_profile(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    if facts.plan.other_exception:
+        return _waived("other_exception", f"Exception from your profile: {facts.plan.other_exception}", PROFILE)
+    return None
+
+
+def _governmental_457b(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    """72(t)(9): a governmental 457(b) is not a qualified plan for 72(t), so its payouts escape the
+    tax, except the money rolled into it from other kinds of plan or an IRA (assumed pre-tax)."""
+    if account != PLAN or not facts.plan.governmental_457b:
+        return None
+    rolled_in = facts.plan.rolled_in if source == "pre_tax" else ZERO
+    if not rolled_in:
+        return _waived("governmental_457b", "A governmental 457(b) payout pays no additional tax", "IRC 72(t)(9)")
+    early = facts.constants["early_distribution_tax_pct"]
+    return AdditionalTax(early.value, "A governmental 457(b) payout pays the additional tax only on money rolled in "
+                         "from other kinds of plan or an IRA", "IRC 72(t)(9)", "governmental_457b", rolled_in,
+                         "Money rolled into this 457(b) from other kinds of plan or an IRA")
+
+
+Exception = Callable[[str, str, PayoutFacts], "AdditionalTax | None"]
+# In order: an exception that waives the whole tax comes before one that narrows it.
+EXCEPTIONS: tuple[Exception, ...] = (_age_59_half, _rule_of_55, _named_in_profile, _governmental_457b)
+
+
+def additional_tax(source: str, account: str, facts: PayoutFacts) -> AdditionalTax:
+    """The 10 % additional tax on `source` money paid from `account` (PLAN or IRA): the first
+    exception of EXCEPTIONS that covers it, else the full rate."""
+    for exception in EXCEPTIONS:
+        found = exception(source, account, facts)
+        if found is not None:
+            return found
+    return no_exception(facts.constants)
+
+
+def additional_tax_exception(facts: PayoutFacts) -> Figure:
+    """Whether the 10 % additional tax of IRC 72(t)(1) is off for payouts from this plan, with the
+    exceptions that apply as flags (`age_59_half`, `rule_of_55`, `governmental_457b`, `other_exception`).
+    A governmental 457(b) alone still taxes money rolled into it: see `additional_tax`."""
+    steps = list(facts.reached_59_half.steps) + list(facts.rule_of_55.steps)
+    flags = set()
+    if facts.reached_59_half.value:
+        flags.add("age_59_half")
+    if facts.rule_of_55.value:
+        flags.add("rule_of_55")
+    if facts.plan.governmental_457b:
+        flags.add("governmental_457b")
+        steps.append(Step("A governmental 457(b) payout pays no additional tax, except on money rolled in from "
+                          "other kinds of plan or an IRA", None, "IRC 72(t)(9)"))
+    if facts.plan.other_exception:
+        flags.add("other_exception")
+        steps.append(Step(f"Exception from your profile: {facts.plan.other_exception}", None, PROFILE))
+    return Figure("additional_tax_exception", bool(flags), tuple(steps), unit=BOOL, flags=frozenset(flags))
+
+
+def roth_qualified_distribution(*, reached_59_half: Figure, five_years_met: bool | None) -> Figure:
+    """IRC 402A(d)(2): a Roth payout is tax-free after 59½ and five years since the first Roth
+    contribution to the plan. Disability and death are not modelled. When the profile does not
+    say, the five years are assumed met (flag `five_years_assumed`)."""
+    steps = list(reached_59_half.steps)
+    flags = set()
+    if five_years_met is None:
+        flags.add("five_years_assumed")
+        steps.append(Step("Five years since your first Roth contribution to this plan: assumed", None,
+                          "assumption; IRC 402A(d)(2)(B)"))
+        five_years_met = True
+    else:
+        steps.append(Step(f"Five years since your first Roth contribution to this plan: {'yes' if five_years_met else 'no'}",
+                          None, PROFILE))
+    qualified = bool(reached_59_half.value) and five_years_met
+    steps.append(Step("Qualified Roth distribution (tax-free)" if qualified else "Not a qualified Roth distribution: "
+                      "the earnings in it are taxable", None, "IRC 402A(d)(2)"))
+    return Figure("roth_qualified_distribution", qualified, tuple(steps), unit=BOOL, flags=frozenset(flags))
