@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CODE = sorted((REPO / "generator" / "rules").glob("*.py")) + [REPO / "generator" / p for p in ("compute.py", "advice.py")]
+CODE = sorted((REPO / "generator" / "rules").rglob("*.py")) + [REPO / "generator" / p for p in ("compute.py", "advice.py")]
 TEMPLATES = sorted((REPO / "templates").rglob("*.j2"))
 
 AGES = {"50", "55", "59.5", "60", "63", "72", "73", "75"}
