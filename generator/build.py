@@ -1,7 +1,9 @@
 """The pipeline end to end: load → validate → compute → advise → render → write docs → mkdocs build.
 
-A build works in fresh folders and swaps the result into place only when everything succeeded,
-so a failed build never damages the last good site.
+The guides are built in shards (shards.py): groups of a fixed size, each computed, rendered and
+built by MkDocs in its own process and cached under the hash of its inputs, then linked together
+into one site. A build works in fresh folders and publishes the result only when everything
+succeeded, so a failed build never damages the last good site.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import jinja2
 
 from . import charts as charts_svg
-from . import client_calendar, privacy, protect, publish
+from . import client_calendar, privacy, protect, publish, shards
 from .advice import Advice, advise
 from .archive import keep_earlier_years
 from .changes import Change, changes, last_year
@@ -90,14 +92,37 @@ class Guide:
     protected: bool = False  # passphrase protection: the page is encrypted (protect.py)
 
     @property
+    def persona(self) -> Persona:
+        return self.results.persona
+
+    @property
     def private(self) -> bool:
         return self.results.persona.audience == "private"
+
+
+@dataclass(frozen=True, eq=False)
+class PublishedGuide:
+    """A guide of a finished build as its report lists it: whose, where, and its figures on demand
+    (worked out again when asked, so a build of thousands of guides never holds them all)."""
+
+    persona: Persona
+    plans: dict[str, Plan]
+    path: str
+    protected: bool
+
+    @property
+    def private(self) -> bool:
+        return self.persona.audience == "private"
+
+    @cached_property
+    def results(self) -> Results:
+        return compute(self.persona, self.plans)
 
 
 @dataclass(frozen=True)
 class BuildReport:
     site_dir: Path
-    guides: tuple[Guide, ...]
+    guides: tuple[PublishedGuide, ...]
     left_out: dict[str, list[Problem]] = field(default_factory=dict)  # persona file -> why (--keep-going)
     to_confirm: tuple[Problem, ...] = ()  # review: entries of the built personas
     notices: tuple[str, ...] = ()  # what the user must know (a new link secret was made)
@@ -109,61 +134,100 @@ class BuildReport:
 # ----------------------------------------------------------------------------- the pipeline
 
 def build(project: Project, *, year: int | None = None, out: Path | None = None,
-          today: dt.date | None = None, allow_provisional: bool = False, keep_going: bool = False) -> BuildReport:
+          today: dt.date | None = None, allow_provisional: bool = False, keep_going: bool = False,
+          jobs: int | None = None, only_cached: bool = False) -> BuildReport:
     """Build every guide and publish the site at `out` (default site/) as the very last step.
 
+    `jobs` processes build the shards (default: one per core, or GUIDES_JOBS); with `only_cached`
+    (`guides publish`) every guide shard must have been built already (`guides build --shard`).
     BuildFailed or ProblemsFound when anything goes wrong; the published site is then unchanged.
     """
     target = publish.target_for(out or project.root / "site", project.root, project.protected)
     try:
         with publish.locked(project.root):
             publish.clean_leftovers(project.root, target)
-            return _build_and_publish(project, target, year, today, allow_provisional, keep_going)
+            return _build_and_publish(project, target, year, today, allow_provisional, keep_going,
+                                      jobs or default_jobs(), only_cached)
     except OSError as error:
         raise BuildFailed(publish.describe(error)) from None
     except jinja2.TemplateError as error:
         raise BuildFailed(template_failure(error)) from None
 
 
-def _build_and_publish(project: Project, target: publish.Target, year: int | None,
-                       today: dt.date | None, allow_provisional: bool, keep_going: bool) -> BuildReport:
+def _build_and_publish(project: Project, target: publish.Target, year: int | None, today: dt.date | None,
+                       allow_provisional: bool, keep_going: bool, jobs: int, only_cached: bool) -> BuildReport:
     profiles, left_out = load_and_validate(project, year, keep_going=keep_going)
     if not allow_provisional:
         refuse_projections(profiles)
-    private_ids = [p.id for p in profiles.personas if p.audience == "private"]
-    secret, notice = secret_for_build(project.root, private_ids)
+    secret, notice = secret_for_build(project.root, [p.id for p in profiles.personas if p.audience == "private"])
     generated_on = today or build_date()
     shared = {persona.id: sharing(persona, generated_on) for persona in profiles.personas}
-    guides = [plan_guide(persona, profiles.plans, secret, project.settings) for persona in profiles.personas
-              if shared[persona.id] == "live"]
-    pages = render_pages(project, guides, generated_on, allow_provisional)
-    passphrases = {g.path: protect.passphrase_for(secret, g.results.persona.id) for g in guides if g.protected}
+    live = [persona for persona in profiles.personas if shared[persona.id] == "live"]
+    guides = tuple(PublishedGuide(p, profiles.plans, guide_path(p, secret), is_protected(project.settings, p))
+                   for p in live)
+    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional,
+                             tuple(private_page(g) for g in guides if g.private),
+                             shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
+                                                  allow_provisional, secret))
+    planned = shards.plan_shards(project, live, profiles.persona_files, context.inputs)
+    built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached)
+    problems = [problem for shard in built for problem in shard.problems]
+    if problems:
+        raise ProblemsFound(problems)
+    site = publish.new_version(target)
+    try:
+        shards.link_into(built, context, "site", site)
+        kept = keep_earlier_years(target.current(), site, year or max(p.tax_year for p in profiles.personas))
+    except BaseException:
+        publish.discard(site)
+        raise
+    publish.switch(target, site)
     with tempfile.TemporaryDirectory(prefix=publish.WORK_PREFIX, dir=project.root) as work:
-        docs = Path(work) / "docs"
-        write_docs(project, pages, docs)
-        site = publish.new_version(target)
-        try:
-            mkdocs_build(project, docs, site, generated_on, passphrases)
-            privacy.hide_from_sitemap(site)
-            privacy.close_listing(site)
-            leaked = (privacy.leaks(site, [private_page(g) for g in guides if g.private])
-                      + protect.readable_on_locked_pages(site, [private_page(g) for g in guides if g.protected]))
-            if leaked:
-                raise ProblemsFound(leaked)
-            kept = keep_earlier_years(target.current(), site, year or max(p.tax_year for p in profiles.personas))
-        except BaseException:
-            publish.discard(site)
-            raise
-        publish.switch(target, site)
-        for path in passphrases:  # the docs folder kept for review holds no protected guide in clear
-            (docs / path).unlink()
+        docs = Path(work) / "docs"  # kept for review and `mkdocs serve`; no protected guide in clear
+        shards.link_into(built, context, "docs", docs)
         swap_into_place(docs, project.docs_dir)
+    shards.prune(context, {shard.key for shard in built})
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
-    return BuildReport(target.link, tuple(guides), left_out,
+    return BuildReport(target.link, guides, left_out,
                        tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else (),
                        tuple(kept),
                        tuple((p, shared[p.id]) for p in profiles.personas if shared[p.id] != "live"),
-                       tuple(profile_notes(project, profiles, [g.results for g in guides])))
+                       tuple(sorted(note for shard in built for note in shard.notes)))
+
+
+def build_shards(project: Project, part: int, parts: int, *, year: int | None = None,
+                 today: dt.date | None = None, allow_provisional: bool = False, jobs: int | None = None) -> list[str]:
+    """`guides build --shard K/N`: build every Nth guide shard (from the Kth, counted from 1) into
+    build/shards/, and publish nothing; `guides publish` assembles the site once all are there.
+    Returns the names of the shards built (or found already built)."""
+    profiles, _ = load_and_validate(project, year)
+    if not allow_provisional:
+        refuse_projections(profiles)
+    secret = load_secret(project.root)
+    if secret is None and any(p.audience == "private" for p in profiles.personas):
+        raise BuildFailed("private guides need the link secret: run guides build once (it makes .guides-secret), "
+                          "or set GUIDES_LINK_SECRET, before building shards")
+    generated_on = today or build_date()
+    live = [p for p in profiles.personas if sharing(p, generated_on) == "live"]
+    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional,
+                             tuple(private_page(PublishedGuide(p, profiles.plans, guide_path(p, secret), False))
+                                   for p in live if p.audience == "private"),
+                             shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
+                                                  allow_provisional, secret))
+    mine = shards.plan_shards(project, live, profiles.persona_files, context.inputs)[part - 1::parts]
+    try:
+        built = shards.build_guides(context, mine, jobs or default_jobs())
+    except OSError as error:
+        raise BuildFailed(publish.describe(error)) from None
+    problems = [problem for shard in built for problem in shard.problems]
+    if problems:
+        raise ProblemsFound(problems)
+    return [shard.name for shard in built]
+
+
+def default_jobs() -> int:
+    """Processes for the shards: GUIDES_JOBS, else one per core this process may use."""
+    return int(os.environ.get("GUIDES_JOBS") or len(os.sched_getaffinity(0)))
 
 
 def template_failure(error: jinja2.TemplateError) -> str:
@@ -181,8 +245,8 @@ def guide_pdfs(project: Project, report: BuildReport) -> list[Path]:
     """Every guide of a built site as PDF, named after its persona, in pdf/ beside the site folder
     (outside it, so a private client's PDF is never served). A protected guide is printed unlocked:
     the advisor's client packet holds what the client sees after typing the passphrase."""
-    pages = {g.results.persona.id: g.path.removesuffix(".md") + "/" for g in report.guides}
-    protected = [g.results.persona.id for g in report.guides if g.protected]
+    pages = {g.persona.id: g.path.removesuffix(".md") + "/" for g in report.guides}
+    protected = [g.persona.id for g in report.guides if g.protected]
     secret = load_secret(project.root) if protected else None
     passphrases = {pid: protect.passphrase_for(secret, pid) for pid in protected}
     return write_pdfs(report.site_dir, pages, report.site_dir.parent / "pdf", passphrases)
@@ -240,10 +304,15 @@ def plan_guide(persona: Persona, plans: dict[str, Plan], secret: bytes | None,
     """Compute and advise one guide, and compare it with the same profile under last year's limits."""
     results = compute(persona, plans)
     before = last_year(persona, plans)
-    slug = token_for(secret, persona.id) if persona.audience == "private" else persona.id
-    folder = PRIVATE_DIR if persona.audience == "private" else "guides"
-    return Guide(results, advise(results), f"{folder}/{slug}.md", changes(results, before) if before else None,
+    return Guide(results, advise(results), guide_path(persona, secret), changes(results, before) if before else None,
                  protected=is_protected(settings, persona))
+
+
+def guide_path(persona: Persona, secret: bytes | None) -> str:
+    """Where a guide lives in the docs folder: guides/<id>.md, or c/<unguessable token>.md when private."""
+    if persona.audience == "private":
+        return f"{PRIVATE_DIR}/{token_for(secret, persona.id)}.md"
+    return f"guides/{persona.id}.md"
 
 
 def is_protected(settings: Settings, persona: Persona) -> bool:
@@ -271,9 +340,9 @@ def build_date() -> dt.date:
 
 # ----------------------------------------------------------------------------- private links
 
-def private_page(guide: Guide) -> privacy.PrivatePage:
+def private_page(guide: Guide | PublishedGuide) -> privacy.PrivatePage:
     """What the privacy check must not find outside a private guide's own page."""
-    persona = guide.results.persona
+    persona = guide.persona
     texts = [persona.name] + ([persona.spouse.name] if persona.spouse and "spouse" in persona.spouse.model_fields_set else [])
     return privacy.PrivatePage(persona.id, Path(guide.path).stem, tuple(" ".join(t.split()) for t in texts))
 
@@ -289,15 +358,27 @@ def render_pages(project: Project, guides: list[Guide], generated_on: dt.date,
         pages.update(render_guide(env, guide, generated_on, project.settings))
     if any(g.protected for g in guides):
         pages[protect.UNLOCK_SCRIPT] = protect.unlock_script()
-    listed = sorted((g for g in guides if not g.private), key=lambda g: (g.results.persona.name.lower(), g.path))
-    pages["guides/index.md"] = env.get_template("guides_index.md.j2").render(
-        guides=[{"name": inert(g.results.persona.name), "file": Path(g.path).name, "results": g.results,
-                 "plan_name": inert(g.results.plan.name) if g.results.plan else ""} for g in listed])
+    rows = sorted((index_row(g) for g in guides if not g.private), key=lambda row: (row["name"].lower(), row["file"]))
+    return {**pages, **site_pages(env, rows, allow_provisional)}
+
+
+def index_row(guide: Guide) -> dict:
+    """A public guide's row on the guides index: what guides_index.md.j2 reads, in plain values (a
+    shard hands it to the site shard, so it holds nothing else of the guide)."""
+    results = guide.results
+    return {"name": inert(results.persona.name), "file": Path(guide.path).name,
+            "plan_name": inert(results.plan.name) if results.plan else "",
+            "results": {"persona": {"tax_year": results.persona.tax_year}, "age": results.age,
+                        "figures": {"ira_route": {"value": results.figures["ira_route"].value}}}}
+
+
+def site_pages(env, rows: list[dict], allow_provisional: bool = False) -> dict[str, str]:
+    """The generated site-wide pages: the guides index (`rows`, sorted) and the limits pages."""
     years = published_years(allow_provisional)
-    pages["limits/index.md"] = env.get_template("limits.md.j2").render(years=list(reversed(years)))
-    pages["limits/changes.md"] = env.get_template("limits_changes.md.j2").render(
-        changes=[(old, new, limit_changes(old, new)) for old, new in zip(years, years[1:])][::-1])
-    return pages
+    return {"guides/index.md": env.get_template("guides_index.md.j2").render(guides=rows),
+            "limits/index.md": env.get_template("limits.md.j2").render(years=list(reversed(years))),
+            "limits/changes.md": env.get_template("limits_changes.md.j2").render(
+                changes=[(old, new, limit_changes(old, new)) for old, new in zip(years, years[1:])][::-1])}
 
 
 def render_guide(env, guide: Guide, generated_on: dt.date, settings: Settings = Settings()) -> dict[str, str]:
@@ -413,22 +494,24 @@ class _Collect(logging.Handler):
 
 
 def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date,
-                 passphrases: dict[str, str] | None = None) -> None:
+                 passphrases: dict[str, str] | None = None, shard_pages=None) -> None:
     """Real MkDocs Material, strict: any warning fails the build (and is reported).
 
-    `passphrases` (docs path → passphrase) are the pages to encrypt while MkDocs renders them."""
+    `passphrases` (docs path → passphrase) are the pages to encrypt while MkDocs renders them;
+    `shard_pages` (site_hook.ShardPages) says which pages a shard renders in full."""
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(
-        generated_on, dt.time(), dt.timezone.utc).timestamp())))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", epoch_of(generated_on))
     warnings = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
         config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(site), strict=True)
         apply_branding(config, project.settings)
+        if shard_pages is not None:
+            config.plugins["guides-shard"] = shard_pages
         if passphrases:
             locked_page = environment(project.templates_dir).get_template("protected.html.j2")
             config.plugins["guides-protect"] = protect.ProtectPages(passphrases, locked_page)
@@ -438,6 +521,11 @@ def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date
         raise ProblemsFound([Problem(str(project.mkdocs_yml.name), 1, "", f"MkDocs build failed: {detail}")]) from None
     finally:
         logger.removeHandler(warnings)
+
+
+def epoch_of(day: dt.date) -> str:
+    """The SOURCE_DATE_EPOCH of a build date: MkDocs dates the sitemap with it."""
+    return str(int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp()))
 
 
 def swap_into_place(new: Path, target: Path) -> None:

@@ -71,12 +71,51 @@ def main() -> None:
               help="Build with limits marked provisional (projected); every such page says so.")
 @click.option("--keep-going", is_flag=True, help="Leave out the personas with problems, build the rest, list them.")
 @click.option("--pdf", "pdf", is_flag=True, help="Also print every guide to PDF, in pdf/ beside the site folder.")
-def build(year: int | None, out: Path | None, allow_provisional: bool, keep_going: bool, pdf: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes building shards (default: one per core).")
+@click.option("--shard", metavar="K/N", help="Build only every Nth shard from the Kth into build/shards/ and publish "
+              "nothing (one job of a CI matrix); then `guides publish`.")
+def build(year: int | None, out: Path | None, allow_provisional: bool, keep_going: bool, pdf: bool,
+          jobs: int | None, shard: str | None) -> None:
     """Validate, compute and render every guide, then build the site with MkDocs Material."""
-    project = _project()
+    if shard:
+        _build_shard(shard, year, allow_provisional, jobs)
+        return
+    _publish(year=year, out=out, allow_provisional=allow_provisional, keep_going=keep_going, jobs=jobs, pdf=pdf)
+
+
+@main.command()
+@click.option("--year", type=int, help="The tax year the shards were built for.")
+@click.option("--out", type=click.Path(path_type=Path), help="Where to publish the site (default: site/).")
+@click.option("--allow-provisional", is_flag=True, help="As given to guides build --shard.")
+def publish(year: int | None, out: Path | None, allow_provisional: bool) -> None:
+    """Assemble and publish the site from the shards `guides build --shard K/N` built (all must be there)."""
+    _publish(year=year, out=out, allow_provisional=allow_provisional, only_cached=True)
+
+
+def _build_shard(shard: str, year: int | None, allow_provisional: bool, jobs: int | None) -> None:
     try:
-        report = pipeline.build(project, year=year, out=out, allow_provisional=allow_provisional,
-                                keep_going=keep_going)
+        part, parts = (int(n) for n in shard.split("/"))
+        if not 1 <= part <= parts:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter(f"{shard!r}: give K/N with 1 <= K <= N, e.g. 2/4", param_hint="--shard") from None
+    try:
+        built = pipeline.build_shards(_project(), part, parts, year=year, allow_provisional=allow_provisional,
+                                      jobs=jobs)
+    except ProblemsFound as found:
+        _report(found.problems, _personas_to_fix(found.problems))
+        return
+    except BuildFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    click.echo(f"Built {_plural(len(built), 'shard')} ({shard}) into {pipeline.shards.CACHE}/; "
+               "run guides publish once every part is there")
+
+
+def _publish(pdf: bool = False, **options) -> None:
+    project = _project()
+    year = options["year"]
+    try:
+        report = pipeline.build(project, **options)
     except ProblemsFound as found:
         _report(found.problems, _personas_to_fix(found.problems))
         return
@@ -90,7 +129,7 @@ def build(year: int | None, out: Path | None, allow_provisional: bool, keep_goin
     for guide in report.guides:
         if guide.private:
             url = guide.path.removesuffix(".md") + "/"
-            click.echo(f"  private: {guide.results.persona.id} -> {url}")
+            click.echo(f"  private: {guide.persona.id} -> {url}")
     for persona, why in report.withheld:
         click.echo(f"  not published: {persona.id} ({WITHHELD[why](persona)})")
     if report.earlier_years:
@@ -174,11 +213,21 @@ def rotate_secret() -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=int, help="Check every persona against this tax year's limits.")
-def check(year: int | None) -> None:
-    """Validate the profiles only: print every problem, write nothing."""
+def check(files: tuple[Path, ...], year: int | None) -> None:
+    """Validate the profiles only (or only the persona FILES, with every plan): print every problem, write nothing."""
     project = _project()
-    profiles = load_profiles(project.profiles_for(year), project.root, year)
+    if files:  # only these personas are read, so checking one is as quick with 10,000 beside it
+        found = [load_profiles(f.resolve().parent.parent, project.root, year, only=f.resolve()) for f in files]
+        profiles = found[0]
+        for more in found[1:]:
+            profiles.personas += more.personas
+            profiles.problems += more.problems
+            profiles.to_confirm += more.to_confirm
+            profiles.persona_files.update(more.persona_files)
+    else:
+        profiles = load_profiles(project.profiles_for(year), project.root, year)
     confirm = profiles.to_confirm
     for fact in confirm:
         click.echo(str(fact))
@@ -257,7 +306,12 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
         found, plans, problems = load_persona_file(path, year)
     else:
         project = _project()
-        profiles = load_profiles(project.profiles_for(year), project.root, year)
+        own_file = project.profiles_for(year) / "personas" / f"{persona}.yaml"
+        profiles = None
+        if own_file.is_file():  # the usual case: read that file and the plans, not every persona
+            profiles = load_profiles(project.profiles_for(year), project.root, year, only=own_file)
+        if profiles is None or not any(p.id == persona for p in profiles.personas) and not profiles.problems:
+            profiles = load_profiles(project.profiles_for(year), project.root, year)
         found = next((p for p in profiles.personas if p.id == persona), None)
         problems = profiles.problems_of(profiles.persona_files.get(persona, f"profiles/personas/{persona}.yaml"))
         plans = profiles.plans

@@ -61,8 +61,11 @@ def close_listing(site: Path) -> None:
     (folder / "index.html").write_text(EMPTY_LISTING, encoding="utf-8")
 
 
-def leaks(site: Path, pages: list[PrivatePage]) -> list[Problem]:
-    """Every place where a private page shows in a shared file of the built site."""
+def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = None) -> list[Problem]:
+    """Every place where a private page shows in a shared file of the built site.
+
+    `pages` are every private guide of the build; `own` those whose page this site must hold
+    (default: all; a shard holds a few, the site-wide shard none)."""
     if not pages:
         return []
     problems: list[Problem] = []
@@ -72,15 +75,15 @@ def leaks(site: Path, pages: list[PrivatePage]) -> list[Problem]:
         if not path.is_file() or path.suffix not in SHARED_SUFFIXES or relative == f"{PRIVATE_DIR}/index.html":
             continue
         text = _readable(path)
-        for match in found.pattern.finditer(text):
-            page, what = found.needles[match.group(0)]
+        for start, needle in found.matches(text):
+            page, what = found.needles[needle]
             if not page.owns(relative):
-                line = text.count("\n", 0, match.start()) + 1
+                line = text.count("\n", 0, start) + 1
                 problems.append(Problem(relative, line, page.persona_id,
-                                        f"private guide leaked: its {what} {match.group(0)!r} appears in a shared file",
+                                        f"private guide leaked: its {what} {needle!r} appears in a shared file",
                                         "the site was not published; a private page must stay out of search, "
                                         "the sitemap and every other page"))
-    for page in pages:
+    for page in pages if own is None else own:
         own = site / PRIVATE_DIR / page.token / "index.html"
         if not own.is_file() or NOINDEX not in own.read_text(encoding="utf-8"):
             problems.append(Problem(f"{PRIVATE_DIR}/{page.token}/index.html", 1, page.persona_id,
@@ -90,27 +93,57 @@ def leaks(site: Path, pages: list[PrivatePage]) -> list[Problem]:
     return problems
 
 
+_WORD = re.compile(r"\w+")
+_HEX = re.compile(r"(?=([0-9a-f]{32}))")
+
+
 @dataclass(frozen=True)
 class _Finder:
-    pattern: re.Pattern
+    """Every private string, found in one pass over a text whatever the number of private guides
+    (one regular expression of thousands of alternatives is tried at every character).
+
+    Tokens count anywhere; ids as a page path (`id/`, `id.md`) not inside a longer name; names as
+    whole words. Each needle is looked up by its first word, then compared in place."""
+
     needles: dict[str, tuple[PrivatePage, str]]
+    by_word: dict[str, list[tuple[int, str, str]]]  # first word -> (offset of that word, needle, kind)
+    tokens: frozenset[str]
+
+    def matches(self, text: str):
+        for found in _HEX.finditer(text):
+            if found.group(1) in self.tokens:
+                yield found.start(), found.group(1)
+        for word in _WORD.finditer(text):
+            for offset, needle, kind in self.by_word.get(word.group(0), ()):
+                start = word.start() - offset
+                end = start + len(needle)
+                if start < 0 or not text.startswith(needle, start):
+                    continue
+                before = text[start - 1] if start else " "
+                after = text[end] if end < len(text) else " "
+                if kind == "id" and not (before.isalnum() or before in "_-"):
+                    yield start, needle
+                elif kind == "text" and not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                    yield start, needle
 
 
 def _finder(pages: list[PrivatePage]) -> _Finder:
-    """One pattern for every private string: tokens anywhere, ids as a page path, names as whole words."""
     needles: dict[str, tuple[PrivatePage, str]] = {}
-    parts: list[str] = []
+    by_word: dict[str, list[tuple[int, str, str]]] = {}
     for page in pages:
         needles[page.token] = (page, "token")
-        parts.append(re.escape(page.token))
-        for form in (f"{page.persona_id}/", f"{page.persona_id}.md"):
-            needles[form] = (page, "id")
-            parts.append(r"(?<![\w-])" + re.escape(form))
-        for text in page.texts:
-            for form in {text, html.escape(text, quote=False), html.escape(text)}:
-                needles[form] = (page, "text")
-                parts.append(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
-    return _Finder(re.compile("|".join(sorted(parts, key=len, reverse=True))), needles)
+        forms = [(f"{page.persona_id}/", "id"), (f"{page.persona_id}.md", "id")]
+        forms += [(form, "text") for text in page.texts
+                  for form in {text, html.escape(text, quote=False), html.escape(text)}]
+        for form, kind in forms:
+            first = _WORD.search(form)
+            if first is None:
+                continue
+            needles[form] = (page, "id" if kind == "id" else "text")
+            by_word.setdefault(first.group(0), []).append((first.start(), form, kind))
+    for candidates in by_word.values():
+        candidates.sort(key=lambda c: -len(c[1]))
+    return _Finder(needles, by_word, frozenset(p.token for p in pages))
 
 
 def _readable(path: Path) -> str:

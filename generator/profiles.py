@@ -336,10 +336,12 @@ class Profiles:
                 if p.path == persona_file or p.path in self.plan_files or p.path.startswith(LIMITS_SHOWN)]
 
 
-def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: int | None = None) -> Profiles:
+def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: int | None = None,
+                  only: Path | None = None) -> Profiles:
     """Load and validate every plan and persona below `profiles_dir`; collect all problems.
 
     `year` replaces each persona's tax_year (the yearly refresh: `guides build --year 2027`).
+    `only` loads that one persona file and the plans (calc and check of one persona, at any N).
     """
     result = Profiles()
     shown = lambda path: display_path(path, project_root)  # noqa: E731 - a local naming helper
@@ -362,7 +364,7 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
                                                f"plan id {plan.id!r} is also used by {first[0]}:{first[1]}"))
             result.plans[plan.id] = plan
             plan_lines[plan.id] = (shown(path), data.key_lines.get("id", 1))
-    for path in sorted((profiles_dir / "personas").glob("*.yaml")):
+    for path in [only] if only else sorted((profiles_dir / "personas").glob("*.yaml")):
         data, problems = load_yaml(path, shown(path))
         if problems:
             result.problems.extend(problems)
@@ -396,7 +398,7 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
 def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | None, dict[str, Plan], list[Problem]]:
     """One persona and every plan in plans/ beside its personas/ folder (its own plan, the plan of a
     job it moves to), so a persona computes the same by path as by id."""
-    profiles = load_profiles(path.resolve().parent.parent, None, year)
+    profiles = load_profiles(path.resolve().parent.parent, None, year, only=path.resolve())
     wanted = str(path.resolve())
     problems = profiles.problems_of(wanted)
     for persona in profiles.personas:

@@ -1,0 +1,367 @@
+"""Shards: the guides in groups of a fixed size, each built by MkDocs on its own, in parallel, and
+kept under the hash of everything it was made from.
+
+A shard's output depends only on its inputs: its personas' files, every plan, the limits, the
+templates, the hand-written pages, the theme overrides, mkdocs.yml, guides.yml, the link secret,
+the build date and the generator's own code (its version). Their SHA-256 names its folder in
+build/shards/, so a rebuild after one persona changed runs MkDocs for that persona's shard and the
+site-wide shard only; everything else is linked from the cache into the new site version.
+
+- A guide shard renders its guides' Markdown and builds it with the site-wide pages present as
+  placeholders (site_hook.py), so each page looks exactly as in a one-piece build; it keeps its
+  guides' files only. Its privacy check runs on its own output.
+- The site shard, built last, holds the site-wide pages, the guides index, the sitemap and the
+  search index: the site-wide pages and one short summary per public guide (`summary`). Its
+  privacy check covers every shared file of the site.
+
+Publishing (build.py, publish.py) links every shard's files into one new site version.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+
+from . import build as pipeline
+from . import limits, privacy, protect, publish
+from .errors import BuildFailed, Problem, ProblemsFound
+from .notes import maintainer_notes
+from .privacy import PrivatePage
+from .profiles import Persona, Plan
+from .render import environment, read_front_matter
+from .site_hook import ShardPages
+
+SHARD_SIZE = int(os.environ.get("GUIDES_SHARD_SIZE", "250"))  # guides per MkDocs build
+CACHE = Path("build") / "shards"
+RESULT = "result.pickle"  # written last: a folder without it is not a finished shard
+SITE = "site"  # the name of the site-wide shard
+STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard: its link and sitemap entry
+SUMMARY_WORDS = 400
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every shard of one build shares (sent to each worker process)."""
+
+    root: Path
+    plans: dict[str, Plan]
+    secret: bytes | None
+    generated_on: dt.date
+    allow_provisional: bool
+    private_pages: tuple[PrivatePage, ...]  # every private guide of the build, for the privacy checks
+    inputs: str  # digest of the inputs every shard shares
+
+    @property
+    def cache(self) -> Path:
+        return self.root / CACHE
+
+
+@dataclass(frozen=True)
+class Shard:
+    name: str
+    personas: tuple[tuple[Persona, str], ...]  # each with its file, as shown in messages
+    key: str
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    name: str
+    key: str
+    notes: tuple[Problem, ...] = ()  # inputs the maintainer could add
+    problems: tuple[Problem, ...] = ()  # what stops the build (privacy, MkDocs); never cached
+    rows: tuple[dict, ...] = ()  # the guides index's row of each public guide
+    summaries: tuple[dict, ...] = ()  # the search index's entry of each public guide
+
+
+# ----------------------------------------------------------------------------- what a shard is made from
+
+def _hash_tree(digest, folder: Path, root: Path) -> None:
+    for path in sorted(_files(folder)):
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+
+
+def _files(folder: Path):
+    if folder.is_file():
+        yield folder
+        return
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            yield Path(top) / name
+
+
+def shared_inputs(project, profiles_dir: Path, year: int | None, generated_on: dt.date,
+                  allow_provisional: bool, secret: bytes | None) -> str:
+    """The digest of everything every shard is made from (a persona's own file is added per shard)."""
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    _hash_tree(digest, code, code.parent)
+    _hash_tree(digest, limits.LIMITS_DIR, limits.LIMITS_DIR.parent)  # tests point it at a copy
+    for part in (project.mkdocs_yml, project.templates_dir, project.content_dir, project.root / "overrides",
+                 project.root / "guides.yml", profiles_dir / "plans"):
+        if part.exists():
+            _hash_tree(digest, part, project.root)
+    branding = project.settings.branding
+    if branding and branding.logo and (project.root / branding.logo).is_file():
+        _hash_tree(digest, project.root / branding.logo, project.root)
+    versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")]
+    digest.update(repr((versions, year, generated_on.isoformat(), allow_provisional,
+                        os.environ.get("SOURCE_DATE_EPOCH") or pipeline.epoch_of(generated_on),
+                        hashlib.sha256(secret).hexdigest() if secret else None)).encode())
+    return digest.hexdigest()
+
+
+def plan_shards(project, personas: list[Persona], persona_files: dict[str, str], inputs: str,
+                size: int | None = None) -> list[Shard]:
+    """The guides in shards of `size` (default SHARD_SIZE), by id, public ones first."""
+    size = size or SHARD_SIZE
+    ordered = sorted(personas, key=lambda p: (p.audience == "private", p.id))
+    shards = []
+    for number, start in enumerate(range(0, len(ordered), size)):
+        group = tuple((p, persona_files[p.id]) for p in ordered[start:start + size])
+        digest = hashlib.sha256(inputs.encode())
+        for persona, shown in group:
+            digest.update(f"\0{persona.id}\0{shown}\0".encode())
+            digest.update((project.root / shown).read_bytes())
+        shards.append(Shard(f"guides-{number:04d}", group, digest.hexdigest()))
+    return shards
+
+
+# ----------------------------------------------------------------------------- building shards
+
+def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: bool,
+              only_cached: bool = False) -> list[ShardResult]:
+    """Every guide shard, then the site shard from what they return."""
+    results = build_guides(context, shards, jobs, only_cached)
+    rows = sorted((row for r in results for row in r.rows), key=lambda row: (row["name"].lower(), row["file"]))
+    summaries = tuple(sorted((s for r in results for s in r.summaries), key=lambda s: s["location"]))
+    return results + [build_site_shard(context, tuple(rows), summaries, any_protected)]
+
+
+def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: bool = False) -> list[ShardResult]:
+    """Every guide shard, on `jobs` processes; cached shards are read, not built."""
+    context.cache.mkdir(parents=True, exist_ok=True)
+    cached = {s.key: read_result(context, s.key) for s in shards}
+    missing = [s for s in shards if cached[s.key] is None]
+    if only_cached and missing:
+        raise BuildFailed(f"{len(missing)} of {len(shards)} shards are not built yet (first: {missing[0].name}); "
+                          "run guides build --shard K/N for each K, or guides build")
+    if len(missing) <= 1 or jobs <= 1:
+        built = {s.key: build_guide_shard(context, s) for s in missing}
+    else:
+        with concurrent.futures.ProcessPoolExecutor(
+                min(jobs, len(missing)), mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {s.key: pool.submit(build_guide_shard, context, s) for s in missing}
+            built = {key: future.result() for key, future in futures.items()}
+    return [cached[s.key] or built[s.key] for s in shards]
+
+
+def read_result(context: Context, key: str) -> ShardResult | None:
+    done = context.cache / key / RESULT
+    return pickle.loads(done.read_bytes()) if done.is_file() else None
+
+
+@contextlib.contextmanager
+def _failures_as_one_line() -> Iterator[None]:
+    """A shard's failure as the parent process can show it: template and file errors as one line."""
+    try:
+        yield
+    except jinja2.TemplateError as error:  # its traceback (which says where) does not cross processes
+        raise BuildFailed(pipeline.template_failure(error)) from None
+    except OSError as error:
+        raise BuildFailed(publish.describe(error)) from None
+
+
+def build_guide_shard(context: Context, shard: Shard) -> ShardResult:
+    with _failures_as_one_line():
+        return _build_guide_shard(context, shard)
+
+
+def build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple[dict, ...],
+                     any_protected: bool) -> ShardResult:
+    with _failures_as_one_line():
+        return _build_site_shard(context, rows, summaries, any_protected)
+
+
+def _build_guide_shard(context: Context, shard: Shard) -> ShardResult:
+    """Compute, render and build one shard's guides; keep their files under the shard's key."""
+    project = pipeline.Project(context.root)
+    settings = project.settings
+    env = environment(project.templates_dir)
+    guides = [pipeline.plan_guide(persona, context.plans, context.secret, settings) for persona, _ in shard.personas]
+    pages: dict[str, str] = {}
+    for guide in guides:
+        pages.update(pipeline.render_guide(env, guide, context.generated_on, settings))
+    own_files = set(pages)
+    public = [g for g in guides if not g.private]
+    result = ShardResult(
+        shard.name, shard.key,
+        notes=tuple(note for guide, (_, shown) in zip(guides, shard.personas)
+                    for note in maintainer_notes(guide.results, project.root / shown, shown)),
+        rows=tuple(pipeline.index_row(g) for g in public),
+        summaries=tuple(summary(g, pages[g.path]) for g in public))
+    pages.update(pipeline.site_pages(env, [], context.allow_provisional))  # placeholders, for the navigation
+    passphrases = {g.path: protect.passphrase_for(context.secret, g.results.persona.id) for g in guides if g.protected}
+    stems = tuple(g.path.removesuffix(".md") + "/" for g in guides)
+
+    def check(site: Path) -> list[Problem]:
+        privacy.hide_from_sitemap(site)  # it lists the shard's private pages; the site shard's is published
+        private = [pipeline.private_page(g) for g in guides if g.private]
+        return (privacy.leaks(site, list(context.private_pages), own=private)
+                + protect.readable_on_locked_pages(site, [pipeline.private_page(g) for g in guides if g.protected]))
+
+    return _run_mkdocs(context, result, pages, own_files, lambda rel: rel.startswith(stems) or rel in own_files,
+                       {g.path for g in public}, passphrases, check, kept_docs=own_files - set(passphrases))
+
+
+
+def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple[dict, ...],
+                      any_protected: bool) -> ShardResult:
+    """The site-wide pages, the guides index, the sitemap and the search index (with the summaries)."""
+    listed = json.dumps([rows, summaries, any_protected], default=str, sort_keys=True)
+    key = hashlib.sha256(f"{context.inputs}\0{SITE}\0{listed}".encode()).hexdigest()
+    found = read_result(context, key)
+    if found is not None:
+        return found
+    project = pipeline.Project(context.root)
+    env = environment(project.templates_dir)
+    pages = pipeline.site_pages(env, list(rows), context.allow_provisional)
+    own_files = set(pages)
+    if any_protected:
+        pages[protect.UNLOCK_SCRIPT] = protect.unlock_script()
+        own_files.add(protect.UNLOCK_SCRIPT)
+    stubs = {f"guides/{row['file']}" for row in rows}
+    pages.update({stub: STUB for stub in stubs})
+    stems = tuple(stub.removesuffix(".md") + "/" for stub in stubs)
+
+    def check(site: Path) -> list[Problem]:
+        add_summaries(site, summaries)
+        privacy.hide_from_sitemap(site)
+        privacy.close_listing(site)
+        return privacy.leaks(site, list(context.private_pages), own=[])
+
+    return _run_mkdocs(context, ShardResult(SITE, key), pages, None, lambda rel: not rel.startswith(stems),
+                       set(), {}, check, kept_docs=None, placeholders=stubs)
+
+
+
+def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], own_files: set[str] | None,
+                keeps, summarised: set[str], passphrases: dict[str, str], check, kept_docs: set[str] | None,
+                placeholders: set[str] | None = None) -> ShardResult:
+    """Write the docs folder, build it, check it, and keep the files `keeps` names under the key.
+
+    `own_files` (None: every page) are rendered in full; other Markdown pages are placeholders."""
+    project = pipeline.Project(context.root)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=context.cache))
+    try:
+        docs, site, out = work / "docs", work / "site", work / "out"
+        pipeline.write_docs(project, pages, docs)
+        markdown = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
+        if placeholders is None:
+            placeholders = markdown - (own_files or set())
+        try:
+            pipeline.mkdocs_build(project, docs, site, context.generated_on, passphrases,
+                                  ShardPages(placeholders, summarised))
+            problems = check(site)
+        except ProblemsFound as failed:  # as a value: the exception does not cross processes intact
+            problems = failed.problems
+        if problems:
+            return dataclasses.replace(result, problems=tuple(problems))
+        _move(site, out / "site", keeps)
+        _move(docs, out / "docs", lambda rel: rel not in placeholders and (kept_docs is None or rel in kept_docs))
+        (out / RESULT).write_bytes(pickle.dumps(result))
+        try:
+            out.rename(context.cache / result.key)
+        except OSError:  # the same shard finished meanwhile (another build): the two are equal
+            pass
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _move(source: Path, target: Path, keeps) -> None:
+    target.mkdir(parents=True)
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source).as_posix()
+        if path.is_file() and keeps(relative):
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target / relative)
+
+
+# ----------------------------------------------------------------------------- search
+
+_TITLE = re.compile(r'^\s*(?:\?\?\?\+?|!!!)\s+[\w-]+(?:\s+[\w-]+)*\s+"(.*)"\s*$')
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*(?:\{[^}]*\})?\s*$")
+_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_TAG = re.compile(r"<[^>]+>|\{[^}]*\}|\[|\]\([^)]*\)|[*_`]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # letters only: never an amount, a rate or a date
+
+
+def summary(guide, page: str) -> dict:
+    """A public guide's entry in the site's search index: its title, its route and a few words.
+
+    The words are those of its headings, callout titles and worked-example steps (what it is
+    about), each once, with every number dropped: never the body, never a figure."""
+    lines = page.split("\n---\n", 1)[-1].splitlines()
+    words: dict[str, None] = {}
+    for line in lines:
+        found = _HEADING.match(line) or _TITLE.match(line)
+        parts = [found.group(1)] if found else []
+        row = _ROW.match(line)
+        if row and not set(row.group(1)) <= set("|:- "):
+            parts = row.group(1).split("|")[1:2]  # a worked example's step label
+        for part in parts:
+            for word in _WORD.findall(_TAG.sub(" ", part)):
+                words.setdefault(word, None)
+    title = read_front_matter(page).get("title", "")
+    return {"location": guide.path.removesuffix(".md") + "/", "title": title,
+            "text": " ".join(list(words)[:SUMMARY_WORDS])}
+
+
+def add_summaries(site: Path, summaries: tuple[dict, ...]) -> None:
+    """Append the public guides' summaries to the search index MkDocs wrote for the site-wide pages."""
+    index_file = site / "search" / "search_index.json"
+    if not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["docs"] += list(summaries)
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- publishing
+
+def link_into(results: list[ShardResult], context: Context, part: str, target: Path) -> None:
+    """Every shard's `part` (site or docs) into `target`: hard links, or copies across file systems."""
+    for result in results:
+        source = context.cache / result.key / part
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                destination = target / path.relative_to(source)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(path, destination)
+                except OSError:
+                    shutil.copy2(path, destination)
+
+
+def prune(context: Context, keep: set[str]) -> None:
+    """Drop the cached shards this build did not use (the cache folder holds only what builds made)."""
+    for folder in context.cache.iterdir():
+        if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()):
+            shutil.rmtree(folder, ignore_errors=True)

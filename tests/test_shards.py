@@ -1,0 +1,219 @@
+"""Sharded builds: a rebuild that reuses cached shards publishes the very bytes a build from scratch
+does, a private guide shows nowhere but on its own page, and the site built through the shard hook
+reads as the Markdown on disk built by plain MkDocs."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_project
+from generator import build as pipeline
+from generator import shards
+from generator.cli import main
+from generator.privacy import PrivatePage, _finder
+from generator.render import money
+from generator.site_hook import ShardPages, headings_only
+
+TODAY = dt.date(2026, 3, 2)
+SECRET = "0c9b7e4d2a6f18e35b7d9c1a4e2f6b08" * 2
+KEPT = {"linda", "maya", "priya", "client-hoang"}  # public (one with charts) and private
+CLIENT = """name: Quentin Xylander
+tax_year: 2026
+birth_date: 1971-09-14
+plan: acme-401k
+pay:
+  salary: 173219
+tax:
+  marginal_rate_now: 24
+  marginal_rate_retirement: 22
+audience: private
+"""
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch, limits_dir):
+    """The example project cut to four personas plus a private client, two guides to a shard."""
+    project = copy_project(tmp_path / "project")
+    for path in (project.profiles_dir / "personas").glob("*.yaml"):
+        if path.stem not in KEPT:
+            path.unlink()
+    (project.profiles_dir / "personas" / "client-qx.yaml").write_text(CLIENT)
+    monkeypatch.setenv("GUIDES_LINK_SECRET", SECRET)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", pipeline.epoch_of(TODAY))  # MkDocs dates the sitemap with it
+    monkeypatch.setattr(shards, "SHARD_SIZE", 2)
+    return project
+
+
+def site_bytes(project) -> dict[str, bytes]:
+    site = (project.root / "site").resolve()
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def cached_keys(project) -> set[str]:
+    return {p.name for p in (project.root / shards.CACHE).iterdir()}
+
+
+def from_scratch(project) -> dict[str, bytes]:
+    shutil.rmtree(project.root / shards.CACHE)
+    pipeline.build(project, today=TODAY)
+    return site_bytes(project)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+CHANGES = {  # what changes, and how many guide shards (of three) must be built again
+    "one persona": (lambda p, limits: edit(p.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia"), 1),
+    "one plan": (lambda p, limits: edit(p.profiles_dir / "plans" / "acme-401k.yaml", "Acme", "Acme Holdings"), 3),
+    "one limits value": (lambda p, limits: edit(limits / "2026.yaml", "ira_limit: 7500", "ira_limit: 8000"), 3),
+    "one template": (lambda p, limits: edit(p.templates_dir / "sections" / "sources.md.j2", "lists them all",
+                                            "lists every one of them"), 3),
+    "mkdocs.yml": (lambda p, limits: edit(p.mkdocs_yml, "site_name: Retirement-savings guides",
+                                          "site_name: Savings guides"), 3),
+}
+
+
+def test_a_rebuild_after_each_change_equals_a_build_from_scratch_byte_for_byte(small, limits_dir):
+    """One change after another (each build from scratch is the next change's cache): the rebuild
+    reuses every shard the change did not touch, and publishes what a build without cache does."""
+    pipeline.build(small, today=TODAY)
+    for change, (apply, rebuilt) in CHANGES.items():
+        before = cached_keys(small)
+        apply(small, limits_dir)
+        pipeline.build(small, today=TODAY)
+        incremental = site_bytes(small)
+        new = cached_keys(small) - before
+        assert len(new) == rebuilt + 1, (change, new)  # the changed guide shards and the site shard only
+        assert incremental == from_scratch(small), change
+
+
+def test_an_unchanged_rebuild_builds_nothing_and_publishes_the_same_bytes(small):
+    pipeline.build(small, today=TODAY)
+    first, keys = site_bytes(small), cached_keys(small)
+    assert len(keys) == 4  # five guides, two to a shard, and the site shard
+    pipeline.build(small, today=TODAY)
+    assert site_bytes(small) == first and cached_keys(small) == keys
+
+
+def test_shards_built_apart_and_published_equal_one_build(small, monkeypatch):
+    monkeypatch.chdir(small.root)
+    pipeline.build(small, today=TODAY)
+    whole = site_bytes(small)
+    shutil.rmtree(small.root / shards.CACHE)
+    published = os.readlink(small.root / "site")
+    for part in ("1/2", "2/2"):  # the CLI's build date is SOURCE_DATE_EPOCH's, TODAY
+        result = CliRunner().invoke(main, ["build", "--shard", part], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert os.readlink(small.root / "site") == published, "a shard publishes nothing"
+    assert len(cached_keys(small)) == 3
+    result = CliRunner().invoke(main, ["publish"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert site_bytes(small) == whole
+
+
+def test_publish_refuses_while_a_shard_is_missing(small, monkeypatch):
+    monkeypatch.chdir(small.root)
+    pipeline.build(small)
+    published = site_bytes(small)
+    shutil.rmtree(next(p for p in (small.root / shards.CACHE).iterdir()
+                       if pickle.loads((p / shards.RESULT).read_bytes()).name != shards.SITE))
+    result = CliRunner().invoke(main, ["publish"])
+    assert result.exit_code == 1 and "1 of 3 shards are not built yet" in result.output
+    assert site_bytes(small) == published
+
+
+def test_a_private_guide_shows_nowhere_but_on_its_own_page(small):
+    report = pipeline.build(small, today=TODAY)
+    client = next(g for g in report.guides if g.persona.id == "client-qx")
+    token = Path(client.path).stem
+    figures = client.results.figures
+    amounts = [money(figures[name].value) for name in ("employer_match", "modified_agi")]  # worked out for them
+    secrets = ["Quentin", "Xylander", token, "173,219", "173219", *amounts, *(a.removeprefix("$") for a in amounts)]
+    own_page = (small.root / "site" / "c" / token / "index.html").read_text()
+    assert "Quentin Xylander" in own_page and "173,219" in own_page and all(a in own_page for a in amounts)
+    outputs = [small.root / "site", *(p for p in (small.root / shards.CACHE).iterdir())]
+    checked = 0
+    for folder in outputs:
+        for path in folder.resolve().rglob("*"):
+            relative = path.relative_to(folder.resolve()).as_posix()
+            if not path.is_file() or relative.startswith(("c/" + token, "docs/c/" + token, "site/c/" + token)):
+                continue
+            text = path.read_text(errors="replace")
+            found = [s for s in secrets if re.search(rf"(?<![\w,.]){re.escape(s)}(?!\w|[,.]\d)", text)]
+            assert not found, (path, found)
+            checked += 1
+    assert checked > 100
+    index = (small.root / "site" / "search" / "search_index.json").read_text()
+    assert "/c/" not in index and '"c/' not in index
+
+
+def test_the_markdown_on_disk_builds_without_the_hook_into_the_same_text(small, tmp_path):
+    pipeline.build(small, today=TODAY)
+    plain = tmp_path / "plain"
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": pipeline.epoch_of(TODAY)}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(small.mkdocs_yml),
+                    "-d", str(plain)], cwd=small.root, env=environment, check=True)
+    ours = (small.root / "site").resolve()
+    pages = sorted(p.relative_to(plain).as_posix() for p in plain.rglob("*.html"))
+    assert "guides/linda/index.html" in pages and len(pages) > 10
+    for page in pages:
+        assert visible_text(ours / page) == visible_text(plain / page), page
+
+
+def visible_text(path: Path) -> str:
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", path.read_text(), flags=re.S)
+    return " ".join(html.unescape(text).split())
+
+
+def test_a_placeholder_keeps_a_pages_headings_only():
+    page = "---\ntitle: T\n---\n# Title\n\nText with a [link](other.md).\n\n## Part { #part }\n\n```\n# not a heading\n```\n"
+    assert headings_only(page) == "# Title\n\n## Part { #part }\n"
+
+
+def test_the_hook_takes_placeholders_and_public_guides_out_of_search():
+    hook = ShardPages(placeholders={"glossary.md"}, summarised={"guides/linda.md"})
+
+    class Page:
+        def __init__(self, path):
+            self.file, self.meta = type("File", (), {"src_uri": path})(), {}
+
+    for path, text, searchable in [("glossary.md", "# G\n\nWords", False), ("guides/linda.md", "# L\n\nBody", False),
+                                   ("c/abc.md", "# C\n\nBody", True)]:
+        page = Page(path)
+        shown = hook.on_page_markdown(text, page, None, None)
+        assert ("search" not in page.meta) == searchable, path
+        assert shown == ("# G\n" if path == "glossary.md" else text)
+
+
+def test_a_summary_has_the_guides_words_once_and_no_figure():
+    page = ('---\ntitle: Retirement-savings guide for Ann, 2026\n---\n# Ann: your 2026 guide\n\n'
+            '## Capture the match { #match }\n\nYou earn $4,500.\n\n'
+            '??? example worked-example "Worked example: the match: $4,500"\n\n'
+            '    | op | Step | Amount | Source |\n    |:-:|:--|--:|:--|\n    | | Pay of $90,000 trued up | 90,000 | Plan |\n')
+    found = shards.summary(type("Guide", (), {"path": "guides/ann.md"}), page)
+    assert found["location"] == "guides/ann/" and found["title"] == "Retirement-savings guide for Ann, 2026"
+    assert found["text"] == "Ann your guide Capture the match Worked example Step Pay of trued up"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Ann Lee paid", ["Ann Lee"]), ("Ann Leeds", []), ("Joann Lee", []), ("x/client-a/ y", ["client-a/"]),
+    ("myclient-a/", []), ("client-a.md", ["client-a.md"]), ("at c/" + "ab" * 16 + "/", ["ab" * 16]),
+    ("O&#x27;Neil", []), ("Ann &amp; Lee", []),
+], ids=["name", "longer-word-after", "longer-word-before", "id-as-path", "id-inside-a-longer-id",
+        "id-as-file", "token", "other-name", "other-text"])
+def test_the_privacy_finder_matches_whole_names_ids_and_tokens(text, found):
+    finder = _finder([PrivatePage("client-a", "ab" * 16, ("Ann Lee",))])
+    assert [needle for _, needle in finder.matches(text)] == found
