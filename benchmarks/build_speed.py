@@ -1,65 +1,166 @@
-"""Build-speed benchmark: how the pipeline scales with the number of guides.
+"""Build-speed benchmark: `guides build` of N guides against a plain `mkdocs build` of the same Markdown.
 
-Copies the example project, adds N generated personas, and prints the time of each stage and
-the size of a guide page. Run: python3 benchmarks/build_speed.py [N ...] (default 50 200).
-Prints figures; it asserts nothing (tests check behaviour, this measures it).
+For each N, copies the example project into a temporary folder, varies the example personas to
+N guides (each with its own name, spouse name and pay; PRIVATE_SHARE of them private), and prints:
+
+- `guides build` from scratch: wall time, CPU time (every process), cores used (CPU / wall), peak RSS
+  (the whole process tree, sampled);
+- a plain `mkdocs build` of the Markdown that build wrote (build/docs, no hook, one process) in the
+  same run, and the ratio of the two walls (below 1: the guides build is the faster);
+- the rebuild after one persona's pay changed;
+- the time until search is ready in headless Debian chromium (the index loaded by Material's
+  search worker), with the number of public guides in the index.
+
+Run: python3 benchmarks/build_speed.py [N ...]      (default 1000 3000)
+     python3 benchmarks/build_speed.py --big        (1000 3000 10000; the 10,000 row takes ~an hour on
+                                                     2 cores for the plain MkDocs build alone)
+     --no-plain skips the plain MkDocs build, --jobs J sets the build's processes.
+Prints figures; it asserts nothing (tests check behaviour, this measures it). Each build runs as
+`python3 -m generator build` in its own process, as a user runs it.
 """
 from __future__ import annotations
 
+import argparse
+import os
+import platform
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from generator import build as pipeline
-
 REPO = Path(__file__).resolve().parent.parent
-PERSONA = """name: Person {n}
-tax_year: 2026
-birth_date: {year}-06-15
-plan: acme-401k
-pay:
-  salary: {salary}
-elections:
-  pre_tax_pct: {pct}
-tax:
-  marginal_rate_now: 24
-  marginal_rate_retirement: 22
-"""
+PRIVATE_SHARE = 0.9
+PARTS = ("mkdocs.yml", "profiles", "templates", "site_content", "overrides")
+DROPPED = re.compile(r"^(id|audience|share_until|revoked):.*\n", re.M)
 
 
-def project_with(count: int, root: Path) -> pipeline.Project:
-    for part in ("mkdocs.yml", "profiles", "templates", "site_content", "overrides"):
+def make_project(root: Path, count: int) -> None:
+    """The example project with its personas varied to `count` guides."""
+    for part in PARTS:
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+    personas = root / "profiles" / "personas"
+    examples = sorted(p.read_text() for p in personas.glob("*.yaml"))
+    for path in personas.glob("*.yaml"):
+        path.unlink()
+    every = round(1 / (1 - PRIVATE_SHARE)) if PRIVATE_SHARE < 1 else 0
     for n in range(count):
-        text = PERSONA.format(n=n, year=1960 + n % 40, salary=40_000 + 1_000 * (n % 300), pct=3 + n % 20)
-        (root / "profiles" / "personas" / f"bench-{n:05d}.yaml").write_text(text)
-    return pipeline.Project(root)
+        text = DROPPED.sub("", examples[n % len(examples)])
+        text = re.sub(r"^name: .*$", f"name: Person {n}", text, count=1, flags=re.M)
+        text = re.sub(r"^(  name: ).*$", rf"\g<1>Partner {n}", text, flags=re.M)  # a spouse: unique too
+        text = re.sub(r"^(  salary: )([1-9]\d*)", lambda m: f"{m.group(1)}{int(m.group(2)) + 100 * (n % 97)}",
+                      text, flags=re.M)
+        private = not (every and n % every == 0)
+        (personas / f"bench-{n:05d}.yaml").write_text(text + ("audience: private\n" if private else ""))
 
 
-def measure(count: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = project_with(count, Path(tmp))
+class Measured:
+    """A command run to the end: wall, CPU of it and all its children, peak RSS of the whole tree."""
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.peak = 0
         started = time.perf_counter()
-        profiles, _ = pipeline.load_and_validate(project)
-        loaded = time.perf_counter()
-        guides = [pipeline.plan_guide(p, profiles.plans, None) for p in profiles.personas]
-        computed = time.perf_counter()
-        pages = pipeline.render_pages(project, guides, pipeline.build_date())
-        rendered = time.perf_counter()
-        pipeline.build(project)
-        total = time.perf_counter()
-        page = (project.root / "site" / "guides" / "bench-00000" / "index.html").stat().st_size
-        index = (project.root / "site" / "search" / "search_index.json").stat().st_size
-        print(f"{len(profiles.personas):6d} guides | load {loaded - started:6.2f}s | compute and advise (two years) "
-              f"{computed - loaded:6.2f}s | "
-              f"render {rendered - computed:6.2f}s ({len(pages)} pages) | full build {total - rendered:6.2f}s | "
-              f"{(total - rendered) / len(profiles.personas) * 1000:6.1f} ms/guide | page {page / 1024:5.1f} KB | "
-              f"search index {index / 1024 / 1024:5.1f} MB")
+        before = os.times()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   text=True)
+        sampler = threading.Thread(target=self._sample, args=(process,), daemon=True)
+        sampler.start()
+        _, errors = process.communicate()
+        self.wall = time.perf_counter() - started
+        after = os.times()
+        self.cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+        sampler.join()
+        if process.returncode:
+            raise SystemExit(f"{' '.join(command)} failed:\n{errors[-3000:]}")
+
+    def _sample(self, process: subprocess.Popen) -> None:
+        while process.poll() is None:
+            self.peak = max(self.peak, tree_rss(process.pid))
+            time.sleep(0.1)
+
+    def __str__(self) -> str:
+        return (f"wall {self.wall:7.1f} s | CPU {self.cpu:7.1f} s | cores used {self.cpu / self.wall:4.2f} | "
+                f"peak RSS {self.peak / 2**20:6.0f} MB")
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def search_ready(site: Path) -> float:
+    """Seconds from opening the home page until Material's search says it is ready for typing."""
+    sys.path[:0] = [str(REPO), str(REPO / "tests")]
+    from chromium import serve
+    from generator.pdf import CHROMIUM, FLAGS
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(120_000)
+        page.goto(url)
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.wait_for_function("() => document.querySelector('.md-search-result__meta')"
+                               "?.textContent.includes('Type to start searching')", polling=50)
+        ready = page.evaluate("performance.now()") / 1000
+        browser.close()
+    return ready
+
+
+def measure(count: int, jobs: int | None, plain: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="guides-bench-") as tmp:
+        root = Path(tmp)
+        make_project(root, count)
+        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1",
+               "SOURCE_DATE_EPOCH": str(int(time.time()) // 86400 * 86400)}
+        if jobs:
+            env["GUIDES_JOBS"] = str(jobs)
+        guides = Measured([sys.executable, "-m", "generator", "build"], root, env)
+        public = sum(1 for p in (root / "site" / "guides").iterdir() if p.is_dir())
+        print(f"N = {count:6,d} ({public:,d} public) | guides build: {guides}", flush=True)
+        if plain:
+            mkdocs = Measured([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(root / "plain")], root, env)
+            print(f"{'':26} | plain mkdocs build: {mkdocs} | guides build / plain: wall "
+                  f"{guides.wall / mkdocs.wall:4.2f}×, CPU {guides.cpu / mkdocs.cpu:4.2f}×", flush=True)
+            shutil.rmtree(root / "plain")
+        persona = root / "profiles" / "personas" / "bench-00001.yaml"
+        persona.write_text(re.sub(r"^(  salary: )(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + 1000}",
+                                  persona.read_text(), count=1, flags=re.M))
+        rebuild = Measured([sys.executable, "-m", "generator", "build"], root, env)
+        print(f"{'':26} | one persona changed, rebuild: {rebuild}", flush=True)
+        print(f"{'':26} | search ready in chromium after {search_ready(root / 'site'):.2f} s "
+              f"({public:,d} public guides indexed by summary)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("counts", nargs="*", type=int)
+    parser.add_argument("--big", action="store_true", help="add the 10,000-guide row")
+    parser.add_argument("--jobs", type=int, help="processes for the guides build (default: one per core)")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain mkdocs build")
+    options = parser.parse_args()
+    counts = options.counts or [1000, 3000] + ([10_000] if options.big else [])
+    print(f"{platform.node()}: {len(os.sched_getaffinity(0))} cores ({platform.processor() or platform.machine()}), "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}; "
+          f"{PRIVATE_SHARE:.0%} of the guides private", flush=True)
+    for count in counts:
+        measure(count, options.jobs, not options.no_plain)
 
 
 if __name__ == "__main__":
-    for count in [int(arg) for arg in sys.argv[1:]] or [50, 200]:
-        measure(count)
+    main()

@@ -242,10 +242,8 @@ def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple
     project = pipeline.Project(context.root)
     env = environment(project.templates_dir)
     pages = pipeline.site_pages(env, list(rows), context.allow_provisional)
-    own_files = set(pages)
     if any_protected:
         pages[protect.UNLOCK_SCRIPT] = protect.unlock_script()
-        own_files.add(protect.UNLOCK_SCRIPT)
     stubs = {f"guides/{row['file']}" for row in rows}
     pages.update({stub: STUB for stub in stubs})
     stems = tuple(stub.removesuffix(".md") + "/" for stub in stubs)
@@ -277,7 +275,7 @@ def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], ow
             placeholders = markdown - (own_files or set())
         try:
             pipeline.mkdocs_build(project, docs, site, context.generated_on, passphrases,
-                                  ShardPages(placeholders, summarised))
+                                  ShardPages(placeholders, summarised, own_files))
             problems = check(site)
         except ProblemsFound as failed:  # as a value: the exception does not cross processes intact
             problems = failed.problems

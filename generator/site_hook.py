@@ -8,6 +8,8 @@ kept from its output. This hook makes the others cheap:
 - a page the shard does not own (a placeholder) is rendered as its headings only. Its title and
   anchors, which the navigation and the link checks of the owned pages read, stay those of the
   real page; its output is thrown away.
+- a file that is not a page (the theme's scripts and styles, the site's assets) is copied only where
+  the shard keeps it: the site shard publishes them once.
 - a public guide leaves Material's search: the site's search index gets one short summary per
   public guide instead (shards.summary), never its body or its figures.
 
@@ -29,10 +31,18 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 
 
 class ShardPages(BasePlugin):
-    def __init__(self, placeholders: set[str], summarised: set[str]) -> None:
+    def __init__(self, placeholders: set[str], summarised: set[str], other_files: set[str] | None = None) -> None:
         super().__init__()
         self.placeholders = placeholders  # docs paths rendered as their headings, output not kept
         self.summarised = summarised  # docs paths of public guides: searchable by their summary only
+        self.other_files = other_files  # the files other than pages to copy (None: all)
+
+    def on_files(self, files, config):
+        if self.other_files is not None:
+            for file in list(files):
+                if not file.is_documentation_page() and file.src_uri not in self.other_files:
+                    files.remove(file)
+        return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         source = page.file.src_uri
