@@ -188,11 +188,13 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         swap_into_place(docs, project.docs_dir)
     shards.prune(context, {shard.key for shard in built})
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
+    order = {profiles.persona_files[p.id]: n for n, p in enumerate(profiles.personas)}
     return BuildReport(target.link, guides, left_out,
                        tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else (),
                        tuple(kept),
                        tuple((p, shared[p.id]) for p in profiles.personas if shared[p.id] != "live"),
-                       tuple(sorted(note for shard in built for note in shard.notes)))
+                       tuple(sorted((note for shard in built for note in shard.notes),  # in file order, as read
+                                    key=lambda note: order.get(note.path, 0))))
 
 
 def build_shards(project: Project, part: int, parts: int, *, year: int | None = None,

@@ -18,6 +18,7 @@ Publishing (build.py, publish.py) links every shard's files into one new site ve
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -52,6 +53,7 @@ RESULT = "result.pickle"  # written last: a folder without it is not a finished 
 SITE = "site"  # the name of the site-wide shard
 STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard: its link and sitemap entry
 SUMMARY_WORDS = 400
+COMMON_FROM = 100  # from this many public guides, a word in more than half of them is left to the site-wide pages
 
 
 @dataclass(frozen=True)
@@ -333,12 +335,20 @@ def summary(guide, page: str) -> dict:
 
 
 def add_summaries(site: Path, summaries: tuple[dict, ...]) -> None:
-    """Append the public guides' summaries to the search index MkDocs wrote for the site-wide pages."""
+    """Append the public guides' summaries to the search index MkDocs wrote for the site-wide pages.
+
+    Among many guides, a word most of them share ("Roth", "match") would list hundreds of guides
+    for one query and slow the index down: it is left to the site-wide pages that explain it."""
     index_file = site / "search" / "search_index.json"
     if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    index["docs"] += list(summaries)
+    common: set[str] = set()
+    if len(summaries) >= COMMON_FROM:
+        counts = collections.Counter(w for s in summaries for w in {w.lower() for w in s["text"].split()})
+        common = {word for word, count in counts.items() if count > len(summaries) / 2}
+    index["docs"] += [{**s, "text": " ".join(w for w in s["text"].split() if w.lower() not in common)}
+                      for s in summaries]
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

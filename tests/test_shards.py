@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import pickle
 import re
@@ -206,6 +207,18 @@ def test_a_summary_has_the_guides_words_once_and_no_figure():
     found = shards.summary(type("Guide", (), {"path": "guides/ann.md"}), page)
     assert found["location"] == "guides/ann/" and found["title"] == "Retirement-savings guide for Ann, 2026"
     assert found["text"] == "Ann your guide Capture the match Worked example Step Pay of trued up"
+
+
+def test_among_many_guides_the_words_most_share_are_left_to_the_site_wide_pages(tmp_path):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text('{"config": {}, "docs": [{"location": "", "text": "Roth"}]}')
+    many = [{"location": f"guides/g{n}/", "title": f"Guide {n}", "text": "Roth match" + (" backdoor" if n < 10 else "")}
+            for n in range(shards.COMMON_FROM)]
+    shards.add_summaries(tmp_path, tuple(many))
+    docs = json.loads((tmp_path / "search" / "search_index.json").read_text())["docs"]
+    assert docs[0] == {"location": "", "text": "Roth"}  # the site-wide pages keep every word
+    assert [d["text"] for d in docs[1:3]] == ["backdoor", "backdoor"] and docs[-1]["text"] == ""
+    assert len(docs) == shards.COMMON_FROM + 1
 
 
 @pytest.mark.parametrize("text, found", [
