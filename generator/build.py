@@ -165,11 +165,7 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
     live = [persona for persona in profiles.personas if shared[persona.id] == "live"]
     guides = tuple(PublishedGuide(p, profiles.plans, guide_path(p, secret), is_protected(project.settings, p))
                    for p in live)
-    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional,
-                             tuple(private_page(g) for g in guides if g.private),
-                             shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
-                                                  allow_provisional, secret))
-    planned = shards.plan_shards(project, live, profiles.persona_files, context.inputs)
+    context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
     built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached)
     problems = [problem for shard in built for problem in shard.problems]
     if problems:
@@ -210,13 +206,10 @@ def build_shards(project: Project, part: int, parts: int, *, year: int | None = 
         raise BuildFailed("private guides need the link secret: run guides build once (it makes .guides-secret), "
                           "or set GUIDES_LINK_SECRET, before building shards")
     generated_on = today or build_date()
-    live = [p for p in profiles.personas if sharing(p, generated_on) == "live"]
-    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional,
-                             tuple(private_page(PublishedGuide(p, profiles.plans, guide_path(p, secret), False))
-                                   for p in live if p.audience == "private"),
-                             shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
-                                                  allow_provisional, secret))
-    mine = shards.plan_shards(project, live, profiles.persona_files, context.inputs)[part - 1::parts]
+    guides = tuple(PublishedGuide(p, profiles.plans, guide_path(p, secret), is_protected(project.settings, p))
+                   for p in profiles.personas if sharing(p, generated_on) == "live")
+    context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
+    mine = planned[part - 1::parts]
     try:
         built = shards.build_guides(context, mine, jobs or default_jobs())
     except OSError as error:
@@ -225,6 +218,17 @@ def build_shards(project: Project, part: int, parts: int, *, year: int | None = 
     if problems:
         raise ProblemsFound(problems)
     return [shard.name for shard in built]
+
+
+def shard_plan(project: Project, profiles: Profiles, guides: tuple[PublishedGuide, ...], secret: bytes | None,
+               generated_on: dt.date, year: int | None,
+               allow_provisional: bool) -> tuple[shards.Context, list[shards.Shard]]:
+    """What every shard of this build shares, and the shards of `guides`, each with its key."""
+    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional,
+                             tuple(private_page(g) for g in guides if g.private),
+                             shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
+                                                  allow_provisional, secret))
+    return context, shards.plan_shards(project, [g.persona for g in guides], profiles.persona_files, context.inputs)
 
 
 def default_jobs() -> int:
