@@ -94,56 +94,62 @@ def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = 
 
 
 _WORD = re.compile(r"\w+")
-_HEX = re.compile(r"(?=([0-9a-f]{32}))")
+_HEX_RUN = re.compile(r"[0-9a-f]{32,}")
 
 
 @dataclass(frozen=True)
 class _Finder:
-    """Every private string, found in one pass over a text whatever the number of private guides
-    (one regular expression of thousands of alternatives is tried at every character).
+    """Every private string, found in a text whatever the number of private guides (one regular
+    expression of thousands of alternatives is tried at every character: minutes per shard).
 
-    Tokens count anywhere; ids as a page path (`id/`, `id.md`) not inside a longer name; names as
-    whole words. Each needle is looked up by its first word, then compared in place."""
+    Tokens count anywhere; ids as a page path (`id/`, `id.md`) not inside a longer id; names as
+    whole words. A needle is looked for only where its first two words (or its one word) are
+    among the text's, which one pass over the text collects."""
 
     needles: dict[str, tuple[PrivatePage, str]]
-    by_word: dict[str, list[tuple[int, str, str]]]  # first word -> (offset of that word, needle, kind)
+    by_key: dict[str | tuple[str, str], list[tuple[str, str]]]  # first words -> (needle, kind)
     tokens: frozenset[str]
+    keys: frozenset = frozenset()  # of by_key: set & frozenset costs the smaller, set & dict keys the larger
 
-    def matches(self, text: str):
-        for found in _HEX.finditer(text):
-            if found.group(1) in self.tokens:
-                yield found.start(), found.group(1)
-        for word in _WORD.finditer(text):
-            for offset, needle, kind in self.by_word.get(word.group(0), ()):
-                start = word.start() - offset
-                end = start + len(needle)
-                if start < 0 or not text.startswith(needle, start):
-                    continue
-                before = text[start - 1] if start else " "
-                after = text[end] if end < len(text) else " "
-                if kind == "id" and not (before.isalnum() or before in "_-"):
-                    yield start, needle
-                elif kind == "text" and not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
-                    yield start, needle
+    def matches(self, text: str) -> list[tuple[int, str]]:
+        found = [(run.start() + at, run.group(0)[at:at + 32]) for run in _HEX_RUN.finditer(text)
+                 for at in range(len(run.group(0)) - 31) if run.group(0)[at:at + 32] in self.tokens]
+        words = _WORD.findall(text)
+        keys = set(words)
+        keys.update(zip(words, words[1:]))
+        for key in keys & self.keys:
+            for needle, kind in self.by_key[key]:
+                start = text.find(needle)
+                while start != -1:
+                    if _stands_alone(text, start, start + len(needle), kind):
+                        found.append((start, needle))
+                    start = text.find(needle, start + 1)
+        return sorted(found)
+
+
+def _stands_alone(text: str, start: int, end: int, kind: str) -> bool:
+    """An id not inside a longer id; a name not inside a longer word."""
+    before = text[start - 1] if start else " "
+    if kind == "id":
+        return not (before.isalnum() or before in "_-")
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
 
 
 def _finder(pages: list[PrivatePage]) -> _Finder:
     needles: dict[str, tuple[PrivatePage, str]] = {}
-    by_word: dict[str, list[tuple[int, str, str]]] = {}
+    by_key: dict[str | tuple[str, str], list[tuple[str, str]]] = {}
     for page in pages:
         needles[page.token] = (page, "token")
         forms = [(f"{page.persona_id}/", "id"), (f"{page.persona_id}.md", "id")]
         forms += [(form, "text") for text in page.texts
                   for form in {text, html.escape(text, quote=False), html.escape(text)}]
         for form, kind in forms:
-            first = _WORD.search(form)
-            if first is None:
-                continue
-            needles[form] = (page, "id" if kind == "id" else "text")
-            by_word.setdefault(first.group(0), []).append((first.start(), form, kind))
-    for candidates in by_word.values():
-        candidates.sort(key=lambda c: -len(c[1]))
-    return _Finder(needles, by_word, frozenset(p.token for p in pages))
+            words = _WORD.findall(form)
+            if words:
+                needles[form] = (page, kind)
+                by_key.setdefault(tuple(words[:2]) if len(words) > 1 else words[0], []).append((form, kind))
+    return _Finder(needles, by_key, frozenset(p.token for p in pages), frozenset(by_key))
 
 
 def _readable(path: Path) -> str:
