@@ -118,6 +118,11 @@ def long_date(day) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def paychecks(count: int) -> str:
+    """"paycheck" or "3 paychecks", for "your last ..."."""
+    return "paycheck" if count == 1 else f"{count} paychecks"
+
+
 def fail(message: str) -> str:
     """Stop rendering: a template met a key it has no words for (a programming error, not an input one)."""
     raise jinja2.TemplateRuntimeError(message)
@@ -136,5 +141,6 @@ def environment(templates_dir: Path) -> jinja2.Environment:
                        timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
                        plan_words=business_plan_choice.WORDS)
-    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, long_date=long_date, result=result, day=day)
+    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, long_date=long_date, result=result, day=day,
+                       paychecks=paychecks)
     return env

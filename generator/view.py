@@ -1,37 +1,57 @@
 """What one guide page shows, decided in Python so the templates only word and format it.
 
 The engine's Figures and the advice stay as they are; this module picks, for one reader on one
-date, the "What to do" list at the top of the page (each item a key the template words, the
-Figures' values it prints and the section it links to), the rows of the glance table that carry
-information for this person, and whether dates in the guide are still ahead of the reader.
+date, the "What to do" list at the top of the page, the order of operations, the mistake callouts
+and the estimates the guide made (each an Item: a key that names its template, the values the
+template prints and, for "What to do", the section it links to), the rows of the glance table that
+carry information for this person, and whether dates in the guide are still ahead of the reader.
+Each kind of item has a folder of templates, one per key (see the README's "Development").
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .advice import Advice
-from .compute import Results
+from .advice import Advice, match_timing
+from .compute import RETIREMENT_AGE, Results
+from .limits import law
 
 
 @dataclass(frozen=True)
-class Todo:
-    """One thing the reader must do: `key` names the sentence, `anchor` the section it links to."""
+class Item:
+    """One piece of a page: `key` names its template, `values` are what it prints, `anchor` the
+    section a "What to do" item links to."""
 
     key: str
-    anchor: str
+    anchor: str = ""
     values: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class GuideView:
     generated_on: dt.date
-    todo: tuple[Todo, ...]
+    todo: tuple[Item, ...]           # templates/todo/KEY.md.j2
     glance: tuple[str, ...]          # glance-table rows that say something about this person, in order
     left_already: bool               # the separation date in the profile is on or before generated_on
     plan_sections: tuple[str, ...]   # the workplace-plan sections (templates/sections/*.md.j2), in order
+    sections: tuple[str, ...]        # every section of the page after the glance table, in order
     checklists: dict[str, tuple[str, ...]]  # advice's checklists without those for a job already left
-    actions: tuple[str, ...]         # advice's order of operations, without the old job's payroll steps
+    actions: tuple[Item, ...]        # advice's order of operations, without the old job's payroll steps
+    callouts: tuple[Item, ...]       # templates/callouts/KEY.md.j2, in "Mistakes to avoid"
+    business_callouts: tuple[Item, ...]       # ... in the business plan's section
+    public_sector_callouts: tuple[Item, ...]  # ... in the 403(b)/457(b) section
+    estimates: tuple[Item, ...]      # templates/estimates/KEY.md.j2: what the guide assumed, in "Sources"
+    magi_estimate: Item | None       # ... the modified AGI the guide assumed, said in the IRA section
+    match_timing: str | None         # advice.match_timing: "per_paycheck", "true_up", "yearly" or None
+    last_year: int                   # the tax year before this guide's, for "What changed since"
+    catch_up_age_reached: bool       # old enough for a catch-up, so whether it must be Roth matters
+    ira_deduction_limited: bool      # a traditional IRA contribution is only partly deductible
+    ira_roth_limited: bool           # a direct Roth IRA contribution is limited below the IRA limit
+    public_sector_plan: str | None   # "403b" or "governmental_457b": the extra-room section names it
+    projection_rows: tuple           # the projection table's rows: every fifth year, and the last
+    tax_rate_now_known: bool         # the profile gives today's tax rate
+    tax_rates_known: bool            # the profile gives both tax rates, now and in retirement
+    solo_401k_without_roth: bool     # the business's plan is a solo 401(k) whose document offers no Roth
 
 
 # The order-of-operations steps that are payroll elections at the plan the person has left.
@@ -43,15 +63,63 @@ ELECTIONS, AFTER_TAX, IRA, LEAVING, MATCH = ("your-payroll-elections", "after-ta
                                             "your-ira", "leaving-your-job", "capture-the-match")
 BUSINESS = "your-business-plan"
 
+# The ways out of the pro-rata rule that are a thing to do (rules/backdoor.py's pro_rata_fix) → their item.
+PRO_RATA_TODO = {"roll_into_plan": "pro_rata_roll_into_plan", "convert_all": "pro_rata_convert_all"}
+
 
 def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> GuideView:
+    f, business = results.figures, results.business_plan
     separation = results.persona.job_change.separation_date if results.persona.job_change else None
     left_already = separation is not None and separation <= generated_on
+    keyed = lambda keys: tuple(Item(key, values=advice.values.get(key, {})) for key in keys)  # noqa: E731
     return GuideView(generated_on, _todo(results, advice, separation, left_already), _glance(results, left_already),
-                     left_already, _plan_sections(results, left_already),
+                     left_already, _plan_sections(results, left_already), _sections(results, left_already),
                      {name: () if left_already and name in ("payroll", "hr_questions") else items
                       for name, items in advice.checklists.items()},
-                     tuple(a for a in advice.actions if not (left_already and a in PAYROLL_ACTIONS)))
+                     keyed(a for a in advice.actions if not (left_already and a in PAYROLL_ACTIONS)),
+                     keyed(advice.callouts), keyed(advice.business_callouts), keyed(advice.public_sector_callouts),
+                     *_estimates(results, left_already), match_timing(results.plan) if results.plan else None,
+                     results.persona.tax_year - 1, results.age >= law("catch_up_age").value,
+                     f["traditional_ira_deductible_limit"].value < f["ira_contribution_limit"].value,
+                     f["roth_ira_limit"].value < f["ira_contribution_limit"].value,
+                     _public_sector_plan(results),
+                     tuple(row for n, row in enumerate(results.projection_rows, 1)
+                           if row.year % 5 == 0 or n == len(results.projection_rows)),
+                     results.persona.tax.marginal_rate_now is not None,
+                     None not in (results.persona.tax.marginal_rate_now, results.persona.tax.marginal_rate_retirement),
+                     bool(business and business.type == "solo_401k" and not business.contributions.roth))
+
+
+def _public_sector_plan(results: Results) -> str | None:
+    """The plan the "Extra room" section is about: a 403(b)'s 15-year catch-up, a governmental
+    457(b)'s own limit and special catch-up."""
+    f, plan = results.figures, results.plan
+    if "fifteen_year_catch_up" in f or "governmental_457b_limit" in f or plan and plan.type in ("403b", "governmental_457b"):
+        return "403b" if plan.type == "403b" else "governmental_457b"
+    return None
+
+
+def _estimates(results: Results, left_already: bool) -> tuple[tuple[Item, ...], Item | None]:
+    """What the engine assumed for inputs the profile leaves out (compute.Results.estimates), with
+    what the guide says about each; the modified AGI estimate is said in the IRA section."""
+    values = {
+        "modified_agi": lambda: {"magi": results.figures["modified_agi"].value,
+                                 "joint": results.persona.filing_status == "married_joint"},
+        "paychecks_until_separation": lambda: {
+            "left_already": left_already, "separation": results.persona.job_change.separation_date,
+            "paychecks": results.payroll.paychecks, "pay_periods": results.plan.pay_periods},
+        "years_to_retirement": lambda: {"retirement_age": RETIREMENT_AGE},
+    }
+    items = [Item(key, values=values[key]() if key in values else {}) for key in results.estimates]
+    return (tuple(i for i in items if i.key != "modified_agi"),
+            next((i for i in items if i.key == "modified_agi"), None))
+
+
+def _sections(results: Results, left_already: bool) -> tuple[str, ...]:
+    """The page's sections after the glance table; each decides within itself whether it has
+    anything to say (a business plan's section only for someone with a business)."""
+    return (_plan_sections(results, left_already) + ("ira",) + (("business",) if results.persona.business else ())
+            + ("public_sector", "leaving", "changes", "mistakes", "dates", "checklists", "sources"))
 
 
 def _plan_sections(results: Results, left_already: bool) -> tuple[str, ...]:
@@ -64,40 +132,37 @@ def _plan_sections(results: Results, left_already: bool) -> tuple[str, ...]:
     return ("match", "pre_tax_or_roth", "deferrals", "after_tax", "elections")
 
 
-def _todo(results: Results, advice: Advice, separation: dt.date | None, left_already: bool) -> tuple[Todo, ...]:
+def _todo(results: Results, advice: Advice, separation: dt.date | None, left_already: bool) -> tuple[Item, ...]:
     """The actions, first thing first: payroll elections, after-tax conversions, the IRA, old plans."""
     f = results.figures
-    items: list[Todo] = []
+    items: list[Item] = []
     if results.plan and not left_already:
         rec = f["recommended_elections"].value
         schedule = f["election_schedule"].value
-        items.append(Todo("elections", ELECTIONS, {**rec, "until": separation,
+        items.append(Item("elections", ELECTIONS, {**rec, "until": separation,
                                                    "last_paychecks": schedule.get("last_paychecks", 0),
                                                    "last_deferral_pct": schedule.get("last_paycheck_deferral_pct"),
                                                    "last_after_tax_pct": schedule.get("last_paycheck_after_tax_pct"),
                                                    "catch_up": f["catch_up_limit"].value,
                                                    "roth_catch_up": f["roth_catch_up_required"].value is True}))
         if "mega_backdoor" in advice.actions:
-            items.append(Todo("convert_after_tax", AFTER_TAX, {"cadence": f["conversion_cadence"].value,
+            items.append(Item("convert_after_tax", AFTER_TAX, {"cadence": f["conversion_cadence"].value,
                                                                "space": f["after_tax_space"].value}))
     if "business_plan" in advice.actions:
-        # the plan the business has, else the one the comparison recommends
-        kind = results.business_plan.type if results.business_plan else f["recommended_business_plan"].value
-        items.append(Todo("business_plan", BUSINESS, {"plan": kind, "has_plan": results.business_plan is not None,
-                                                      "total": f["business_plan_totals"].value[kind]}))
+        items.append(Item("business_plan", BUSINESS, advice.values["business_plan"]))
     fix = f["pro_rata_fix"].value if "pro_rata_fix" in f else None
-    if fix and fix["action"] in ("roll_into_plan", "convert_all"):
+    if fix and fix["action"] in PRO_RATA_TODO:
         # Form 8606 line 6 counts IRA balances on Dec 31 of the tax year (IRC 408(d)(2)).
-        items.append(Todo("pro_rata_" + fix["action"], IRA, {"balance": fix["pretax_balance"],
+        items.append(Item(PRO_RATA_TODO[fix["action"]], IRA, {"balance": fix["pretax_balance"],
                                                              "by": dt.date(results.persona.tax_year, 12, 31)}))
     if "ira" in advice.actions:
         route, limit = f["ira_route"].value, f["ira_contribution_limit"].value
         amount = min(limit, f["roth_ira_limit"].value) if route == "roth" else limit
-        items.append(Todo("ira", IRA, {"route": route, "amount": amount,
+        items.append(Item("ira", IRA, {"route": route, "amount": amount,
                                        "deductible": f["traditional_ira_deductible_limit"].value}))
     if "ask_about_after_tax" in advice.actions and not left_already:
-        items.append(Todo("ask_about_after_tax", ELECTIONS))
-    old_plans = [Todo("old_plan", LEAVING, {
+        items.append(Item("ask_about_after_tax", ELECTIONS))
+    old_plans = [Item("old_plan", LEAVING, {
         "plan": plan_name, "before": None if left_already else separation,
         "amount": sum(choice.amount for choice in options.sources.values()),
         "choices": _choices(options)}) for plan_name, options in results.leaving]
