@@ -72,22 +72,28 @@ def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> Guide
     separation = results.persona.job_change.separation_date if results.persona.job_change else None
     left_already = separation is not None and separation <= generated_on
     keyed = lambda keys: tuple(Item(key, values=advice.values.get(key, {})) for key in keys)  # noqa: E731
-    return GuideView(generated_on, _todo(results, advice, separation, left_already), _glance(results, left_already),
-                     left_already, _plan_sections(results, left_already), _sections(results, left_already),
-                     {name: () if left_already and name in ("payroll", "hr_questions") else items
-                      for name, items in advice.checklists.items()},
-                     keyed(a for a in advice.actions if not (left_already and a in PAYROLL_ACTIONS)),
-                     keyed(advice.callouts), keyed(advice.business_callouts), keyed(advice.public_sector_callouts),
-                     *_estimates(results, left_already), match_timing(results.plan) if results.plan else None,
-                     results.persona.tax_year - 1, results.age >= law("catch_up_age").value,
-                     f["traditional_ira_deductible_limit"].value < f["ira_contribution_limit"].value,
-                     f["roth_ira_limit"].value < f["ira_contribution_limit"].value,
-                     _public_sector_plan(results),
-                     tuple(row for n, row in enumerate(results.projection_rows, 1)
-                           if row.year % 5 == 0 or n == len(results.projection_rows)),
-                     results.persona.tax.marginal_rate_now is not None,
-                     None not in (results.persona.tax.marginal_rate_now, results.persona.tax.marginal_rate_retirement),
-                     bool(business and business.type == "solo_401k" and not business.contributions.roth))
+    tax, rows = results.persona.tax, results.projection_rows
+    estimates, magi_estimate = _estimates(results, left_already)
+    return GuideView(
+        generated_on=generated_on, todo=_todo(results, advice, separation, left_already),
+        glance=_glance(results, left_already), left_already=left_already,
+        plan_sections=_plan_sections(results, left_already), sections=_sections(results, left_already),
+        checklists={name: () if left_already and name in ("payroll", "hr_questions") else items
+                    for name, items in advice.checklists.items()},
+        actions=keyed(a for a in advice.actions if not (left_already and a in PAYROLL_ACTIONS)),
+        callouts=keyed(advice.callouts), business_callouts=keyed(advice.business_callouts),
+        public_sector_callouts=keyed(advice.public_sector_callouts),
+        estimates=estimates, magi_estimate=magi_estimate,
+        match_timing=match_timing(results.plan) if results.plan else None,
+        last_year=results.persona.tax_year - 1,
+        catch_up_age_reached=results.age >= law("catch_up_age").value,
+        ira_deduction_limited=f["traditional_ira_deductible_limit"].value < f["ira_contribution_limit"].value,
+        ira_roth_limited=f["roth_ira_limit"].value < f["ira_contribution_limit"].value,
+        public_sector_plan=_public_sector_plan(results),
+        projection_rows=tuple(row for n, row in enumerate(rows, 1) if row.year % 5 == 0 or n == len(rows)),
+        tax_rate_now_known=tax.marginal_rate_now is not None,
+        tax_rates_known=None not in (tax.marginal_rate_now, tax.marginal_rate_retirement),
+        solo_401k_without_roth=bool(business and business.type == "solo_401k" and not business.contributions.roth))
 
 
 def _public_sector_plan(results: Results) -> str | None:
