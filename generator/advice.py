@@ -252,7 +252,8 @@ def _leaving_advice(results: Results) -> Advice:
     sources = [choice for _, options in leaving for choice in options.sources.values()]
     callouts = _when(
         ("cash_out_early", any("additional_tax" in c.options["cash_out"].flags for c in sources)),
-        ("ira_before_rule_of_55", any(options.rule_of_55.value for _, options in leaving)),
+        ("ira_before_rule_of_55", any(options.rule_of_55.value and not options.reached_59_half.value
+                                      for _, options in leaving)),
         ("ira_in_backdoor_year", any("backdoor_pro_rata" in options.backdoor_effect.flags for _, options in leaving)),
         ("indirect_rollover_make_up", True))
     rollover = _when(("open_destination", True), ("ask_direct_rollover", True),

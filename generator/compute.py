@@ -17,7 +17,7 @@ from .rules import elections as e
 from .rules import match as m
 from .rules import mega_backdoor as mb
 from .rules.payroll import Payroll
-from .rules.rollover import RolloverOptions
+from .rules.rollover import RolloverOptions, rmd
 
 RETIREMENT_AGE = 65  # the projection's horizon when the profile gives no years_to_retirement
 
@@ -334,16 +334,20 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
     leaver = rollover.Leaver(
         birth_date=persona.birth_date, marginal_rate_pct=persona.tax.marginal_rate_now,
         state_rate_pct=persona.tax.state_rate,
-        self_employment_income=persona.pay.self_employment_income > 0 or persona.business is not None)
+        self_employment_income=persona.pay.self_employment_income > 0 or persona.business is not None,
+        outlook=_outlook(persona))
     iras = _ira_picture(persona, figures)
     constants = load_constants()
     cases = []
     change = persona.job_change
     if change is not None and plan is not None:
         new = plans.get(change.new_plan) if change.new_plan else None
+        vesting = None if not (plan.vesting and change.employer_money) else rollover.Vesting(
+            tuple((step.years, step.vested_pct) for step in plan.vesting), change.employer_money, change.service_start)
         left = _plan_left(plan.type, change.balances, distribution_date=change.separation_date,
                           separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
-                          rule_of_55_withdrawals=plan.rollovers.rule_of_55, expense_ratio_pct=plan.expense_ratio_pct)
+                          rule_of_55_withdrawals=plan.rollovers.rule_of_55, expense_ratio_pct=plan.expense_ratio_pct,
+                          loan=change.loan, vesting=vesting)
         cases.append((plan.name, rollover.rollover_options(limits, constants, leaver, left, _destination(new), iras)))
     current = _destination(_year_end_plan(persona, plan, plans))
     for old in persona.previous_plans:
@@ -365,7 +369,20 @@ def _ira_picture(persona: Persona, figures: dict[str, Figure]) -> rollover.IraPi
         dec_31_balance=backdoor.year_end_value(
             pretax_balance=iras.traditional_pretax_balance, prior_basis=iras.nondeductible_basis,
             contribution=contribution, converted=converted, distributions=iras.distributions_this_year),
-        nondeductible_basis=iras.nondeductible_basis + contribution, expense_ratio_pct=iras.expense_ratio_pct)
+        nondeductible_basis=iras.nondeductible_basis + contribution, expense_ratio_pct=iras.expense_ratio_pct,
+        roth_ira_balance=iras.roth_balance, first_roth_ira_year=iras.first_roth_ira_year)
+
+
+def _outlook(persona: Persona) -> rollover.Outlook | None:
+    """The retirement rate, return and years the Roth-conversion comparison needs (None: no retirement rate)."""
+    rate = persona.tax.marginal_rate_retirement
+    if rate is None:
+        return None
+    years = persona.assumptions.years_to_retirement
+    age = c.age_on_dec_31(persona.birth_date, persona.tax_year)
+    source = "your profile" if years is not None else f"assumed: to age {RETIREMENT_AGE}, at least 1"
+    return rollover.Outlook(rate, persona.assumptions.annual_return,
+                            years if years is not None else max(RETIREMENT_AGE - age, 1), source)
 
 
 def _plan_left(plan_type: str, balances, **facts) -> rollover.PlanLeft:
@@ -373,7 +390,8 @@ def _plan_left(plan_type: str, balances, **facts) -> rollover.PlanLeft:
     return rollover.PlanLeft(
         balances={source: getattr(balances, source) for source in rollover.SOURCES},
         roth_contributions=balances.roth_contributions, governmental_457b=plan_type == "governmental_457b",
-        rolled_in=balances.rolled_in, payout=balances.payout_this_year, **facts)
+        rolled_in=balances.rolled_in, payout=balances.payout_this_year, first_roth_year=balances.first_roth_year,
+        dec_31_last_year=balances.dec_31_last_year, **facts)
 
 
 def _destination(plan: Plan | None) -> rollover.Destination:
@@ -398,9 +416,28 @@ def _leaving_figures(persona: Persona, plan: Plan | None, payroll: Payroll | Non
     }
     if primary is not None:
         found |= {figure.name: figure for figure in primary.plan_figures()}
+    if leaving:
+        found["required_minimum_distributions"] = _rmd_schedule(persona, plan)
     if persona.pay.other_deferrals_this_year and payroll is not None:
         found["excess_deferrals"] = _excess_deferrals(persona, plan, payroll, limits, age, figures)
     return found
+
+
+def _rmd_schedule(persona: Persona, plan: Plan | None) -> Figure:
+    """When each of the person's accounts first owes a required minimum distribution."""
+    accounts = []
+    change = persona.job_change
+    if plan is not None:
+        accounts.append(rmd.Account(plan.name, rmd.EMPLOYER_PLAN, still_working=change is None,
+                                    retired_year=change.separation_date.year if change else None))
+    accounts += [rmd.Account(old.name, rmd.EMPLOYER_PLAN, retired_year=old.separation_year) for old in persona.previous_plans]
+    iras = persona.iras
+    if iras.traditional_pretax_balance or iras.nondeductible_basis:
+        accounts.append(rmd.Account("Your traditional IRAs", rmd.IRA_ACCOUNT))
+    if iras.roth_balance:
+        accounts.append(rmd.Account("Your Roth IRA", rmd.ROTH_IRA))
+    return rmd.rmd_schedule(load_constants(), birth_date=persona.birth_date, tax_year=persona.tax_year,
+                            accounts=tuple(accounts))
 
 
 def _excess_deferrals(persona: Persona, plan: Plan, payroll: Payroll, limits: Limits, age: int,

@@ -2,6 +2,7 @@
 decimal strings of percent, so no consumer ever parses money as a float."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,8 @@ def _value(value: Any, unit: str) -> Any:
         return value
     if isinstance(value, Decimal):
         return _number(value, unit)
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, dict):  # an entry named *_pct is a percentage whatever the Figure's unit
         return {key: _value(item, PCT if key.endswith("_pct") else unit) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

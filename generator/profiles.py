@@ -119,6 +119,21 @@ class RothConversion(Model):
     frequency: Literal["per_pay_period", "monthly", "quarterly", "annually", "never"] = "never"
 
 
+class VestingStep(Model):
+    """One step of a vesting schedule: the percent of employer money vested after this many years of service."""
+    years: Annotated[Count, Field(ge=0, le=50)]
+    vested_pct: Percent
+
+
+def _schedule_in_order(steps: list[VestingStep]) -> list[VestingStep]:
+    for before, after in zip(steps, steps[1:]):
+        if after.years <= before.years or after.vested_pct <= before.vested_pct:
+            raise ValueError("each step needs more years and a higher vested_pct than the one before")
+    if steps and steps[-1].vested_pct != 100:
+        raise ValueError(f"the last step must vest 100 % (it vests {steps[-1].vested_pct} %)")
+    return steps
+
+
 class Rollovers(Model):
     accepts_roll_ins: bool = False
     rule_of_55: bool = True
@@ -146,6 +161,8 @@ class Plan(Model):
     nonelective_pct: Percent = Decimal(0)
     roth_conversion: RothConversion = RothConversion()
     rollovers: Rollovers = Rollovers()
+    # employer money vests on these steps (empty: at once); your own contributions are always vested
+    vesting: Annotated[list[VestingStep], AfterValidator(_schedule_in_order)] = []
     expense_ratio_pct: Percent | None = None
     source: Text | None = None
     qualified_organization: bool = False  # a 403(b) of a school, hospital, church...: the 15-year catch-up (402(g)(7))
@@ -188,6 +205,7 @@ class Iras(Model):
     traditional_pretax_balance: Money = Decimal(0)
     nondeductible_basis: Money = Decimal(0)
     roth_balance: Money = Decimal(0)
+    first_roth_ira_year: Year | None = None  # year of the first contribution or conversion to any Roth IRA (its five-year clock)
     contribution_this_year: Money | None = None
     conversion_amount: Money | None = None
     distributions_this_year: Money = Decimal(0)
@@ -202,6 +220,8 @@ class Balances(Model):
     after_tax_earnings: Money = Decimal(0)
     rolled_in: Money = Decimal(0)  # part of pre_tax rolled in from other plans or IRAs (matters in a governmental 457(b))
     payout_this_year: Money | None = None  # a payout of this amount from the plan this year: the guide shows its tax
+    first_roth_year: Year | None = None  # year of the first Roth contribution to this plan (its five-year clock)
+    dec_31_last_year: Money | None = None  # the plan's balance on Dec 31 last year (a required minimum distribution's base)
 
     @model_validator(mode="after")
     def _parts_within_balances(self) -> Balances:
@@ -228,6 +248,19 @@ class JobChange(Model):
     public_safety_employee: bool = False
     balances: Balances = Balances()
     new_plan: Slug | None = None
+    service_start: date | None = None  # first day working for this employer: vesting counts years of service from it
+    employer_money: Money = Decimal(0)  # the part of balances.pre_tax the employer put in, vested or not
+    loan: Money = Decimal(0)  # a plan loan still owed on leaving: the plan offsets it against the account
+
+    @model_validator(mode="after")
+    def _vesting_facts(self) -> JobChange:
+        if self.employer_money > self.balances.pre_tax:
+            raise ValueError(f"employer_money ({self.employer_money}) is more than balances.pre_tax ({self.balances.pre_tax})")
+        if self.service_start is not None and self.service_start >= self.separation_date:
+            raise ValueError(f"service_start ({self.service_start}) is not before separation_date ({self.separation_date})")
+        if self.employer_money and self.service_start is None:
+            raise ValueError("employer_money needs service_start (vesting counts years of service from it)")
+        return self
 
 
 class Business(Model):

@@ -21,7 +21,10 @@ PERSONAS = sorted(path.stem for path in (REPO / "profiles" / "personas").glob("*
 # The attributes of a plan being left (RolloverOptions) that templates use, by their JSON names.
 LEAVING_NAMES = {"rule_of_55": "rule_of_55_applies", "backdoor_effect": "backdoor_pro_rata_effect",
                  "sources": "rollover_options", "additional_tax_exception": "additional_tax_exception",
-                 "force_out": "force_out", "indirect_rollover": "indirect_rollover", "partial_payout": "partial_payout"}
+                 "force_out": "force_out", "indirect_rollover": "indirect_rollover", "partial_payout": "partial_payout",
+                 "roth_qualified": "roth_qualified_distribution", "vesting": "vesting", "loan_offset": "loan_offset",
+                 "first_rmd": "first_rmd", "rmd_this_year": "rmd_this_year", "roth_conversion": "roth_conversion",
+                 "late_rollover": "late_rollover", "reached_59_half": "reached_penalty_free_age"}
 
 
 def calc(*args):

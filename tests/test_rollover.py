@@ -67,7 +67,7 @@ def options(**overrides):
                 ira_expense_ratio_pct="expense_ratio_pct")
     plan = take(PlanLeft, balances="balances", distribution_date="distribution_date", separation_year="separation_year",
                 plan_has_rule_of_55="rule_of_55_withdrawals", public_safety_employee="public_safety_employee",
-                roth_contributions="roth_contributions", roth_five_years_met="roth_five_years_met",
+                roth_contributions="roth_contributions", first_roth_year="first_roth_year",
                 governmental_457b="governmental_457b", rolled_in="rolled_in", payout="payout",
                 old_plan_expense_ratio_pct="expense_ratio_pct", other_exception="other_exception")
     leaver = take(Leaver)
@@ -192,12 +192,16 @@ SOURCE_CASES = [
     # Roth 10,000 at 45 with the contributions unknown: worst case, all 10,000 taxable; withheld 2,000;
     # income 2,900; additional 1,000; net 8,000; due 2,900 + 1,000 − 2,000 = 1,900
     ("roth", D(10_000), {}, D(10_000), D(2_000), D(2_900), D(1_000), D(8_000), D(1_900)),
-    # Roth 10,000 at 60 (born 1966-01-10, 59½ on 2025-07-10), five years assumed → qualified: nothing taxable
-    ("roth", D(10_000), {"birth_date": date(1966, 1, 10)}, D(0), D(0), D(0), D(0), D(10_000), D(0)),
-    # Roth at 60 but five years NOT met, contributions 8,000 → 2,000 taxable; withheld 400; income 580;
-    # no additional (59½); net 9,600; due 580 − 400 = 180
-    ("roth", D(10_000), {"birth_date": date(1966, 1, 10), "roth_five_years_met": False, "roth_contributions": D(8_000)},
+    # Roth 10,000 at 60 (born 1966-01-10, 59½ on 2025-07-10), first Roth contribution in 2021: the five
+    # taxable years 2021-2025 are over by 2026 → qualified: nothing taxable
+    ("roth", D(10_000), {"birth_date": date(1966, 1, 10), "first_roth_year": 2021}, D(0), D(0), D(0), D(0), D(10_000), D(0)),
+    # Roth at 60 but first contribution in 2022: qualified only from 2027; contributions 8,000 → 2,000 taxable;
+    # withheld 400; income 580; no additional (59½); net 9,600; due 580 − 400 = 180
+    ("roth", D(10_000), {"birth_date": date(1966, 1, 10), "first_roth_year": 2022, "roth_contributions": D(8_000)},
      D(2_000), D(400), D(580), D(0), D(9_600), D(180)),
+    # Roth at 60, the first year not in the profile: the five years are not assumed; contributions unknown too,
+    # so all 10,000 taxable; withheld 2,000; income 2,900; no additional (59½); net 8,000; due 2,900 − 2,000 = 900
+    ("roth", D(10_000), {"birth_date": date(1966, 1, 10)}, D(10_000), D(2_000), D(2_900), D(0), D(8_000), D(900)),
     # Roth at 55 under the rule of 55 (born 1971-06-01, left 2026), contributions 6,000 → 4,000 taxable;
     # withheld 800; income 1,160; additional 0; net 9,200; due 1,160 − 800 = 360
     ("roth", D(10_000), {"birth_date": date(1971, 6, 1), "roth_contributions": D(6_000)},
@@ -220,6 +224,7 @@ SOURCE_IDS = [
     "roth-split-unknown-worst-case-all-taxed",
     "roth-qualified-at-60-tax-free",
     "roth-at-60-five-years-not-met-earnings-taxed-no-10pct",
+    "roth-at-60-five-years-unknown-not-assumed",
     "roth-rule-of-55-earnings-taxed-no-10pct",
     "odd-cents-round-half-up-per-amount",
     "low-bracket-gets-refund-at-filing",
@@ -502,8 +507,8 @@ def test_cash_out_net_after_all_tax(amount, extra, net_now, net_after_tax):
      {"birth_date": date(1971, 9, 3), "distribution_date": date(2026, 5, 29)}, D(42_600), D(0)),
     # after-tax: 8,000 basis + 2,000 earnings, 5,000 out: 4,000 basis + 1,000 earnings → 1,000 taxable, 100 additional
     ({"after_tax_basis": D(8_000), "after_tax_earnings": D(2_000)}, D(5_000), None, {}, D(1_000), D(100)),
-    # qualified Roth (born 1960: past 59½ in 2026; five years assumed): nothing taxable
-    ({"roth": D(30_000)}, D(10_000), D(24_000), {"birth_date": date(1960, 1, 1)}, D(0), D(0)),
+    # qualified Roth (born 1960: past 59½ in 2026; first Roth contribution 2019, five years met from 2024): nothing taxable
+    ({"roth": D(30_000)}, D(10_000), D(24_000), {"birth_date": date(1960, 1, 1), "first_roth_year": 2019}, D(0), D(0)),
 ], ids=["roth-401k-pro-rata-not-basis-first", "grace-rule-of-55-drawdown", "after-tax-pro-rata",
         "qualified-roth-tax-free"])
 def test_partial_payout_is_pro_rata(balances, payout, roth_contributions, extra, taxable, additional):
@@ -660,6 +665,11 @@ def test_properties_of_every_option(source, amount, marginal, state, birth, sepa
                      separation_year=separated, distribution_date=paid, public_safety_employee=public_safety,
                      roth_contributions=roth_contributions, new_plan_accepts_roll_ins=accepts,
                      self_employment_income=se)
+    # From the year of the first RMD (born 1953: 2026) the year's RMD comes out of the pre-tax money first,
+    # whatever the choice; the options compare what is left (roth owes none from 2024).
+    rmd = result.rmd_this_year.value
+    assert rmd == 0 or source != "roth"
+    amount -= min(rmd, amount) if source == "pre_tax" else 0
     if not amount:
         assert source not in result.sources
         return
@@ -668,7 +678,8 @@ def test_properties_of_every_option(source, amount, marginal, state, birth, sepa
     taxable = found.taxable.value
     assert D(0) <= taxable <= amount
     assert D(0) <= cash["net_cash"] <= amount
-    assert cash["withheld"] == cents(taxable * 20 / 100)
+    # 20 % of the taxable part, none on a payout under $200 (Treas. Reg. 31.3405(c)-1, Q&A-14)
+    assert cash["withheld"] == (cents(taxable * 20 / 100) if amount >= 200 else 0)
     assert cash["tax_due_at_filing"] == cash["income_tax"] + cash["additional_tax"] - cash["withheld"]
     if result.additional_tax_exception.value:
         assert cash["additional_tax"] == 0

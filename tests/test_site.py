@@ -217,11 +217,25 @@ def test_spousal_ira_for_a_non_working_spouse(built):
     ("maya", ["Small balance", "$7,000"]),
     # Sam: 14,000 at the old job + 20% × 62,000 = 12,400 here = 26,400 − 24,500 = 1,900 over
     ("sam", ["$1,900 more than the limit"]),
-], ids=["leaving-at-45", "leaving-in-year-of-55", "old-plan-with-after-tax", "under-force-out", "excess-deferrals"])
+    # Luis: service 2021-09-15 to 2026-07-31 is 4 whole years → 60% of 18,000 = 10,800 kept, 7,200 forfeited;
+    # 80% on 2026-09-15, 31 + 15 = 46 days on: 14,400 − 10,800 = 3,600 more. Loan 6,500 × (22 + 5)% = 1,755
+    # + 10% = 650 → 2,405, made up by Apr 15, 2027 (Oct 15 with an extension). No Roth IRA yet: its clock
+    # starts in 2026, earnings tax-free from 2031. Pre-tax 64,000 − 7,200 = 56,800 converted: 27% = 15,336.
+    ("luis", ["60% vested", "$10,800", "$7,200", "46 days from the next step", "$3,600", "$6,500",
+              "Apr 15, 2027", "Oct 15, 2027", "$2,405", "tax-free from 2031", "$15,336 of tax this year"]),
+    # Ruth, 74 in 2026 (born 1952: RMD age 73, first RMD for 2025, due Apr 1, 2026): Contoso's RMD is
+    # 420,000 ÷ 25.5 = 16,470.59; what can move is 410,000 − 16,470.59 = 393,529.41. Past 59½, the rule of
+    # 55 no longer matters.
+    ("ruth", ["Required minimum distribution first", "$16,470.59", "Your pre-tax money: $393,529.41",
+              "Apr 1, 2026", "none while you live"]),
+], ids=["leaving-at-45", "leaving-in-year-of-55", "old-plan-with-after-tax", "under-force-out", "excess-deferrals",
+        "vesting-and-a-loan", "rmd-age"])
 def test_leaving_your_job_sections(built, persona, expected):
     text = page_text(built, persona)
     for words in expected:
         assert words in text, (persona, words)
+    if persona == "ruth":
+        assert "The rule of 55 applies" not in text and "before using the rule of 55" not in text
 
 
 def _profile_keys(model) -> set[str]:

@@ -20,20 +20,27 @@ from typing import Mapping
 from ...figure import Figure
 from ...limits import Constant, Limits
 from ...money import ZERO
+from .conversion import roth_conversion
 from .early_payout import (IRA, PLAN, AdditionalTax, PayoutFacts, additional_tax, additional_tax_exception,
-                           date_of_age, no_exception, reached_penalty_free_age, roth_qualified_distribution,
-                           rule_of_55_applies)
+                           date_of_age, no_exception, reached_penalty_free_age, roth_ira_five_years,
+                           roth_qualified_distribution, rule_of_55_applies)
 from .homes import force_out, leave_in_plan, roll_to_ira, roll_to_new_plan, roll_to_solo_401k
-from .inputs import NO_IRAS, NO_NEW_PLAN, Destination, IraPicture, Leaver, PlanLeft
+from .inputs import NO_IRAS, NO_NEW_PLAN, Destination, IraPicture, Leaver, Outlook, PlanLeft, Vesting
 from .job_change_year import excess_deferral_claim_deadline, excess_deferral_deadline, excess_deferrals
 from .kinds import OPTION_LABEL, OPTIONS, PRE_TAX_SOURCES, SOURCE_LABEL, SOURCES
+from .late_rollover import late_rollover
+from .loan import loan_offset
 from .payout import cash_out, indirect_rollover, partial_payout, taxable_part
 from .pro_rata import backdoor_pro_rata_effect
 from .recommend import recommended_option
+from .rmd import EMPLOYER_PLAN, first_rmd, rmd_for_year
+from .vesting import vesting
+
+ROTH_RMDS_END = 2024  # designated Roth accounts owe no RMD from this year (SECURE 2.0 s.325): not a legal number to print
 
 __all__ = [
     "IRA", "PLAN", "AdditionalTax", "Destination", "IraPicture", "Leaver", "NO_IRAS", "NO_NEW_PLAN", "OPTIONS",
-    "OPTION_LABEL", "PayoutFacts", "PlanLeft", "RolloverOptions", "SOURCES", "SOURCE_LABEL", "SourceOptions",
+    "OPTION_LABEL", "Outlook", "PayoutFacts", "PlanLeft", "Vesting", "RolloverOptions", "SOURCES", "SOURCE_LABEL", "SourceOptions",
     "additional_tax", "additional_tax_exception", "backdoor_pro_rata_effect", "cash_out", "date_of_age",
     "excess_deferral_claim_deadline", "excess_deferral_deadline", "excess_deferrals", "force_out",
     "indirect_rollover", "leave_in_plan", "no_exception", "partial_payout", "reached_penalty_free_age",
@@ -71,11 +78,19 @@ class RolloverOptions:
     backdoor_effect: Figure
     sources: dict[str, SourceOptions]
     partial_payout: Figure | None = None
+    roth_qualified: Figure | None = None    # whether a payout of the plan's Roth money is qualified
+    vesting: Figure | None = None           # employer money kept and forfeited on leaving
+    loan_offset: Figure | None = None       # a loan still owed, offset at separation
+    first_rmd: Figure | None = None         # when this plan first owes a required minimum distribution
+    rmd_this_year: Figure | None = None     # this year's RMD, paid out first and never rolled over
+    roth_conversion: Figure | None = None   # the pre-tax money rolled straight to a Roth IRA instead
+    late_rollover: Figure | None = None     # a 60-day rollover finished late
 
     def plan_figures(self) -> tuple[Figure, ...]:
         """The plan-wide figures, each under its JSON name."""
         found = (self.reached_59_half, self.additional_tax_exception, self.force_out, self.indirect_rollover,
-                 self.backdoor_effect, self.partial_payout)
+                 self.backdoor_effect, self.partial_payout, self.roth_qualified, self.vesting, self.loan_offset,
+                 self.first_rmd, self.rmd_this_year, self.roth_conversion, self.late_rollover)
         return tuple(f for f in found if f is not None)
 
     def to_json(self) -> dict:
@@ -102,11 +117,17 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], leaver: 
     The rule of 55 is judged for this plan only; the additional tax for each kind of money by
     `additional_tax` (early_payout.py).
     """
-    balances = plan.balances
     facts = PayoutFacts.of(leaver, plan, constants)
+    vested = None if plan.vesting is None else vesting(
+        schedule=plan.vesting.schedule, employer_money=plan.vesting.employer_money,
+        service_start=plan.vesting.service_start, separation_date=plan.distribution_date)
+    first = first_rmd(constants, kind=EMPLOYER_PLAN, birth_date=leaver.birth_date, retired_year=plan.separation_year)
+    rmd = _rmd_this_year(limits.tax_year, leaver, plan, first)
+    balances = _what_can_move(plan.balances, vested, rmd)
     exception = additional_tax_exception(facts)
-    roth_qualified = roth_qualified_distribution(reached_59_half=facts.reached_59_half,
-                                                 five_years_met=plan.roth_five_years_met)
+    roth_qualified = roth_qualified_distribution(constants, reached_59_half=facts.reached_59_half,
+                                                 first_roth_year=plan.first_roth_year,
+                                                 distribution_year=plan.distribution_date.year)
     decisions = {source: additional_tax(source, PLAN, facts) for source in SOURCES}
     # Only the 457(b) exemption keeps this money free of the additional tax, which another plan or an IRA would lose.
     only_457b = exception.flags == {"governmental_457b"}
@@ -134,6 +155,13 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], leaver: 
             "ira": roll_to_ira(source=source, amount=amount, rule_of_55_at_stake=at_stake,
                                backdoor_this_year=iras.backdoor_this_year, exemption_457b_at_stake=exempt_457b),
         }
+        if source == "roth":
+            options["ira"] = roll_to_ira(source=source, amount=amount, rule_of_55_at_stake=at_stake,
+                                         backdoor_this_year=iras.backdoor_this_year,
+                                         roth_ira_clock=roth_ira_five_years(
+                                             constants, first_roth_ira_year=iras.first_roth_ira_year,
+                                             roth_ira_balance=iras.roth_ira_balance,
+                                             rollover_year=plan.distribution_date.year))
         if leaver.self_employment_income:
             options["solo_401k"] = roll_to_solo_401k(source=source, amount=amount, self_employment_income=True,
                                                      rule_of_55_at_stake=at_stake)
@@ -155,4 +183,37 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], leaver: 
         constants, balances=balances, amount=plan.payout, roth_qualified=roth_qualified,
         roth_contributions=plan.roth_contributions, marginal_rate_pct=leaver.marginal_rate_pct,
         state_rate_pct=leaver.state_rate_pct, additional_tax=whole_plan)
-    return RolloverOptions(facts.reached_59_half, facts.rule_of_55, exception, forced, indirect, backdoor, sources, drawdown)
+    loan = None if not plan.loan else loan_offset(
+        constants, loan=plan.loan, offset_year=plan.distribution_date.year, marginal_rate_pct=leaver.marginal_rate_pct,
+        state_rate_pct=leaver.state_rate_pct, additional_tax=decisions["pre_tax"])
+    pre_tax_money = sum((balances.get(s, ZERO) for s in PRE_TAX_SOURCES), ZERO)
+    outlook = leaver.outlook
+    conversion = None if outlook is None or not pre_tax_money else roth_conversion(
+        amount=pre_tax_money, marginal_rate_pct=leaver.marginal_rate_pct, state_rate_pct=leaver.state_rate_pct,
+        retirement_rate_pct=outlook.retirement_rate_pct, annual_return_pct=outlook.annual_return_pct,
+        years=outlook.years, years_source=outlook.years_source)
+    return RolloverOptions(facts.reached_59_half, facts.rule_of_55, exception, forced, indirect, backdoor, sources, drawdown,
+                           roth_qualified if balances.get("roth") else None, vested, loan, first, rmd, conversion,
+                           late_rollover(constants))
+
+
+def _rmd_this_year(tax_year: int, leaver: Leaver, plan: PlanLeft, first: Figure) -> Figure:
+    """This year's RMD from the plan, on its Dec 31 balance of last year (today's balances when the
+    profile does not give it). Designated Roth money owes none from 2024 (IRC 402A(d)(5), SECURE 2.0
+    s.325), so it is left out of the balance from then on."""
+    with_roth = tax_year < ROTH_RMDS_END
+    today = sum((amount for source, amount in plan.balances.items() if with_roth or source != "roth"), ZERO)
+    balance, source = ((plan.dec_31_last_year, "your profile") if plan.dec_31_last_year is not None else
+                       (today, "assumed: today's balance" + ("" if with_roth else ", less Roth money (IRC 402A(d)(5))")))
+    return rmd_for_year(balance_last_dec_31=balance, birth_date=leaver.birth_date, tax_year=tax_year,
+                        first_rmd_year=first.value["first_rmd_year"], balance_source=source)
+
+
+def _what_can_move(balances: Mapping[str, Decimal], vested: Figure | None, rmd: Figure) -> dict[str, Decimal]:
+    """The balances the options compare: less the employer money forfeited on leaving and less this
+    year's RMD, which is paid out first whatever the choice (taken from the pre-tax money)."""
+    pre_tax = balances.get("pre_tax", ZERO)
+    if vested is not None:
+        pre_tax -= vested.value["forfeited"]
+    pre_tax -= min(rmd.value, pre_tax)
+    return dict(balances) | ({"pre_tax": pre_tax} if "pre_tax" in balances else {})

@@ -204,21 +204,66 @@ def additional_tax_exception(facts: PayoutFacts) -> Figure:
     return Figure("additional_tax_exception", bool(flags), tuple(steps), unit=BOOL, flags=frozenset(flags))
 
 
-def roth_qualified_distribution(*, reached_59_half: Figure, five_years_met: bool | None) -> Figure:
-    """IRC 402A(d)(2): a Roth payout is tax-free after 59½ and five years since the first Roth
-    contribution to the plan. Disability and death are not modelled. When the profile does not
-    say, the five years are assumed met (flag `five_years_assumed`)."""
+def roth_five_years_from(constants: Mapping[str, Constant], first_year: int) -> int:
+    """The first year a Roth account whose clock started in `first_year` can pay a qualified
+    distribution: the five-taxable-year period starts on January 1 of that year."""
+    return first_year + int(constants["roth_five_years"].value)
+
+
+def roth_qualified_distribution(constants: Mapping[str, Constant], *, reached_59_half: Figure,
+                                first_roth_year: int | None, distribution_year: int) -> Figure:
+    """IRC 402A(d)(2): a payout from a designated Roth account is tax-free when it comes after 59½
+    and at least five taxable years after the first Roth contribution to the plan (Treas. Reg.
+    1.402A-1, Q&A-4: the period starts on January 1 of that contribution's year). Disability and death
+    also qualify; they are not modelled. When the profile does not give the year, the five years are
+    not assumed (flag `five_years_unknown`): the earnings are shown as taxable, the cautious side."""
+    rule = constants["roth_five_years"]
     steps = list(reached_59_half.steps)
     flags = set()
-    if five_years_met is None:
-        flags.add("five_years_assumed")
-        steps.append(Step("Five years since your first Roth contribution to this plan: assumed", None,
-                          "assumption; IRC 402A(d)(2)(B)"))
-        five_years_met = True
+    if first_roth_year is None:
+        flags.add("five_years_unknown")
+        five_years = False
+        steps.append(Step("Year of your first Roth contribution to this plan: not in your profile, so its "
+                          f"{rule.value} years are not assumed", None, f"{PROFILE}; {rule.source}"))
     else:
-        steps.append(Step(f"Five years since your first Roth contribution to this plan: {'yes' if five_years_met else 'no'}",
-                          None, PROFILE))
-    qualified = bool(reached_59_half.value) and five_years_met
+        from_year = roth_five_years_from(constants, first_roth_year)
+        five_years = distribution_year >= from_year
+        steps += [Step(f"Year of your first Roth contribution to this plan: {first_roth_year}", None, PROFILE),
+                  Step(f"First year of a qualified payout, {rule.value} taxable years later: {from_year}", None, rule.source),
+                  Step(f"Paid out in {distribution_year}: the {rule.value} years are "
+                       + ("met" if five_years else "not yet met"), None, rule.source)]
+    if not five_years:
+        flags.add("five_years_not_met")
+    qualified = bool(reached_59_half.value) and five_years
     steps.append(Step("Qualified Roth distribution (tax-free)" if qualified else "Not a qualified Roth distribution: "
                       "the earnings in it are taxable", None, "IRC 402A(d)(2)"))
     return Figure("roth_qualified_distribution", qualified, tuple(steps), unit=BOOL, flags=frozenset(flags))
+
+
+def roth_ira_five_years(constants: Mapping[str, Constant], *, first_roth_ira_year: int | None,
+                        roth_ira_balance: Decimal, rollover_year: int) -> Figure:
+    """The Roth IRA's own five-year clock, which is what counts once Roth money is rolled into one: the
+    plan's years do not come along (Treas. Reg. 1.408A-10, Q&A-4). It started on January 1 of the
+    year of the first contribution or conversion to any Roth IRA (Treas. Reg. 1.408A-6, Q&A-2); with
+    no Roth IRA yet, the rollover starts it. Value: {"clock_start", "qualified_from"} (None: not known)."""
+    rule = constants["roth_five_years"]
+    cite = "Treas. Reg. 1.408A-10, Q&A-4; 1.408A-6, Q&A-2"
+    steps = [Step("In a Roth IRA the plan's years do not count: the Roth IRA's own clock applies", None,
+                  "Treas. Reg. 1.408A-10, Q&A-4")]
+    start = first_roth_ira_year
+    if start is None and roth_ira_balance > 0:
+        steps.append(Step("Year of your first Roth IRA contribution: not in your profile (your Roth IRA's clock "
+                          "started then)", None, PROFILE))
+        return Figure("roth_ira_five_years", {"clock_start": None, "qualified_from": None}, tuple(steps),
+                      flags=frozenset({"roth_ira_clock_unknown"}))
+    if start is None:
+        start = rollover_year
+        steps.append(Step(f"You have no Roth IRA yet: the rollover starts its clock in {start}", None, cite))
+    else:
+        steps.append(Step(f"Year of your first Roth IRA contribution, when its clock started: {start}", None, PROFILE))
+    qualified_from = roth_five_years_from(constants, start)
+    steps.append(Step(f"First year the Roth IRA pays out its earnings tax-free (from {PENALTY_FREE_AGE}): {qualified_from}",
+                      None, f"{rule.source}; IRC 408A(d)(2)(B)"))
+    flags = {"roth_ira_clock_starts"} if first_roth_ira_year is None else set()
+    return Figure("roth_ira_five_years", {"clock_start": start, "qualified_from": qualified_from}, tuple(steps),
+                  flags=frozenset(flags))

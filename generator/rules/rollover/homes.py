@@ -87,7 +87,7 @@ def roll_to_new_plan(*, source: str, amount: Decimal, accepts_roll_ins: bool | N
 
 
 def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, backdoor_this_year: bool,
-                exemption_457b_at_stake: bool = False) -> Figure:
+                exemption_457b_at_stake: bool = False, roth_ira_clock: Figure | None = None) -> Figure:
     """A direct rollover to an IRA: pre-tax money and after-tax earnings to a traditional IRA, Roth
     money and after-tax basis to a Roth IRA (IRS Notice 2014-54). An IRA has no rule of 55
     (IRC 72(t)(3)(A)); pre-tax money in a traditional IRA on Dec 31 enters the Form 8606 pro-rata
@@ -95,7 +95,14 @@ def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, back
     destination = IRA_DESTINATION[source]
     steps = _rollover_steps(source, amount, f"a {destination}", IRA_DESTINATION_SOURCE[source])
     flags: set[str] = set()
-    if source == "roth":
+    qualified_from = None
+    if source == "roth" and roth_ira_clock is not None:
+        steps += list(roth_ira_clock.steps)
+        flags |= roth_ira_clock.flags
+        qualified_from = roth_ira_clock.value["qualified_from"]
+        steps.append(Step("What you contributed (all of it, when the payout is qualified) counts as Roth IRA "
+                          "contributions, which come out tax-free first", None, "Treas. Reg. 1.408A-10, Q&A-3"))
+    elif source == "roth":
         steps.append(Step("From now on the Roth IRA's own five-year clock applies, not the plan's", None,
                           "Treas. Reg. 1.408A-10, Q&A-4"))
     if source == "after_tax_basis":
@@ -113,6 +120,8 @@ def roll_to_ira(*, source: str, amount: Decimal, rule_of_55_at_stake: bool, back
                           pro_rata, PRO_RATA))
     value = no_cash(True, amount, destination, gives_up_rule_of_55=rule_of_55_at_stake,
                      adds_to_ira_pro_rata=pro_rata) | {"gives_up_457b_exemption": exemption_457b_at_stake}
+    if source == "roth":
+        value["roth_ira_qualified_from"] = qualified_from
     return Figure("ira", value, tuple(steps), flags=frozenset(flags))
 
 

@@ -8,10 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from ...money import ZERO
 from .kinds import SOURCES
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the person expects until retirement, for comparisons over time: the federal marginal rate
+    then, the yearly return, and the years to go (`years_source`: where that number came from)."""
+
+    retirement_rate_pct: Decimal
+    annual_return_pct: Decimal
+    years: int
+    years_source: str = "your profile"
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,17 @@ class Leaver:
     marginal_rate_pct: Decimal            # federal marginal rate, percent
     state_rate_pct: Decimal = ZERO
     self_employment_income: bool = False  # a solo 401(k) could receive the money
+    outlook: Outlook | None = None        # None: no rate in retirement known, so no conversion comparison
+
+
+@dataclass(frozen=True)
+class Vesting:
+    """The plan's vesting schedule ((years of service, percent vested) steps), the employer money in
+    the account (part of the pre-tax balance, vested or not) and the first day of service."""
+
+    schedule: Sequence[tuple[int, Decimal]]
+    employer_money: Decimal
+    service_start: date
 
 
 @dataclass(frozen=True)
@@ -43,12 +65,15 @@ class PlanLeft:
     rule_of_55_withdrawals: bool = True
     public_safety_employee: bool = False
     roth_contributions: Decimal | None = None
-    roth_five_years_met: bool | None = None
+    first_roth_year: int | None = None     # year of the first designated Roth contribution to this plan
     governmental_457b: bool = False
     rolled_in: Decimal = ZERO
     payout: Decimal | None = None
     expense_ratio_pct: Decimal | None = None
     other_exception: str = ""
+    loan: Decimal = ZERO                   # a plan loan still owed at separation: offset against the account
+    vesting: Vesting | None = None         # None: everything in the balances is vested
+    dec_31_last_year: Decimal | None = None  # the balance an RMD is figured on (None: today's balances)
 
     def __post_init__(self) -> None:
         unknown = set(self.balances) - set(SOURCES)
@@ -84,6 +109,8 @@ class IraPicture:
     nondeductible_basis: Decimal = ZERO
     conversion_amount: Decimal = ZERO
     expense_ratio_pct: Decimal | None = None
+    roth_ira_balance: Decimal = ZERO
+    first_roth_ira_year: int | None = None  # year of the first contribution or conversion to any Roth IRA
 
     def __post_init__(self) -> None:
         if self.backdoor_this_year and not self.conversion_amount:

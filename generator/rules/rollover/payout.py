@@ -61,10 +61,23 @@ def no_cash(available: bool, moved: Decimal, destination: str, *, gives_up_rule_
     }
 
 
+def withholding_pct(constants: Mapping[str, Constant], paid: Decimal) -> tuple[Decimal, Step]:
+    """The mandatory withholding rate on a payout of `paid`, and the step that says why: 20 % of the
+    taxable part (IRC 3405(c)), or none when the year's eligible rollover distributions total less
+    than $200 (Treas. Reg. 31.3405(c)-1, Q&A-14; the payout is taken to be the year's only one)."""
+    withholding = constants["mandatory_withholding_pct"]
+    floor = constants["withholding_minimum_payout"]
+    if paid < floor.value:
+        return ZERO, Step(f"Mandatory federal withholding: none on a payout under ${floor.value:,}", ZERO,
+                          floor.source, "×", PCT)
+    return withholding.value, Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT)
+
+
 def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Figure, marginal_rate_pct: Decimal,
              state_rate_pct: Decimal, additional_tax: AdditionalTax) -> Figure:
-    """A payout to the person: 20 % withheld from the taxable part (IRC 3405(c)), income tax at the
-    marginal federal + state rate on it, and the additional tax as `additional_tax` decided it.
+    """A payout to the person: 20 % withheld from the taxable part (IRC 3405(c); none under $200),
+    income tax at the marginal federal + state rate on it, and the additional tax as `additional_tax`
+    decided it.
 
     Net cash now = amount − withheld (before the rest of the tax). Net after all tax = amount −
     income tax − additional tax. Still due at filing = income tax + additional tax − withheld
@@ -72,10 +85,11 @@ def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Fig
     itself into a higher bracket, which the profile's single rate cannot show.
     """
     withholding = constants["mandatory_withholding_pct"]
+    withheld_pct, withholding_step = withholding_pct(constants, amount)
     rate = marginal_rate_pct + state_rate_pct
     t = taxable.value
     base = t if additional_tax.only_on is None else min(additional_tax.only_on, t)
-    withheld = cents(pct_of(withholding.value, t))
+    withheld = cents(pct_of(withheld_pct, t))
     income_tax, additional = cents(pct_of(rate, t)), cents(pct_of(additional_tax.rate_pct, base))
     net_cash, due = amount - withheld, income_tax + additional - withheld
     after_tax = amount - income_tax - additional
@@ -84,7 +98,7 @@ def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Fig
     base_step = (Step("Taxable part", t, "IRC 72(t)(1)") if additional_tax.only_on is None
                  else Step(additional_tax.only_on_label, base, additional_tax.citation))
     steps = list(taxable.steps) + [
-        Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT),
+        withholding_step,
         Step("Withheld from the payout", withheld, "", "="),
         Step("Paid out", amount, PROFILE),
         Step("Withheld", withheld, withholding.source, "−"),
@@ -190,12 +204,14 @@ def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, D
     days = constants["indirect_rollover_days"]
     paid_out = sum(paid.values(), ZERO)
     taxable_total = sum(taxable.values(), ZERO)
-    withheld_total, taxed_total = ZERO, ZERO
+    withheld_total, taxed_total, withheld_on = ZERO, ZERO, ZERO
     shortfall_steps = []
     for account, sources in ACCOUNTS:
         account_taxable = sum((taxable.get(s, ZERO) for s in sources), ZERO)
         account_paid = sum((paid.get(s, ZERO) for s in sources), ZERO)
-        withheld = cents(pct_of(withholding.value, account_taxable))
+        pct = withholding_pct(constants, account_paid)[0]
+        withheld_on += account_taxable if pct else ZERO
+        withheld = cents(pct_of(pct, account_taxable))
         if not withheld:
             continue
         tax_free = account_paid - account_taxable
@@ -212,7 +228,9 @@ def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, D
     tax = cents(pct_of(rate, taxed_total))
     check = paid_out - withheld_total
     steps = [
-        Step("Taxable part of the payout", taxable_total, "IRC 402(a)"),
+        Step("Taxable part of the payout", taxable_total, "IRC 402(a)") if withheld_on == taxable_total else
+        Step(f"Taxable part withheld on (none on an account paying out under ${constants['withholding_minimum_payout'].value:,})",
+             withheld_on, constants["withholding_minimum_payout"].source),
         Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT),
         Step("Withheld", withheld_total, "", "="),
         Step("Paid out", paid_out, PROFILE),
