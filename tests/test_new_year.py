@@ -94,12 +94,13 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     checked = guides(project, monkeypatch, *EVERY_YEAR[2].split()[1:])
     to_confirm = sorted(re.sub(r":\d+: ", ": ", line) for line in checked.output.splitlines() if ": to confirm: " in line)
     # worked from the example profiles: everyone with a plan has last year's wages re-estimated from pay;
-    # Sam's other-employer deferrals and paycheck count were for 2026 only, and his, Grace's and Omar's
-    # 2026 pay covered part of the year; Grace and Omar left their jobs in 2026; three gave a 2026 MAGI.
+    # Sam's other-employer deferrals and paycheck count were for 2026 only, and his, Grace's, Luis's and Omar's
+    # 2026 pay covered part of the year; Grace, Luis and Omar left their jobs in 2026; three gave a 2026 MAGI.
+    # Ruth has no workplace plan and a whole year's pay: nothing to confirm.
     personas = "profiles/2027/personas/"
     expected = [f"{personas}{who}.yaml: pay.prior_year_fica_wages: to confirm: {FICA.format(pay)}" for who, pay in [
         ("client-hoang", 165000), ("dana", 92000), ("grace", 48000), ("javier", 240000), ("ken", 185000),
-        ("linda", 185000), ("maya", 58000), ("omar", 58900), ("priya", 410000), ("robert", 138000), ("sam", 62000),
+        ("linda", 185000), ("luis", 55000), ("maya", 58000), ("omar", 58900), ("priya", 410000), ("robert", 138000), ("sam", 62000),
         ("tamara", 82000), ("theo", 150000), ("victor", 230000), ("walt", 120000)]] + [
         # the business owners' profit, wages and plan value, their MAGI, and the public employees' service totals
         f"{personas}nadia.yaml: business.net_profit: to confirm: 250000 was 2026's: enter the profit you expect for 2027",
@@ -121,9 +122,12 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
         f"{personas}sam.yaml: pay.salary: to confirm: 62000 was pay for part of 2026: enter the pay for 2027",
         f"{personas}grace.yaml: pay.salary: to confirm: 48000 was pay for part of 2026: enter the pay for 2027",
         f"{personas}omar.yaml: pay.salary: to confirm: 58900 was pay for part of 2026: enter the pay for 2027",
+        f"{personas}luis.yaml: pay.salary: to confirm: 55000 was pay for part of 2026: enter the pay for 2027",
         f"{personas}grace.yaml: job_change: to confirm: you left on 2026-05-29: list that plan under previous_plans "
         "(separation_year: 2026), set plan and pay for 2027, then delete job_change",
         f"{personas}omar.yaml: job_change: to confirm: you left on 2026-08-14: list that plan under previous_plans "
+        "(separation_year: 2026), set plan and pay for 2027, then delete job_change",
+        f"{personas}luis.yaml: job_change: to confirm: you left on 2026-07-31: list that plan under previous_plans "
         "(separation_year: 2026), set plan and pay for 2027, then delete job_change",
         f"{personas}dana.yaml: modified_agi: to confirm: 86000 was 2026's: enter the figure you expect for 2027",
         f"{personas}elena.yaml: modified_agi: to confirm: 246000 was 2026's: enter the figure you expect for 2027",
@@ -132,7 +136,7 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert to_confirm == sorted(expected)
     # the job changes dated 2026 cannot be built for 2027: the check says whom to fix
     assert checked.exit_code == 1
-    assert "Personas to fix, or to move out of the profiles folder: grace, omar." in checked.output
+    assert "Personas to fix, or to move out of the profiles folder: grace, luis, omar." in checked.output
 
     report = guides(project, monkeypatch, *EVERY_YEAR[3].split()[1:])
     assert report.exit_code == 0, report.output
@@ -149,15 +153,15 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     # gets 653.85 = 12.3 %, fully matched, before payroll stops); 2027 (25,500 + 8,000) / 138,000 = 24.28 % → 24 %,
     # rounded up to 25 % (1,326.92 a paycheck; the 26th gets 327.00 = 6.2 % ≥ 5 %)
     assert "  recommended_elections.pre_tax_pct: 24% -> 25%" in report.output.split("Robert (robert)")[1]
-    assert report.output.rstrip().endswith("Left out, fix first (guides check --year 2027): grace, omar")
+    assert report.output.rstrip().endswith("Left out, fix first (guides check --year 2027): grace, luis, omar")
 
     refused = guides(project, monkeypatch, "build", "--year", "2027")
     assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
     built = guides(project, monkeypatch, *EVERY_YEAR[4].split()[1:])
     assert built.exit_code == 0, built.output
-    assert "Built 17 guides" in built.output and "Left out 2 personas" in built.output
+    assert "Built 18 guides" in built.output and "Left out 3 personas" in built.output
     assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
-    # the 36 facts above, less Grace's 3 and Omar's 3: their guides were left out
+    # the 39 facts above, less Grace's 3, Luis's 3 and Omar's 3: their guides were left out
     assert "30 facts still to confirm: run guides check --year 2027" in built.output
     site = project.root / "site"
     assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
