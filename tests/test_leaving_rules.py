@@ -190,3 +190,60 @@ def test_no_withholding_on_a_payout_under_200(amount, withheld):
                     state_rate_pct=D(0), additional_tax=no_exception(C))
     assert cash.value["withheld"] == withheld
     assert cash.value["net_cash"] == amount - withheld
+
+
+# ----------------------------------------------------------------------------- the Roth five-year clocks
+
+from generator.limits import load_limits  # noqa: E402
+from generator.rules.rollover import (Leaver, PlanLeft, Vesting, reached_penalty_free_age,  # noqa: E402
+                                      roth_ira_five_years, roth_qualified_distribution, rollover_options)
+
+
+@pytest.mark.parametrize("first_year, paid, qualified, flag", [
+    # born 1960-01-01: 59½ on 2019-07-01. First Roth contribution 2021: the five taxable years 2021-2025 are over
+    # on January 1, 2026 → a 2026 payout is qualified
+    (2021, date(2026, 1, 2), True, None),
+    # first contribution 2022: qualified only from 2027
+    (2022, date(2026, 12, 31), False, "five_years_not_met"),
+    # not in the profile: not assumed
+    (None, date(2026, 6, 1), False, "five_years_unknown"),
+], ids=["five-years-met", "one-year-short", "unknown-not-assumed"])
+def test_roth_qualified_distribution(first_year, paid, qualified, flag):
+    at_59_half = reached_penalty_free_age(C, birth_date=date(1960, 1, 1), distribution_date=paid)
+    figure = roth_qualified_distribution(C, reached_59_half=at_59_half, first_roth_year=first_year,
+                                         distribution_year=paid.year)
+    assert figure.value is qualified
+    assert flag is None or figure.has(flag)
+
+
+@pytest.mark.parametrize("first_ira_year, balance, start, qualified_from", [
+    (None, D(0), 2026, 2031),        # no Roth IRA yet: the 2026 rollover starts its clock → 2026 + 5 = 2031
+    (2012, D(60_000), 2012, 2017),   # a Roth IRA since 2012: its clock ran out in 2017, whatever the plan's
+    (None, D(60_000), None, None),   # a Roth IRA whose first year is not given: not known
+], ids=["rollover-starts-the-clock", "old-roth-ira", "unknown"])
+def test_roth_ira_clock_replaces_the_plans(first_ira_year, balance, start, qualified_from):
+    v = roth_ira_five_years(C, first_roth_ira_year=first_ira_year, roth_ira_balance=balance, rollover_year=2026).value
+    assert (v["clock_start"], v["qualified_from"]) == (start, qualified_from)
+
+
+# ----------------------------------------------------------------------------- what can move
+
+def test_forfeited_money_and_this_years_rmd_are_left_out_of_the_options():
+    # Vesting: 64,000 pre-tax holding 18,000 of employer money, 60 % vested after 4 years → 7,200 forfeited:
+    # 64,000 − 7,200 = 56,800 to compare
+    luis = rollover_options(load_limits(2026), C, Leaver(date(1984, 6, 12), D(22), D(5)), PlanLeft(
+        balances={"pre_tax": D(64_000)}, distribution_date=date(2026, 7, 31), separation_year=2026,
+        vesting=Vesting(((2, D(20)), (3, D(40)), (4, D(60)), (5, D(80)), (6, D(100))), D(18_000), date(2021, 9, 15))))
+    assert luis.sources["pre_tax"].amount == D(56_800)
+    # RMD: born 1952 (73 in 2025), left in 2017: 420,000 ÷ 25.5 = 16,470.59 first, 410,000 − 16,470.59 = 393,529.41
+    ruth = rollover_options(load_limits(2026), C, Leaver(date(1952, 3, 20), D(22), D(4)), PlanLeft(
+        balances={"pre_tax": D(410_000)}, distribution_date=date(2026, 1, 1), separation_year=2017,
+        dec_31_last_year=D(420_000)))
+    assert ruth.rmd_this_year.value == D("16470.59")
+    assert ruth.sources["pre_tax"].amount == D("393529.41")
+    # leaving the job in the year of 75 (born 1951: RMD age 73): the still-working exception ends with the job,
+    # so the year of leaving is the first RMD year; 100,000 (today's balance, none given for Dec 31) ÷ 24.6 = 4,065.04
+    late = rollover_options(load_limits(2026), C, Leaver(date(1951, 2, 1), D(22)), PlanLeft(
+        balances={"pre_tax": D(100_000)}, distribution_date=date(2026, 6, 30), separation_year=2026))
+    assert late.first_rmd.value["first_rmd_year"] == 2026 and late.first_rmd.value["still_working_exception"]
+    assert late.rmd_this_year.value == D("4065.04")

@@ -40,7 +40,8 @@ ROTH_RMDS_END = 2024  # designated Roth accounts owe no RMD from this year (SECU
 
 __all__ = [
     "IRA", "PLAN", "AdditionalTax", "Destination", "IraPicture", "Leaver", "NO_IRAS", "NO_NEW_PLAN", "OPTIONS",
-    "OPTION_LABEL", "Outlook", "PayoutFacts", "PlanLeft", "Vesting", "RolloverOptions", "SOURCES", "SOURCE_LABEL", "SourceOptions",
+    "OPTION_LABEL", "Outlook", "PayoutFacts", "PlanLeft", "RolloverOptions", "SOURCES", "SOURCE_LABEL", "SourceOptions",
+    "Vesting",
     "additional_tax", "additional_tax_exception", "backdoor_pro_rata_effect", "cash_out", "date_of_age",
     "excess_deferral_claim_deadline", "excess_deferral_deadline", "excess_deferrals", "force_out",
     "indirect_rollover", "leave_in_plan", "no_exception", "partial_payout", "reached_penalty_free_age",
@@ -134,6 +135,8 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], leaver: 
     forced = force_out(limits, constants, plan_balance=plan.total)
     # Partial withdrawals before 59½ are what the rule of 55 is worth keeping for.
     rule_55_usable = bool(facts.rule_of_55.value) and plan.rule_of_55_withdrawals and not facts.reached_59_half.value
+    roth_ira_clock = roth_ira_five_years(constants, first_roth_ira_year=iras.first_roth_ira_year,
+                                         roth_ira_balance=iras.roth_ira_balance, rollover_year=plan.distribution_date.year)
     fees = {"leave": plan.expense_ratio_pct, "new_plan": destination.expense_ratio_pct, "ira": iras.expense_ratio_pct}
     sources: dict[str, SourceOptions] = {}
     for source in SOURCES:
@@ -153,15 +156,9 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], leaver: 
                                          offers_roth=destination.offers_roth, rule_of_55_at_stake=at_stake,
                                          exemption_457b_at_stake=leaving_457b),
             "ira": roll_to_ira(source=source, amount=amount, rule_of_55_at_stake=at_stake,
-                               backdoor_this_year=iras.backdoor_this_year, exemption_457b_at_stake=exempt_457b),
+                               backdoor_this_year=iras.backdoor_this_year, exemption_457b_at_stake=exempt_457b,
+                               roth_ira_clock=roth_ira_clock if source == "roth" else None),
         }
-        if source == "roth":
-            options["ira"] = roll_to_ira(source=source, amount=amount, rule_of_55_at_stake=at_stake,
-                                         backdoor_this_year=iras.backdoor_this_year,
-                                         roth_ira_clock=roth_ira_five_years(
-                                             constants, first_roth_ira_year=iras.first_roth_ira_year,
-                                             roth_ira_balance=iras.roth_ira_balance,
-                                             rollover_year=plan.distribution_date.year))
         if leaver.self_employment_income:
             options["solo_401k"] = roll_to_solo_401k(source=source, amount=amount, self_employment_income=True,
                                                      rule_of_55_at_stake=at_stake)
