@@ -231,7 +231,7 @@ def test_a_broken_file_stops_loading_with_its_problems(limits_dir):
 def test_provisional_figures_never_reach_a_site_without_allow_provisional(project, limits_dir, monkeypatch):
     text = FIXTURE_2027.read_text().replace("tax_year: 2027\n", "tax_year: 2027\nprovisional: true\n")
     (limits_dir / "2027.yaml").write_text(text)
-    for persona in ("grace", "omar"):  # their 2026 job changes cannot move to 2027 as they are
+    for persona in ("grace", "luis", "omar"):  # their 2026 job changes cannot move to 2027 as they are
         (project.profiles_dir / "personas" / f"{persona}.yaml").unlink()
     monkeypatch.chdir(project.root)
     refused = CliRunner().invoke(main, ["build", "--year", "2027"], catch_exceptions=False)

@@ -146,9 +146,10 @@ def test_year_flag_regenerates_every_persona_for_another_year(project):
     # A job change is a dated event: rebuilt for another year it is reported, not moved silently.
     with pytest.raises(ProblemsFound) as moved:
         build(project, year=2025)
-    assert sorted(p.path for p in moved.value.problems) == ["profiles/personas/grace.yaml", "profiles/personas/omar.yaml"]
+    assert sorted(p.path for p in moved.value.problems) == ["profiles/personas/grace.yaml", "profiles/personas/luis.yaml",
+                                                            "profiles/personas/omar.yaml"]
     assert all(p.key == "job_change.separation_date" for p in moved.value.problems)
-    for leaver in ("grace", "omar"):
+    for leaver in ("grace", "luis", "omar"):
         (project.profiles_dir / "personas" / f"{leaver}.yaml").unlink()
     report = build(project, year=2025)
     assert {g.results.persona.tax_year for g in report.guides} == {2025}
