@@ -52,6 +52,7 @@ class GuideView:
     tax_rate_now_known: bool         # the profile gives today's tax rate
     tax_rates_known: bool            # the profile gives both tax rates, now and in retirement
     solo_401k_without_roth: bool     # the business's plan is a solo 401(k) whose document offers no Roth
+    business_plan_step: str | None   # "keep", "open" or "move to" the plan the comparison recommends
 
 
 # The order-of-operations steps that are payroll elections at the plan the person has left.
@@ -93,7 +94,16 @@ def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> Guide
         projection_rows=tuple(row for n, row in enumerate(rows, 1) if row.year % 5 == 0 or n == len(rows)),
         tax_rate_now_known=tax.marginal_rate_now is not None,
         tax_rates_known=None not in (tax.marginal_rate_now, tax.marginal_rate_retirement),
-        solo_401k_without_roth=bool(business and business.type == "solo_401k" and not business.contributions.roth))
+        solo_401k_without_roth=bool(business and business.type == "solo_401k" and not business.contributions.roth),
+        business_plan_step=_business_plan_step(results))
+
+
+def _business_plan_step(results: Results) -> str | None:
+    """What to do about the plan the comparison recommends: keep the one there is, open one, or move."""
+    if results.persona.business is None:
+        return None
+    best, plan = results.figures["recommended_business_plan"].value, results.business_plan
+    return "open" if plan is None else "keep" if plan.type == best else "move to"
 
 
 def _public_sector_plan(results: Results) -> str | None:
@@ -162,10 +172,10 @@ def _todo(results: Results, advice: Advice, separation: dt.date | None, left_alr
         items.append(Item(PRO_RATA_TODO[fix["action"]], IRA, {"balance": fix["pretax_balance"],
                                                              "by": dt.date(results.persona.tax_year, 12, 31)}))
     if "ira" in advice.actions:
-        route, limit = f["ira_route"].value, f["ira_contribution_limit"].value
-        amount = min(limit, f["roth_ira_limit"].value) if route == "roth" else limit
-        items.append(Item("ira", IRA, {"route": route, "amount": amount,
-                                       "deductible": f["traditional_ira_deductible_limit"].value}))
+        ira = advice.values["ira"]
+        roth_only = ira["route"] == "roth" and ira["roth_limit"] is not None  # a Roth IRA limited by income
+        items.append(Item("ira", IRA, {"route": ira["route"], "amount": ira["roth_limit"] if roth_only else ira["limit"],
+                                       "deductible": ira["deductible"]}))
     if "ask_about_after_tax" in advice.actions and not left_already:
         items.append(Item("ask_about_after_tax", ELECTIONS))
     old_plans = [Item("old_plan", LEAVING, {
