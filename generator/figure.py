@@ -14,16 +14,28 @@ from typing import Any
 # A word (a route, a cadence) is TEXT; a yes/no answer is BOOL.
 USD, PCT, COUNT, RATIO, TEXT, BOOL = "usd", "pct", "count", "ratio", "text", "bool"
 
+# A step's role: an OPERAND takes part in the arithmetic (its `op` joins it to the total above, an empty
+# `op` starts a new chain); a NOTE is context beside it (a date, an age, a rule, a choice) that a reader
+# does not add up, whatever amount it shows.
+OPERAND, NOTE = "operand", "note"
+
 
 @dataclass(frozen=True)
 class Step:
-    """One line of working: `op` joins it to the lines above ("+", "−", "×", "÷", "=", "min")."""
+    """One line of working: `op` joins an operand to the lines above ("+", "−", "×", "÷", "=", "min",
+    "max", and "↑"/"↓": rounded up/down to a multiple of the amount); a step without an amount is
+    always a note."""
 
     label: str
     amount: Decimal | None = None
     source: str = ""
     op: str = ""
     unit: str = USD
+    role: str = OPERAND
+
+    @property
+    def is_operand(self) -> bool:
+        return self.role == OPERAND and self.amount is not None
 
 
 @dataclass(frozen=True)

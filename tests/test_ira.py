@@ -29,7 +29,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.figure import Figure
 from generator.limits import available_years, load_limits
 from generator.rules.ira import (
     FIXES,
@@ -44,15 +43,10 @@ from generator.rules.ira import (
     roth_phaseout_range,
     traditional_ira_deductible_limit,
 )
+from worked import checks_out
 
 D = Decimal
 STATUSES = ("single", "head_of_household", "married_joint", "married_separate", "qualifying_surviving_spouse")
-
-
-def _checks_out(figure: Figure) -> None:
-    """Every Figure cites something and ends on its own value."""
-    assert figure.sources
-    assert figure.steps[-1].op == "="
 
 
 # ----------------------------------------------------------------------------- contribution limit
@@ -94,7 +88,7 @@ def test_ira_contribution_limit(inputs, expected):
     assert figure.value == expected
     assert figure.has("catch_up") == (age >= 50)
     assert figure.has("spousal_ira") == (status == "married_joint" and comp < spouse_comp)
-    _checks_out(figure)
+    checks_out(figure)
 
 
 def test_spousal_ira_steps_read_as_the_pencil_working():
@@ -245,7 +239,7 @@ def test_traditional_ira_deductible_limit(year, status, lived, covered, spouse_c
                                           contribution_limit, expected):
     figure = _deduction(year, status, lived, covered, spouse_covered, age, magi, contribution_limit)
     assert figure.value == expected
-    _checks_out(figure)
+    checks_out(figure)
 
 
 @pytest.mark.parametrize("status, lived, covered, spouse_covered, key", [
@@ -288,7 +282,7 @@ def test_deduction_steps_follow_worksheet_1_2():
     figure = _deduction(2026, "single", False, True, False, 40, 85_123)
     worked = [(s.op, s.amount) for s in figure.steps if s.amount is not None]
     assert worked == [("", 91_000), ("−", 85_123), ("=", 5877), ("×", 75), ("=", D("4407.75")),
-                      ("=", 4410), ("min", 7500), ("=", 4410)]
+                      ("↑", 10), ("=", 4410), ("min", 7500), ("=", 4410)]
 
 
 def test_estimated_magi_is_flagged_in_the_deduction():
@@ -386,7 +380,7 @@ ROTH_IDS = [
 def test_roth_ira_limit(year, status, lived, magi, base, traditional, expected):
     figure = _roth(year, status, lived, magi, base, traditional)
     assert figure.value == expected
-    _checks_out(figure)
+    checks_out(figure)
 
 
 @pytest.mark.parametrize("status, lived, key", [
@@ -406,7 +400,9 @@ def test_roth_steps_follow_worksheet_2_2():
     figure = _roth(2026, "single", False, 160_001, 7500)
     worked = [s.amount for s in figure.steps if s.amount is not None]
     line_5 = worked.pop(4)
-    assert worked == [160_001, 153_000, 7001, 15_000, 7500, D("3500.5"), D("3999.5"), 4000, 0, 7500, 4000]
+    # line 6 and line 7 restated before line 8; line 6 again before line 9, line 8 again before line 11
+    assert worked == [160_001, 153_000, 7001, 15_000, 7500, D("3500.5"), 7500, D("3500.5"), D("3999.5"), 10, 4000,
+                      7500, 0, 7500, 4000, 4000]
     assert abs(line_5 - D(7001) / D(15_000)) < D("1e-25")  # kept far past 3 places
     assert figure.has("partial") and figure.has("roth_phaseout_single")
 
@@ -492,7 +488,7 @@ def test_estimated_magi(modified_agi, pay, deferrals, status, spouse_pay, spouse
                             spouse_compensation=D(spouse_pay), spouse_pre_tax_deferrals=D(spouse_deferrals))
     assert figure.value == expected
     assert figure.has("estimate") == estimate
-    _checks_out(figure)
+    checks_out(figure)
 
 
 # ----------------------------------------------------------------------------- route
@@ -535,7 +531,7 @@ def test_ira_route(inputs, route, flags):
     assert route is None or route in ROUTES
     assert set(figure.flags) == flags
     assert figure.steps[-1].label  # the reason
-    _checks_out(figure)
+    checks_out(figure)
 
 
 # ----------------------------------------------------------------------------- pro-rata fix
@@ -561,7 +557,7 @@ def test_pro_rata_fix(balance, roll_ins, taxable, rate, state, expected):
     assert figure.value == expected
     assert figure.value["action"] in FIXES
     assert figure.has("rate_unknown") == (rate is None and balance > 0)
-    _checks_out(figure)
+    checks_out(figure)
 
 
 @pytest.mark.parametrize("limit, deductible, roth, nondeductible, roth_instead", [

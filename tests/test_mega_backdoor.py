@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.figure import Figure
 from generator.rules.mega_backdoor import (
     CADENCES,
     after_tax_route,
@@ -25,14 +24,9 @@ from generator.rules.mega_backdoor import (
     recommended_cadence,
     waiting_years,
 )
+from worked import checks_out
 
 D = Decimal
-
-
-def _checks_out(figure: Figure) -> None:
-    """Every Figure cites something and ends on its own value."""
-    assert figure.sources
-    assert figure.steps[-1].op == "="
 
 
 # ----------------------------------------------------------------------------- route
@@ -61,7 +55,7 @@ def test_after_tax_route(inputs, route, flags):
                              in_service_withdrawal=in_service, conversion_frequency=frequency)
     assert figure.value == route
     assert set(figure.flags) == flags
-    _checks_out(figure)
+    checks_out(figure)
 
 
 @pytest.mark.parametrize("route, frequency, cadence", [
@@ -155,7 +149,7 @@ def test_conversion_earnings(cadence, per_paycheck, paychecks, return_pct, expec
                                  annual_return_pct=return_pct)
     assert figure.value == expected
     assert figure.steps[-1].amount == expected
-    _checks_out(figure)
+    checks_out(figure)
 
 
 def test_a_loss_is_flagged_and_shows_the_floor():
@@ -184,7 +178,7 @@ def test_all_cadences_for_the_json_figure():
 def test_conversion_tax(earnings, federal, state, expected):
     figure = conversion_tax(earnings, marginal_rate_pct=federal, state_rate_pct=state)
     assert figure.value == expected
-    _checks_out(figure)
+    checks_out(figure)
 
 
 # ----------------------------------------------------------------------------- Notice 2014-54

@@ -38,6 +38,7 @@ from generator.rules.rollover import (
     rollover_options,
     taxable_part,
 )
+from worked import replay
 
 D = Decimal
 C = load_constants()
@@ -460,7 +461,7 @@ def test_indirect_rollover(balances, extra, check, make_up, taxed, tax):
     assert figure.value["taxed_if_not_made_up"] == taxed
     assert figure.value["tax_if_not_made_up"] == tax
     assert any(step.amount == D(60) and "Days" in step.label for step in figure.steps)
-    _replay(figure.steps)
+    replay(figure.steps)
 
 
 @pytest.mark.parametrize("source, where", [
@@ -492,7 +493,7 @@ def test_sixty_day_destination_per_source(source, where):
 def test_cash_out_net_after_all_tax(amount, extra, net_now, net_after_tax):
     cash = options(balances={"pre_tax": amount}, **extra).sources["pre_tax"].options["cash_out"]
     assert (cash.value["net_cash"], cash.value["net_after_tax"]) == (net_now, net_after_tax)
-    _replay(cash.steps)
+    replay(cash.steps)
 
 
 # A nonqualified partial payout is pro rata (IRC 72(e)(8); Treas. Reg. 1.402A-1 Q&A-3), taken from every
@@ -516,7 +517,7 @@ def test_partial_payout_is_pro_rata(balances, payout, roth_contributions, extra,
     assert figure.value["taxable"] == taxable
     assert figure.value["tax_free"] == payout - taxable
     assert figure.value["additional_tax"] == additional
-    _replay(figure.steps)
+    replay(figure.steps)
 
 
 # A governmental 457(b) payout pays no 10 % additional tax except on money rolled in from other plans
@@ -608,42 +609,17 @@ def test_excess_deferrals_deadline_is_april_15_next_year():
 
 # ----------------------------------------------------------------------------- the worked example reads as pencil work
 
-def _replay(steps):
-    """Recompute each "=" line from the lines above it since the last chain start, as a reader would."""
-    total = None
-    for step in steps:
-        if step.amount is None:
-            continue
-        if step.op == "":
-            total = step.amount
-        elif step.op == "+":
-            total += step.amount
-        elif step.op == "−":
-            total -= step.amount
-        elif step.op == "×":
-            total = total * step.amount / 100 if step.unit == "pct" else total * step.amount
-        elif step.op == "÷":
-            total = total / step.amount
-        elif step.op == "max":
-            total = max(total, step.amount)
-        elif step.op == "min":
-            total = min(total, step.amount)
-        elif step.op == "=":
-            assert cents(total) == cents(step.amount), step.label
-            total = step.amount
-
-
 @pytest.mark.parametrize("source", SOURCES)
 def test_cash_out_steps_add_up(source):
     result = options(balances={source: D("43210.99")}, roth_contributions=D(30_000))
-    _replay(result.sources[source].options["cash_out"].steps)
+    replay(result.sources[source].options["cash_out"].steps)
 
 
 def test_indirect_rollover_and_excess_steps_add_up():
-    _replay(options(balances={"pre_tax": D(50_000)}).indirect_rollover.steps)
-    _replay(excess_deferrals(L2026, deferrals_by_employer={"A": D(15_000), "B": D(12_000)}, age_on_dec_31=52).steps)
-    _replay(excess_deferrals(L2026, deferrals_by_employer={"A": D(15_000), "B": D(22_000)}, age_on_dec_31=52).steps)
-    _replay(backdoor_pro_rata_effect(rolled_to_ira=D(50_000), traditional_ira_balance=D(13_000),
+    replay(options(balances={"pre_tax": D(50_000)}).indirect_rollover.steps)
+    replay(excess_deferrals(L2026, deferrals_by_employer={"A": D(15_000), "B": D(12_000)}, age_on_dec_31=52).steps)
+    replay(excess_deferrals(L2026, deferrals_by_employer={"A": D(15_000), "B": D(22_000)}, age_on_dec_31=52).steps)
+    replay(backdoor_pro_rata_effect(rolled_to_ira=D(50_000), traditional_ira_balance=D(13_000),
                                      nondeductible_basis=D(7_000), conversion_amount=D(7_000)).steps)
 
 

@@ -100,6 +100,10 @@ def form_8606(*, nondeductible_contributions: Decimal, prior_basis: Decimal, yea
         steps.append(_line(number, amount, op, year=tax_year))
         return amount
 
+    def again(number: str, op: str = "") -> Step:
+        """An earlier line, restated where a later line works on it."""
+        return Step(f"Line {number}, from above", lines[number], f"{FORM} line {number}", op)
+
     l1 = enter("1", nondeductible_contributions)
     l2 = enter("2", prior_basis, "+")
     l3 = enter("3", l1 + l2, "=")
@@ -119,12 +123,22 @@ def form_8606(*, nondeductible_contributions: Decimal, prior_basis: Decimal, yea
     share = nontaxable_share(l5, l9)
     l11 = nontaxable_part(l8, basis=l5, line_9=l9)
     l12 = min(nontaxable_part(l7, basis=l5, line_9=l9), l5 - l11)
-    steps.append(_line("10", share, "=", unit=RATIO))  # a ratio: not a money line of the value
+    # Lines 10-15a work on lines further up: each restates them, so the working reads as pencil work.
+    steps += [again("5"), again("9", "÷"), Step("Not more than 1", Decimal(1), f"{FORM} line 10", "min", RATIO),
+              _line("10", share, "=", unit=RATIO)]  # a ratio: not a money line of the value
+    steps += [again("8"), Step("Line 10, from above", share, f"{FORM} line 10", "×", RATIO)]
     enter("11", l11, "=")
+    steps += [again("7"), Step("Line 10, from above", share, f"{FORM} line 10", "×", RATIO)]
+    if l12 < cents(l7 * share):  # rounding would spend a cent of basis that is not there
+        steps.append(Step("Not more than the basis left: line 5 − line 11", l5 - l11, f"{FORM} line 5", "min"))
     enter("12", l12, "=")
+    steps.append(again("11"))
+    steps.append(again("12", "+"))
     l13 = enter("13", l11 + l12, "=")
+    steps += [again("3"), again("13", "−")]
     enter("14", l3 - l13, "=")
     if l7 > 0:
+        steps += [again("7"), again("12", "−")]
         l15a = enter("15a", l7 - l12, "=")
         l15b = enter("15b", ZERO, "−")
         enter("15c", l15a - l15b, "=")
@@ -175,9 +189,11 @@ def backdoor_conversion(*, contribution: Decimal, prior_basis: Decimal, pretax_b
     if earnings:
         steps.append(Step("Earnings before the conversion", earnings, PROFILE, "+"))
     steps += [Step("Distributions this year", distributions, PROFILE, "−"),
-              Step("Converted to a Roth IRA", converted, converted_source, "−"),
-              Step(f"Left in your traditional, SEP and SIMPLE IRAs on {dec_31} (goes on line 6)", year_end,
-                   f"{FORM} line 6", "=")]
+              Step("Converted to a Roth IRA", converted, converted_source, "−")]
+    if "conversion_exceeds_balance" in flags:
+        steps.append(Step("Not below zero: more was converted than the IRAs held", ZERO, f"{FORM} line 6", "max"))
+    steps.append(Step(f"Left in your traditional, SEP and SIMPLE IRAs on {dec_31} (goes on line 6)", year_end,
+                      f"{FORM} line 6", "="))
     form = form_8606(nondeductible_contributions=contribution, prior_basis=prior_basis,
                      year_end_traditional_value=year_end, distributions=distributions, converted=converted,
                      tax_year=tax_year)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..figure import BOOL, COUNT, Figure, Step
+from ..figure import BOOL, COUNT, NOTE, Figure, Step
 from ..limits import Limit, Limits, law
 from ..money import ZERO, clamp
 
@@ -55,7 +55,7 @@ def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_r
     The catch-up is per person too (IRC 402(g)(1)(C)): deferrals at another employer beyond the
     regular limit have already used part of it.
     """
-    steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT)]
+    steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT, role=NOTE)]
     applies = catch_up_for_age(limits, age)
     if applies is None:
         steps.append(Step(f"Catch-up contributions start in the year you turn {law('catch_up_age').shown}", ZERO,

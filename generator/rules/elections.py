@@ -233,7 +233,9 @@ def elections_for_the_year(payroll: Payroll, *, goal: str | Decimal, rate_now: D
     steps = [Step("Deferral room: 402(g) room left here", payroll.deferral_room, "IRC 402(g)(1)"),
              Step("Catch-up room", payroll.catch_up_room, "IRC 414(v)", "+"),
              Step("Pay the elections apply to", payroll.plan_compensation, "IRC 401(a)(17)", "÷"),
-             Step("Largest whole-step election that stays under the room on every paycheck", top, "", "=", PCT),
+             Step("The room as a share of pay", _exact_pct(payroll, payroll.deferral_room + payroll.catch_up_room)
+                  .quantize(CENT), "", "=", PCT),
+             Step("Largest whole-step election that stays under the room on every paycheck", top, "", unit=PCT),
              Step("Smallest election that gets the whole match", capture, "your plan's match formula", unit=PCT)]
     if goal == "max":
         deferral = top

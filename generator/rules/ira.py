@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import PCT, RATIO, TEXT, Figure, Step
+from ..figure import NOTE, PCT, RATIO, TEXT, Figure, Step
 from ..limits import Limits, PhaseOut, law, load_constants
 from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 
@@ -76,7 +76,8 @@ def _rounding_steps(exact: Decimal, label: str) -> tuple[Decimal, list[Step], bo
     constants = load_constants()
     step, floor = constants["ira_phaseout_step"], constants["ira_phaseout_floor"]
     rounded = round_up_to(exact, step.value)
-    steps = [Step(f"{label}, rounded up to the next ${step.value:,.0f}", rounded, step.source, "=")]
+    steps = [Step("Rounded up to the next multiple of", step.value, step.source, "↑"),
+             Step(f"{label}, rounded", rounded, step.source, "=")]
     if rounded < floor.value:
         steps.append(Step(f"Less than ${floor.value:,.0f}: raised to ${floor.value:,.0f} "
                           "(a limit inside the range is never below this)", floor.value, floor.source, "max"))
@@ -243,18 +244,21 @@ def traditional_ira_deductible_limit(limits: Limits, *, age: int | None, filing_
     dollar = ira_dollar_limit(limits, age=age).value
     steps = [Step(f"Deduction phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None, rng.source)]
     if magi <= rng.start:
-        steps += [Step("Your modified AGI", magi, magi_source),
-                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source),
+        steps += [Step("Your modified AGI", magi, magi_source, role=NOTE),
+                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source,
+                       role=NOTE),
                   Step("Your IRA contribution limit, all of it deductible", contribution_limit,
                        f"{WORKSHEET_1_2} line 3", "=")]
         return Figure("traditional_ira_deductible_limit", contribution_limit, tuple(steps),
                       flags=frozenset(flags | {"fully_deductible"}))
-    steps += [Step("Line 1: end of the range", rng.end, rng.source),
-              Step("Line 2: your modified AGI", magi, magi_source, "−")]
     if magi >= rng.end:
-        steps.append(Step("Line 2 is at or above line 1: nothing is deductible", ZERO, f"{WORKSHEET_1_2} line 2", "="))
+        steps += [Step("Line 1: end of the range", rng.end, rng.source, role=NOTE),
+                  Step("Line 2: your modified AGI", magi, magi_source, role=NOTE),
+                  Step("Line 2 is at or above line 1: nothing is deductible", ZERO, f"{WORKSHEET_1_2} line 2", "=")]
         return Figure("traditional_ira_deductible_limit", ZERO, tuple(steps),
                       flags=frozenset(flags | {"phased_out"}))
+    steps += [Step("Line 1: end of the range", rng.end, rng.source),
+              Step("Line 2: your modified AGI", magi, magi_source, "−")]
     below_end = rng.end - magi
     exact = _phased_out(dollar, below_end, rng.width)
     pct = ratio(dollar * HUNDRED, rng.width, places=PRECISION)
@@ -313,18 +317,20 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
     if magi <= rng.start:
         flags.add("full")
         phased = base
-        steps += [Step("Line 1: your modified AGI", magi, magi_source),
-                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source),
+        steps += [Step("Line 1: your modified AGI", magi, magi_source, role=NOTE),
+                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source,
+                       role=NOTE),
                   Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
                        base, ROTH_BASE),
                   Step("Line 8: no reduction, all of line 6", base, ROTH_PHASEOUT_RULES, "=")]
     elif magi >= rng.end:
         flags.add("phased_out")
         phased = ZERO
-        steps += [Step("Line 1: your modified AGI", magi, magi_source),
-                  Step("End of the range: your MAGI is at or above it, so nothing is left", rng.end, rng.source),
+        steps += [Step("Line 1: your modified AGI", magi, magi_source, role=NOTE),
+                  Step("End of the range: your MAGI is at or above it, so nothing is left", rng.end, rng.source,
+                       role=NOTE),
                   Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
-                       base, ROTH_BASE),
+                       base, ROTH_BASE, role=NOTE),
                   Step("Line 8: fully phased out", ZERO, ROTH_PHASEOUT_RULES, "=")]
     else:
         flags.add("partial")
@@ -339,6 +345,8 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
                   Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
                        base, ROTH_BASE, "×"),
                   Step("Line 7: the reduction", reduction, f"{WORKSHEET_2_2} line 7", "="),
+                  Step("Line 6, from above", base, ROTH_BASE),
+                  Step("Line 7, from above", reduction, f"{WORKSHEET_2_2} line 7", "−"),
                   Step("Line 6 − line 7, before rounding", base - reduction, f"{WORKSHEET_2_2} line 8", "=")]
         phased, rounding, floored = _rounding_steps(base - reduction, "Line 8")
         steps += rounding
@@ -348,9 +356,11 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
         flags.add("floor_200")
     if traditional_contributions:
         flags.add("reduced_by_traditional")
-    steps += [Step("Line 9: your traditional IRA contributions for this year", traditional_contributions,
-                   f"{PROFILE}; {ROTH_BASE}"),
+    steps += [Step("Line 6, from above", base, ROTH_BASE),
+              Step("Line 9: your traditional IRA contributions for this year", traditional_contributions,
+                   f"{PROFILE}; {ROTH_BASE}", "−"),
               Step("Line 10: line 6 − line 9", room, f"{WORKSHEET_2_2} line 10", "="),
+              Step("Line 8, from above", phased, f"{WORKSHEET_2_2} line 8", "min"),
               Step("Line 11: the lesser of lines 8 and 10: what you may contribute directly to a Roth IRA",
                    value, f"{WORKSHEET_2_2} line 11", "=")]
     return Figure("roth_ira_limit", value, tuple(steps), flags=frozenset(flags))
@@ -456,6 +466,7 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
     "tax_if_left"}; the taxes are None when no marginal rate is known. `backdoor_taxable` is the
     taxable part of this year's conversion if the balance stays (backdoor_conversion's "taxable").
     """
+    # The last step names the way out and its cost: a choice between the results above, not more arithmetic.
     steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PROFILE)]
     if pretax_balance <= 0:
         steps.append(Step("Nothing pre-tax in your IRAs on Dec 31: the backdoor needs no fix", None, PRO_RATA, "="))
@@ -482,11 +493,12 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
     if plan_accepts_roll_ins:
         action = "roll_into_plan"
         steps.append(Step("Your plan accepts roll-ins: roll the pre-tax IRA money into it before Dec 31; "
-                          "no tax, and the backdoor converts tax-free", ZERO, ROLL_IN, "="))
+                          "no tax, and the backdoor converts tax-free", ZERO, ROLL_IN, "=", role=NOTE))
     else:
         action = "convert_all"
         steps.append(Step("No plan to roll it into: convert it all by Dec 31 and pay the tax above, or skip the "
-                          "conversion and keep the basis on Form 8606", tax_if_converted, CONVERSION_TAX, "="))
+                          "conversion and keep the basis on Form 8606", tax_if_converted, CONVERSION_TAX, "=",
+                          role=NOTE))
     value = {"action": action, "pretax_balance": pretax_balance, "tax_rate_pct": rate,
              "tax_if_converted": tax_if_converted, "tax_if_left": tax_if_left}
     return Figure("pro_rata_fix", value, tuple(steps), flags=frozenset(flags))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Sequence
 
-from ..figure import COUNT, PCT, Figure, Step
+from ..figure import COUNT, NOTE, PCT, Figure, Step
 from ..money import ZERO, cents, pct_of
-from .payroll import MatchTier, Payroll, match_on
+from .payroll import MatchTier, Payroll, match_by_tier, match_on
 
 PLAN = "your plan's match formula"
 
@@ -15,8 +15,9 @@ PLAN = "your plan's match formula"
 def match_capture_pct(tiers: Sequence[MatchTier]) -> Figure:
     """The deferral percentage at which the match stops growing: the top of the last tier."""
     if not tiers:
-        return Figure("match_capture_pct", ZERO, (Step("Your plan has no match", ZERO, PLAN, unit=PCT),), unit=PCT)
-    steps = [Step(f"Tier {n}: {t.rate_pct}% match on contributions up to {t.up_to_pct}% of pay", t.up_to_pct, PLAN, unit=PCT)
+        return Figure("match_capture_pct", ZERO, (Step("Your plan has no match", ZERO, PLAN, "=", PCT),), unit=PCT)
+    steps = [Step(f"Tier {n}: {t.rate_pct}% match on contributions up to {t.up_to_pct}% of pay", t.up_to_pct, PLAN,
+                  "max" if n > 1 else "", PCT)
              for n, t in enumerate(tiers, 1)]
     steps.append(Step("Contribute at least this share of each paycheck to get the whole match", tiers[-1].up_to_pct,
                       "", "=", unit=PCT))
@@ -27,20 +28,18 @@ def employer_match(payroll: Payroll, *, matched_pct: Decimal) -> Figure:
     """The year's match when `matched_pct` of pay goes in every paycheck (no front-loading)."""
     pay = payroll.plan_compensation
     matched = payroll.amount(matched_pct)
-    steps = [Step("Pay the match formula uses", pay, "IRC 401(a)(17)"),
-             Step(f"Your matched contributions: {matched_pct}% of that pay", cents(matched), "recommended elections")]
-    total, lower = ZERO, ZERO
-    for tier in payroll.tiers:
-        band = max(min(matched_pct, tier.up_to_pct) - lower, ZERO)
-        amount = pct_of(tier.rate_pct, pct_of(band, pay))
-        steps.append(Step(f"{tier.rate_pct}% of the {band}% of pay between {lower}% and {tier.up_to_pct}%",
-                          cents(amount), PLAN, "+"))
-        total += amount
-        lower = tier.up_to_pct
-    if not payroll.tiers:
-        steps.append(Step("Your plan has no match", ZERO, PLAN, "+"))
-    steps.append(Step("Employer match for the year", cents(total), "", "="))
-    return Figure("employer_match", cents(total), tuple(steps))
+    steps = [Step("Pay the match formula uses", pay, "IRC 401(a)(17)", role=NOTE),
+             Step(f"Your matched contributions: {matched_pct}% of that pay", cents(matched), "recommended elections",
+                  role=NOTE)]
+    by_tier = match_by_tier(matched, pay, payroll.tiers)
+    for n, (tier, lower, amount) in enumerate(by_tier):
+        steps.append(Step(f"{tier.rate_pct}% of your contributions between {lower}% and {tier.up_to_pct}% of pay",
+                          amount, PLAN, "+" if n else ""))
+    if not by_tier:
+        steps.append(Step("Your plan has no match", ZERO, PLAN))
+    total = cents(sum((amount for _tier, _lower, amount in by_tier), ZERO))
+    steps.append(Step("Employer match for the year", total, "", "="))
+    return Figure("employer_match", total, tuple(steps))
 
 
 def employer_nonelective(*, plan_compensation: Decimal, nonelective_pct: Decimal) -> Figure:
@@ -78,10 +77,15 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     # A true-up only ever adds money: when a rising tier rate pays more per paycheck than on the
     # year's total, nothing is lost (and nothing is taken back).
     lost = cents(max(trued_up - paid, ZERO))
-    steps = (Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile"),
-             Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)"),
-             Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT),
-             Step(f"Match if the year's ${cents(deferred):,} of deferrals were trued up", cents(trued_up), PLAN),
-             Step("Match paid paycheck by paycheck", cents(paid), PLAN, "−"),
-             Step("Match lost to front-loading", lost, "", "="))
-    return Figure(name, lost, steps, flags=frozenset({"front_loading"} if lost > 0 else ()))
+    steps = [Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile", role=NOTE),
+             Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)",
+                  role=NOTE),
+             Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT,
+                  role=NOTE),
+             Step("The year's deferrals", cents(deferred), "", role=NOTE),
+             Step("Match on them if they were trued up", trued_up, PLAN),
+             Step("Match paid paycheck by paycheck", paid, PLAN, "−")]
+    if trued_up < paid:
+        steps.append(Step("A true-up never takes match back", ZERO, PLAN, "max"))
+    steps.append(Step("Match lost to front-loading", lost, "", "="))
+    return Figure(name, lost, tuple(steps), flags=frozenset({"front_loading"} if lost > 0 else ()))

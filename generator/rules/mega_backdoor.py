@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import COUNT, PCT, RATIO, TEXT, Figure, Step
+from ..figure import COUNT, NOTE, PCT, RATIO, TEXT, Figure, Step
 from ..money import ZERO, cents, pct_of, ratio
 from .projection import percent_text, return_source
 
@@ -172,11 +172,12 @@ def conversion_taxable_earnings(*, after_tax_per_paycheck: Decimal, paychecks_pe
         for cadence in CADENCES
     }
     steps = [
-        Step("After-tax contribution each paycheck", after_tax_per_paycheck, ELECTION),
-        Step("Paychecks a year", Decimal(paychecks_per_year), PLAN, unit=COUNT),
-        Step("Assumed annual return", annual_return_pct, return_source(annual_return_pct), unit=PCT),
+        Step("After-tax contribution each paycheck", after_tax_per_paycheck, ELECTION, role=NOTE),
+        Step("Paychecks a year", Decimal(paychecks_per_year), PLAN, unit=COUNT, role=NOTE),
+        Step("Assumed annual return", annual_return_pct, return_source(annual_return_pct), unit=PCT, role=NOTE),
     ]
-    steps += [Step(f"Taxable earnings converting {CADENCE_WORDS[c]}", f.value, "", "=") for c, f in by_cadence.items()]
+    # a table of results, each worked out in its own conversion_earnings figure
+    steps += [Step(f"Taxable earnings converting {CADENCE_WORDS[c]}", f.value) for c, f in by_cadence.items()]
     value = {cadence: figure.value for cadence, figure in by_cadence.items()}
     return Figure("conversion_taxable_earnings", value, tuple(steps))
 

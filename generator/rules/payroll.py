@@ -55,12 +55,18 @@ class Payroll:
         return min(deferrals, self.deferral_room)
 
 
-def match_on(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) -> Decimal:
-    """The match formula on one period: each tier matches `rate` of the contributions that fall
-    between the previous tier's bound and its own, as percentages of that period's pay."""
-    total, lower = ZERO, ZERO
+def match_by_tier(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) -> list[tuple[MatchTier, Decimal, Decimal]]:
+    """The match formula on one period, tier by tier: (tier, its lower bound in percent of pay, its match).
+    Each tier matches `rate` of the contributions that fall between the previous tier's bound and
+    its own, as percentages of that period's pay."""
+    found, lower = [], ZERO
     for tier in tiers:
         band = clamp(matched - pct_of(lower, pay), ZERO, pct_of(tier.up_to_pct - lower, pay))
-        total += pct_of(tier.rate_pct, band)
+        found.append((tier, lower, pct_of(tier.rate_pct, band)))
         lower = tier.up_to_pct
-    return total
+    return found
+
+
+def match_on(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) -> Decimal:
+    """The match on `matched` dollars of contributions out of `pay` dollars of one period."""
+    return sum((match for _tier, _lower, match in match_by_tier(matched, pay, tiers)), ZERO)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..figure import RATIO, Figure, Step
+from ..figure import PCT, RATIO, Figure, Step
 from ..limits import Constant, Limits
 from ..money import CENT, HUNDRED, ZERO, cents, clamp, pct_of, round_down_to
 
@@ -117,17 +117,20 @@ def employer_contribution_self_employed(limits: Limits, *, compensation: Decimal
     by_cap = round_down_to(cap.value * plan_rate_pct / HUNDRED, CENT)
     steps = [Step("Step 3: your net earnings from self-employment for the plan", compensation, PUB_560),
              Step("Step 4: your rate as a self-employed person", rate, "Pub 560 rate table", "×", unit=RATIO),
+             *_to_the_cent(compensation * rate, by_rate),
              Step("Step 5: contribution at that rate", by_rate, "IRC 401(c)(2)(A)(v)", "="),
              Step(f"Step 6: compensation limit × plan rate of {plan_rate_pct}%", by_cap, cap.source, "min")]
     value = min(by_rate, by_cap)
     room = clamp(dollar.value - deferrals)
-    steps.append(Step(f"Step 8: annual additions limit for {limits.tax_year}", dollar.value, dollar.source, "min"))
     if deferrals:
         half = round_down_to(clamp(compensation - deferrals) / 2, CENT)
-        steps += [Step("Your deferrals to this plan use part of that limit", deferrals, PROFILE, "−"),
+        steps += [Step(f"Step 8: annual additions limit for {limits.tax_year}, less your deferrals to this plan",
+                       room, f"{dollar.source}; {PROFILE}", "min"),
                   Step("Half of (step 3 − your deferrals): 100% of earned income after this contribution", half,
                        "IRC 415(c)(1)(B), 415(c)(3)(B)", "min")]
         value = min(value, half)
+    else:
+        steps.append(Step(f"Step 8: annual additions limit for {limits.tax_year}", dollar.value, dollar.source, "min"))
     value = min(value, room)
     steps.append(Step("Employer contribution for yourself", value, PUB_560, "="))
     flags = {"compensation_capped"} if by_cap < by_rate else set()
@@ -145,8 +148,15 @@ def employer_contribution_incorporated(limits: Limits, constants: Mapping[str, C
     value = min(by_rate, room)
     steps = (Step("W-2 pay from your corporation", w2_pay, PROFILE),
              Step("Compensation limit", cap.value, cap.source, "min"),
-             Step(f"× {rate.value}%", by_rate, rate.source, "×"),
+             Step("Employer contribution rate", rate.value, rate.source, "×", PCT),
+             *_to_the_cent(pct_of(rate.value, capped), by_rate),
+             Step("Contribution at that rate", by_rate, rate.source, "="),
              Step(f"Annual additions limit for {limits.tax_year}, or 100% of your pay if less, less your deferrals",
                   room, dollar.source, "min"),
              Step("Employer contribution for yourself", value, "", "="))
     return Figure(name, value, steps, flags=frozenset({"compensation_capped"} if w2_pay > cap.value else ()))
+
+
+def _to_the_cent(exact: Decimal, rounded: Decimal) -> tuple[Step, ...]:
+    """The rounding step of a contribution cut down to the cent, where it cuts anything."""
+    return () if exact == rounded else (Step("Rounded down to the cent", CENT, PUB_560, "↓"),)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from ..figure import COUNT, TEXT, Figure, Step
+from ..figure import COUNT, NOTE, TEXT, Figure, Step
 from ..limits import Constant, Limits, law
 from ..money import CENT, ZERO, cents, clamp, pct_of, round_down_to
 
@@ -49,7 +49,7 @@ def simple_deferral_limit(limits: Limits, *, other_deferrals: Decimal, compensat
 def simple_catch_up_limit(limits: Limits, *, age: int, small_employer_limit: bool) -> Figure:
     """The SIMPLE catch-up at 50+ (414(v)(2)(B)(ii)), the small-employer amount where the plan elects
     the higher limits, and the larger amount at 60-63 instead, from 2025 (414(v)(2)(E)(ii))."""
-    steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT)]
+    steps = [Step(f"Your age on Dec 31, {limits.tax_year}", Decimal(age), "your birth date", unit=COUNT, role=NOTE)]
     start, low, high = (law(key) for key in ("catch_up_age", "catch_up_60_63_first_age", "catch_up_60_63_last_age"))
     if age < start.value:
         steps.append(Step(f"Catch-up contributions start in the year you turn {start.shown}", ZERO,

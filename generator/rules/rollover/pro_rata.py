@@ -20,7 +20,7 @@ def backdoor_pro_rata_effect(*, rolled_to_ira: Decimal, traditional_ira_balance:
         why = ("No Roth conversion this year: this year's return is unaffected; the Dec 31 balance of any later "
                "conversion year counts" if rolled_to_ira else "No pre-tax money goes to an IRA")
         flags = {"future_backdoor_pro_rata"} if rolled_to_ira else set()
-        return Figure("backdoor_pro_rata_effect", cents(ZERO), (Step(why, ZERO, PRO_RATA),), flags=frozenset(flags))
+        return Figure("backdoor_pro_rata_effect", cents(ZERO), (Step(why, ZERO, PRO_RATA, "="),), flags=frozenset(flags))
     without, steps_without = _taxable_conversion("without the rollover", traditional_ira_balance, nondeductible_basis,
                                                  conversion_amount)
     with_, steps_with = _taxable_conversion("with the rollover", traditional_ira_balance + rolled_to_ira,
