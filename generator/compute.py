@@ -99,7 +99,8 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     extra_room, catch_up_room = _public_sector_room(persona, plan, limits, age, figures)
     add(c.plan_compensation(limits, salary=pay.salary))
     add(c.annual_additions_limit(limits, compensation=pay.salary))
-    add(m.employer_nonelective(plan_compensation=figures["plan_compensation"].value, nonelective_pct=plan.nonelective_pct))
+    add(m.employer_nonelective(plan_compensation=figures["plan_compensation"].value, nonelective_pct=plan.nonelective_pct,
+                               compensation_source=limits.compensation_limit.source))
     payroll = Payroll(
         compensation=pay.salary,
         plan_compensation=figures["plan_compensation"].value,
@@ -122,6 +123,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         after_tax_max_pct=plan.contributions.after_tax_max_pct,
         roth_catch_up_required=figures["roth_catch_up_required"].value,
         plan_deferral_cap=_plan_deferral_cap(limits, age, plan, figures) + extra_room,
+        sources=_payroll_sources(limits, age),
     )
     add(m.match_capture_pct(plan.match.tiers))
     for figure in e.elections_for_the_year(payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
@@ -233,6 +235,14 @@ def _ira_contribution(persona: Persona, limit: Decimal) -> Decimal:
     """This year's IRA contribution: the profile's plan, else the full contribution limit."""
     planned = persona.iras.contribution_this_year
     return planned if planned is not None else limit
+
+
+def _payroll_sources(limits: Limits, age: int) -> dict[str, str]:
+    """What each limit of the payroll rests on: its statute and the IRS notice of the year."""
+    catch_up = c.catch_up_for_age(limits, age)
+    return {"deferral_room": limits.elective_deferral.source, "plan_compensation": limits.compensation_limit.source,
+            "annual_additions_limit": limits.annual_additions.source,
+            **({"catch_up_room": catch_up[1].source} if catch_up else {})}
 
 
 def _plan_deferral_cap(limits: Limits, age: int, plan: Plan, figures: dict[str, Figure]) -> Decimal:

@@ -89,7 +89,7 @@ def election_schedule(payroll: Payroll, deferral_pct: Decimal, *, fill: bool) ->
     target = full_deferral_room(payroll) if fill else every
     unused = clamp(target - every)
     steps = [Step("Deferral room you can use this year (402(g) + catch-up, within the plan's caps and 415(c))",
-                  cents(target), "IRC 402(g)(1), 414(v), 415(c)"),
+                  cents(target), payroll.cite("deferral_room", "catch_up_room", "annual_additions_limit")),
              Step(f"Your election of {deferral_pct}% on all {n} paychecks", cents(every), "", "−"),
              Step("Room a whole-step election leaves", cents(unused), "", "=")]
     every_check = cents(pct_of(deferral_pct, per_check_pay))
@@ -177,7 +177,8 @@ def after_tax_space(payroll: Payroll, deferrals: Decimal | None = None) -> Figur
     matched_pct = max(deferral_pct, payroll.tiers[-1].up_to_pct) if payroll.matches_after_tax and payroll.tiers else deferral_pct
     match = match_on(payroll.amount(matched_pct), payroll.plan_compensation, payroll.tiers)
     room = clamp(payroll.annual_additions_limit - counted - match - payroll.nonelective)
-    steps = [Step("Annual additions limit for this employer", payroll.annual_additions_limit, "IRC 415(c)(1)"),
+    steps = [Step("Annual additions limit for this employer", payroll.annual_additions_limit,
+                  payroll.cite("annual_additions_limit")),
              Step("Your pre-tax and Roth deferrals for the year (catch-up not counted)", cents(counted),
                   "IRC 414(v)(3)(A)", "−"),
              Step("Employer match", cents(match), "your plan's match formula", "−"),
@@ -230,9 +231,9 @@ def elections_for_the_year(payroll: Payroll, *, goal: str | Decimal, rate_now: D
     """
     top = max_deferral_pct(payroll)
     capture = min(round_up_to(capture_pct, payroll.increment_pct), top)
-    steps = [Step("Deferral room: 402(g) room left here", payroll.deferral_room, "IRC 402(g)(1)"),
-             Step("Catch-up room", payroll.catch_up_room, "IRC 414(v)", "+"),
-             Step("Pay the elections apply to", payroll.plan_compensation, "IRC 401(a)(17)", "÷"),
+    steps = [Step("Deferral room: 402(g) room left here", payroll.deferral_room, payroll.cite("deferral_room")),
+             Step("Catch-up room", payroll.catch_up_room, payroll.cite("catch_up_room"), "+"),
+             Step("Pay the elections apply to", payroll.plan_compensation, payroll.cite("plan_compensation"), "÷"),
              Step("The room as a share of pay", _exact_pct(payroll, payroll.deferral_room + payroll.catch_up_room)
                   .quantize(CENT), "", "=", PCT),
              Step("Largest whole-step election that stays under the room on every paycheck", top, "", unit=PCT),

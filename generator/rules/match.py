@@ -7,7 +7,7 @@ from typing import Sequence
 
 from ..figure import COUNT, NOTE, PCT, Figure, Step
 from ..money import ZERO, cents, pct_of
-from .payroll import MatchTier, Payroll, match_by_tier, match_on
+from .payroll import STATUTES, MatchTier, Payroll, match_by_tier, match_on
 
 PLAN = "your plan's match formula"
 
@@ -28,7 +28,7 @@ def employer_match(payroll: Payroll, *, matched_pct: Decimal) -> Figure:
     """The year's match when `matched_pct` of pay goes in every paycheck (no front-loading)."""
     pay = payroll.plan_compensation
     matched = payroll.amount(matched_pct)
-    steps = [Step("Pay the match formula uses", pay, "IRC 401(a)(17)", role=NOTE),
+    steps = [Step("Pay the match formula uses", pay, payroll.cite("plan_compensation"), role=NOTE),
              Step(f"Your matched contributions: {matched_pct}% of that pay", cents(matched), "recommended elections",
                   role=NOTE)]
     by_tier = match_by_tier(matched, pay, payroll.tiers)
@@ -42,10 +42,11 @@ def employer_match(payroll: Payroll, *, matched_pct: Decimal) -> Figure:
     return Figure("employer_match", total, tuple(steps))
 
 
-def employer_nonelective(*, plan_compensation: Decimal, nonelective_pct: Decimal) -> Figure:
+def employer_nonelective(*, plan_compensation: Decimal, nonelective_pct: Decimal,
+                         compensation_source: str = STATUTES["plan_compensation"]) -> Figure:
     """Profit-sharing or safe-harbor nonelective money: a percentage of plan compensation, whatever you defer."""
     value = cents(pct_of(nonelective_pct, plan_compensation))
-    steps = (Step("Pay the plan's formulas use", plan_compensation, "IRC 401(a)(17)"),
+    steps = (Step("Pay the plan's formulas use", plan_compensation, compensation_source),
              Step("Nonelective (profit-sharing) rate", nonelective_pct, "your plan", "×", unit=PCT),
              Step("Employer nonelective contribution", value, "", "="))
     return Figure("employer_nonelective", value, steps)
@@ -78,8 +79,8 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     # year's total, nothing is lost (and nothing is taken back).
     lost = cents(max(trued_up - paid, ZERO))
     steps = [Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile", role=NOTE),
-             Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room, "IRC 402(g), 414(v)",
-                  role=NOTE),
+             Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room,
+                  payroll.cite("deferral_room", "catch_up_room"), role=NOTE),
              Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT,
                   role=NOTE),
              Step("The year's deferrals", cents(deferred), "", role=NOTE),

@@ -5,11 +5,17 @@ paychecks and capped, pro rata, by IRC 401(a)(17). (Plans differ; the methodolog
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from ..money import ZERO, clamp, pct_of
+
+
+# What each limit of a Payroll rests on when no source is given: the statute alone. The engine gives
+# the limits file's source (the statute and the IRS notice of the year).
+STATUTES = {"deferral_room": "IRC 402(g)(1)", "catch_up_room": "IRC 414(v)", "plan_compensation": "IRC 401(a)(17)",
+            "annual_additions_limit": "IRC 415(c)(1)"}
 
 
 class MatchTier(Protocol):
@@ -41,6 +47,12 @@ class Payroll:
     plan_deferral_cap: Decimal | None = None
     unit: str = "whole_pct"          # whole_pct | fractional_pct (in increment_pct steps) | dollar (per paycheck)
     stops_at_limit: bool = True      # payroll stops deferrals at the yearly limit (most recordkeepers do)
+    sources: Mapping[str, str] = field(default_factory=dict)  # per limit above (STATUTES' keys): what it rests on
+
+    def cite(self, *limits: str) -> str:
+        """The sources of limits above, for a step that uses them (each part once: one notice sets them all)."""
+        parts = (part for limit in limits for part in (self.sources.get(limit) or STATUTES[limit]).split("; "))
+        return "; ".join(dict.fromkeys(parts))
 
     @property
     def payroll_stop(self) -> Decimal:
