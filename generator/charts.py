@@ -14,21 +14,13 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape
 
 from .money import ZERO, cents, whole_dollars
-from .rules.mega_backdoor import CADENCES
+from .rules.mega_backdoor import CADENCE_SHORT, CADENCES
 from .rules.projection import TIMING_WORDS, ProjectionYear, percent_text
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # Okabe-Ito colors: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, GREY, INK, GRID = "#0072B2", "#D55E00", "#7A7A7A", "#222222", "#DDDDDD"
 COORD = Decimal("0.01")
-
-CADENCE_LABELS = {
-    "per_pay_period": "Every paycheck",
-    "monthly": "Monthly",
-    "quarterly": "Quarterly",
-    "annually": "Once a year",
-    "at_separation": "Only when you leave",
-}
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -198,11 +190,11 @@ BAR_LEFT, BAR_RIGHT, ROW_H, BAR_H, CAD_W = WIDE.bar_left, WIDE.bar_right, 34, 20
 
 def cadence_alt(earnings: Mapping[str, Decimal], recommended: str | None) -> str:
     """One sentence per chart for <desc> and alt text: each cadence and its taxable earnings."""
-    parts = [f"{CADENCE_LABELS[c].lower()} {_dollars_cents(earnings[c])}" for c in CADENCES if c in earnings]
+    parts = [f"{CADENCE_SHORT[c]} {_dollars_cents(earnings[c])}" for c in CADENCES if c in earnings]
     text = "Bar chart of the taxable earnings the year's after-tax contributions make before conversion: "
     text += "; ".join(parts) + "."
     if recommended:
-        text += f" Your plan allows: {CADENCE_LABELS[recommended].lower()}."
+        text += f" Your plan allows: {CADENCE_SHORT[recommended]}."
     return text
 
 
@@ -223,7 +215,7 @@ def cadence_chart(earnings: Mapping[str, Decimal], recommended: str | None,
         y = 24 + row_h * row + (18 if above else 0)
         width = (bar_right - bar_left) * earnings[cadence] / top
         weight = ' font-weight="bold"' if chosen else ""
-        label = CADENCE_LABELS[cadence] + (" (your plan)" if chosen and above else "")
+        label = CADENCE_SHORT[cadence].capitalize() + (" (your plan)" if chosen and above else "")
         if above:
             body.append(_text(bar_left + 4, y - 5, label, "start", weight))
         else:

@@ -17,6 +17,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .errors import Problem, display_path
 from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, load_limits
+from .rules.contributions import age_on_dec_31
+from .rules.ira import FILING_STATUSES
 from .yamlio import Node, line_of, load_yaml, unwanted_character
 
 
@@ -59,7 +61,7 @@ Year = Annotated[int, BeforeValidator(_whole_number), Field(ge=1900, le=2200)]
 Count = Annotated[int, BeforeValidator(_whole_number)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, Field(max_length=200), AfterValidator(_plain_text)]
-FilingStatus = Literal["single", "head_of_household", "married_joint", "married_separate", "qualifying_surviving_spouse"]
+FilingStatus = Literal[FILING_STATUSES]  # type: ignore[valid-type]  # one list of statuses, in the IRA rules
 
 
 class Model(BaseModel):
@@ -526,7 +528,7 @@ def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
                                 f"{persona.job_change.separation_date} is not in tax year {persona.tax_year}",
                                 "job_change describes leaving this employer during the tax year; "
                                 "money left in earlier jobs' plans goes in previous_plans"))
-    age = persona.tax_year - persona.birth_date.year
+    age = age_on_dec_31(persona.birth_date, persona.tax_year)
     if not 14 <= age <= 110:
         problems.append(Problem(shown, line_of(data, ("birth_date",)), "birth_date",
                                 f"gives an age of {age} on Dec 31 {persona.tax_year}", "expected an age from 14 to 110"))

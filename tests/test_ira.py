@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from generator.limits import available_years, load_limits
 from generator.rules.ira import (
+    FILING_STATUSES,
     FIXES,
     ROUTES,
     deduction_phaseout_range,
@@ -46,7 +47,6 @@ from generator.rules.ira import (
 from worked import checks_out
 
 D = Decimal
-STATUSES = ("single", "head_of_household", "married_joint", "married_separate", "qualifying_surviving_spouse")
 
 
 # ----------------------------------------------------------------------------- contribution limit
@@ -432,7 +432,7 @@ ages = st.integers(min_value=18, max_value=80)
 magis = st.integers(min_value=0, max_value=400_000)
 
 
-@given(year=years, status=st.sampled_from(STATUSES), lived=st.booleans(), covered=st.booleans(),
+@given(year=years, status=st.sampled_from(FILING_STATUSES), lived=st.booleans(), covered=st.booleans(),
        spouse_covered=st.booleans(), age=ages, a=magis, b=magis, pay=st.integers(min_value=0, max_value=12_000))
 def test_deductible_limit_never_increases_with_magi(year, status, lived, covered, spouse_covered, age, a, b, pay):
     limits = load_limits(year)
@@ -441,7 +441,7 @@ def test_deductible_limit_never_increases_with_magi(year, status, lived, covered
     assert base >= low >= high >= 0
 
 
-@given(year=years, status=st.sampled_from(STATUSES), lived=st.booleans(), age=ages, a=magis, b=magis,
+@given(year=years, status=st.sampled_from(FILING_STATUSES), lived=st.booleans(), age=ages, a=magis, b=magis,
        pay=st.integers(min_value=0, max_value=12_000), traditional=st.integers(min_value=0, max_value=9000))
 def test_roth_limit_never_increases_with_magi(year, status, lived, age, a, b, pay, traditional):
     base = min(ira_dollar_limit(load_limits(year), age=age).value, D(pay))
@@ -462,7 +462,7 @@ def test_deductible_limit_matches_exact_fractions(year, covered_case, age, magi)
     assert _deduction(year, status, lived, covered, spouse_covered, age, magi).value == expected
 
 
-@given(year=years, status=st.sampled_from(STATUSES), lived=st.booleans(), magi=magis,
+@given(year=years, status=st.sampled_from(FILING_STATUSES), lived=st.booleans(), magi=magis,
        base=st.integers(min_value=200, max_value=9000))
 def test_roth_limit_matches_exact_fractions(year, status, lived, magi, base):
     # line 8 = base − base × (MAGI − start) ÷ width = base × (end − MAGI) ÷ width, the same oracle

@@ -38,13 +38,12 @@ ROUTES = ("in_plan_conversion", "in_service_withdrawal", "at_separation", "not_a
 # Most frequent first: the order in which converting less often can only add earnings.
 CADENCES = ("per_pay_period", "monthly", "quarterly", "annually", "at_separation")
 CONVERSIONS_PER_YEAR = {"monthly": 12, "quarterly": 4, "annually": 1}
-CADENCE_WORDS = {
-    "per_pay_period": "every paycheck",
-    "monthly": "monthly (at each month end)",
-    "quarterly": "quarterly (at each quarter end)",
-    "annually": "once a year (on Dec 31)",
-    "at_separation": "only when you leave the job",
-}
+# A cadence in a few words (a chart's label), and in full (a sentence): "monthly (at each month end)".
+CADENCE_SHORT = {"per_pay_period": "every paycheck", "monthly": "monthly", "quarterly": "quarterly",
+                 "annually": "once a year", "at_separation": "only when you leave"}
+_CADENCE_DETAIL = {"monthly": " (at each month end)", "quarterly": " (at each quarter end)", "annually": " (on Dec 31)",
+                   "at_separation": " the job"}
+CADENCE_WORDS = {cadence: short + _CADENCE_DETAIL.get(cadence, "") for cadence, short in CADENCE_SHORT.items()}
 FREQUENCY_WORDS = CADENCE_WORDS | {"never": "never while you work there"}
 EARNINGS_TO = ("traditional_ira", "plan", "roth_ira")
 
@@ -114,6 +113,13 @@ def recommended_cadence(*, route: str, plan_frequency: str) -> Figure:
              None, PLAN, "="),
     )
     return Figure("conversion_cadence", cadence, steps, unit=TEXT)
+
+
+def withdrawals_per_year(cadence: str, paychecks_per_year: int) -> int:
+    """How many withdrawals a year the cadence makes (one at separation): each takes one window's money."""
+    if cadence == "per_pay_period":
+        return paychecks_per_year
+    return 1 if cadence == "at_separation" else CONVERSIONS_PER_YEAR[cadence]
 
 
 # ----------------------------------------------------------------------------- cadence earnings
