@@ -16,7 +16,7 @@ from .rules import plan_403b, plan_457b
 from .rules import elections as e
 from .rules import match as m
 from .rules import mega_backdoor as mb
-from .rules.payroll import Payroll
+from .rules.payroll import Payroll, paychecks_this_year
 from .rules.rollover import RolloverOptions, rmd
 
 RETIREMENT_AGE = 65  # the projection's horizon when the profile gives no years_to_retirement
@@ -55,15 +55,20 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
     if plan is None:
         figures.update(_no_plan_figures())
     else:
-        payroll = _workplace_plan(persona, plan, limits, age, figures, estimates)
+        payroll, found, assumed = _workplace_plan(persona, plan, limits, age)
+        figures.update(found)
+        estimates += assumed
     if persona.business is not None:
         figures.update(biz.business_figures(persona, plans, limits, load_constants(), age,
                                             _day_job_deferrals(persona, plan, payroll, figures)))
-    figures.update(_iras(persona, plan, plans, payroll, limits, age, figures, estimates))
+    found, assumed = _iras(persona, plan, plans, payroll, limits, age, figures)
+    figures.update(found)
+    estimates += assumed
     if persona.business is not None:
         figures.update(biz.business_choice_figures(persona, figures, _ira_contribution(persona, figures["ira_contribution_limit"].value)))
-    after_tax, rows = _after_tax_money(persona, plan, payroll, age, figures, estimates)
+    after_tax, rows, assumed = _after_tax_money(persona, plan, payroll, age, figures)
     figures.update(after_tax)
+    estimates += assumed
     leaving = _old_plans(persona, plan, plans, limits, figures)
     figures.update(_leaving_figures(persona, plan, payroll, limits, age, figures, leaving))
     return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
@@ -80,8 +85,10 @@ def _day_job_deferrals(persona: Persona, plan: Plan | None, payroll: Payroll | N
     return persona.pay.other_deferrals_this_year + here
 
 
-def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
-                    figures: dict[str, Figure], estimates: list[str]) -> Payroll:
+def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int) -> tuple[Payroll, dict[str, Figure], list[str]]:
+    """The plan's limits, the payroll they make, and the elections on it; with the inputs assumed."""
+    figures: dict[str, Figure] = {}
+    estimates: list[str] = []
     pay = persona.pay
     separate = plan.type == "governmental_457b"
     wages = pay.prior_year_fica_wages
@@ -96,7 +103,12 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     add(c.catch_up_limit(limits, age=age, other_deferrals=pay.other_deferrals_this_year,
                          roth_required=figures["roth_catch_up_required"].value,
                          plan_offers_roth=plan.contributions.roth, separate_limit=separate))
-    extra_room, catch_up_room = _public_sector_room(persona, plan, limits, age, figures)
+    extra_room, catch_up_room, public = _public_sector_room(persona, plan, limits, age, figures["catch_up_limit"].value)
+    figures.update(public)
+    paychecks, estimated = paychecks_this_year(given=pay.paychecks_this_year, pay_periods=plan.pay_periods,
+                                               separation_date=persona.job_change.separation_date if persona.job_change else None)
+    if estimated:
+        estimates.append("paychecks_until_separation")
     add(c.plan_compensation(limits, salary=pay.salary))
     add(c.annual_additions_limit(limits, compensation=pay.salary))
     add(m.employer_nonelective(plan_compensation=figures["plan_compensation"].value, nonelective_pct=plan.nonelective_pct,
@@ -104,7 +116,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     payroll = Payroll(
         compensation=pay.salary,
         plan_compensation=figures["plan_compensation"].value,
-        paychecks=_paychecks(persona, plan, estimates),
+        paychecks=paychecks,
         increment_pct=plan.elections.step_pct,
         unit=plan.elections.unit,
         stops_at_limit=plan.elections.stops_at_limit,
@@ -122,7 +134,8 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         after_tax_offered=plan.contributions.after_tax and not separate,
         after_tax_max_pct=plan.contributions.after_tax_max_pct,
         roth_catch_up_required=figures["roth_catch_up_required"].value,
-        plan_deferral_cap=_plan_deferral_cap(limits, age, plan, figures) + extra_room,
+        plan_deferral_cap=c.plan_deferral_cap(limits, age=age, roth_required=figures["roth_catch_up_required"].value,
+                                              plan_offers_roth=plan.contributions.roth) + extra_room,
         sources=_payroll_sources(limits, age),
     )
     add(m.match_capture_pct(plan.match.tiers))
@@ -140,35 +153,36 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     else:
         add(m.lost_match_from_front_loading(payroll, deferral_pct=current.pre_tax_pct + current.roth_pct,
                                             after_tax_pct=current.after_tax_pct))
-    return payroll
+    return payroll, figures, estimates
 
 
 def _public_sector_room(persona: Persona, plan: Plan, limits: Limits, age: int,
-                        figures: dict[str, Figure]) -> tuple[Decimal, Decimal]:
+                        catch_up: Decimal) -> tuple[Decimal, Decimal, dict[str, Figure]]:
     """Deferral room a 403(b) or governmental 457(b) adds to the regular limit, and the catch-up room
     beside it: the 403(b) 15-year catch-up raises the limit itself; in a 457(b)'s special years the
-    larger of its special catch-up and the age catch-up applies, never both (IRC 457(e)(18))."""
-    history, catch_up = persona.service_history, figures["catch_up_limit"].value
+    larger of its special catch-up and the age catch-up applies, never both (IRC 457(e)(18)).
+    Returns (extra room, catch-up room, the figure that says why)."""
+    history = persona.service_history
     constants = load_constants()
     if plan.type == "403b" and plan.qualified_organization:
         fifteen = plan_403b.fifteen_year_catch_up(
             constants, qualified_organization=True, years_of_service=history.years_of_service,
             used_before=history.fifteen_year_catch_up_used, earlier_deferrals=history.earlier_deferrals)
-        figures[fifteen.name] = fifteen
-        return fifteen.value, catch_up
+        return fifteen.value, catch_up, {fifteen.name: fifteen}
     if plan.type == "governmental_457b" and plan.normal_retirement_age is not None:
         limit = plan_457b.governmental_457b_limit(limits, constants, age=age, birth_date=persona.birth_date,
                                                   normal_retirement_age=plan.normal_retirement_age,
                                                   unused_earlier_limits=history.unused_457b_limits)
-        figures[limit.name] = limit
         if limit.has("special_catch_up"):
-            return limit.value - limits.elective_deferral.value, ZERO
-    return ZERO, catch_up
+            return limit.value - limits.elective_deferral.value, ZERO, {limit.name: limit}
+        return ZERO, catch_up, {limit.name: limit}
+    return ZERO, catch_up, {}
 
 
 def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: Payroll | None, limits: Limits,
-          age: int, figures: dict[str, Figure], estimates: list[str]) -> dict[str, Figure]:
-    """IRA limits, deduction and Roth phase-outs, the route for this year, and the backdoor on Form 8606."""
+          age: int, figures: dict[str, Figure]) -> tuple[dict[str, Figure], list[str]]:
+    """IRA limits, deduction and Roth phase-outs, the route for this year, and the backdoor on Form 8606;
+    with the inputs assumed."""
     spouse, status, tax = persona.spouse, persona.filing_status, persona.tax
     iras = biz.iras_with_business_contribution(persona, plans, figures)
     joint = status == "married_joint" and spouse is not None
@@ -179,8 +193,6 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     magi = ira.estimated_magi(modified_agi=persona.modified_agi, pay=persona.pay.salary, pre_tax_deferrals=pre_tax,
                               filing_status=status, spouse_compensation=spouse.compensation if spouse else ZERO,
                               spouse_pre_tax_deferrals=spouse.pre_tax_deferrals if spouse else ZERO)
-    if magi.has("estimate"):
-        estimates.append("modified_agi")
     estimated = magi.has("estimate")
     limit = ira.ira_contribution_limit(limits, age=age, compensation=_earned(persona, plans, figures), filing_status=status,
                                        spouse_compensation=spouse.compensation if joint else ZERO,
@@ -215,7 +227,7 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     found["backdoor_conversion"] = conversion
     if joint:
         found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
-    return found
+    return found, ["modified_agi"] if estimated else []
 
 
 def _earned(persona: Persona, plans: dict[str, Plan], figures: dict[str, Figure]) -> Decimal:
@@ -243,27 +255,6 @@ def _payroll_sources(limits: Limits, age: int) -> dict[str, str]:
     return {"deferral_room": limits.elective_deferral.source, "plan_compensation": limits.compensation_limit.source,
             "annual_additions_limit": limits.annual_additions.source,
             **({"catch_up_room": catch_up[1].source} if catch_up else {})}
-
-
-def _plan_deferral_cap(limits: Limits, age: int, plan: Plan, figures: dict[str, Figure]) -> Decimal:
-    """The plan stops deferrals at the yearly limit plus catch-up as if it were the only plan: deferrals
-    made at another employer are the person's to watch (the excess_deferrals figure)."""
-    alone = c.catch_up_limit(limits, age=age, other_deferrals=ZERO, roth_required=figures["roth_catch_up_required"].value,
-                             plan_offers_roth=plan.contributions.roth)
-    return limits.elective_deferral.value + alone.value
-
-
-def _paychecks(persona: Persona, plan: Plan, estimates: list[str]) -> int:
-    """Paychecks this year from this employer: the profile's count, else the plan's pay periods, or,
-    for someone leaving, the share of them up to the separation date (rounded down, at least one)."""
-    if persona.pay.paychecks_this_year:
-        return persona.pay.paychecks_this_year
-    if persona.job_change is None:
-        return plan.pay_periods
-    leaving = persona.job_change.separation_date
-    days = (date(leaving.year, 12, 31) - date(leaving.year, 1, 1)).days + 1
-    estimates.append("paychecks_until_separation")
-    return max(plan.pay_periods * leaving.timetuple().tm_yday // days, 1)
 
 
 def _year_end_plan(persona: Persona, plan: Plan | None, plans: dict[str, Plan]) -> Plan | None:
@@ -295,8 +286,9 @@ def _renamed(figure: Figure, name: str) -> Figure:
 
 
 def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | None, age: int,
-                     figures: dict[str, Figure], estimates: list[str]) -> tuple[dict[str, Figure], tuple]:
-    """The mega backdoor Roth: how after-tax money reaches Roth, what waiting costs, and what it could grow to."""
+                     figures: dict[str, Figure]) -> tuple[dict[str, Figure], tuple, list[str]]:
+    """The mega backdoor Roth: how after-tax money reaches Roth, what waiting costs, and what it could grow
+    to; with the year-by-year projection and the inputs assumed."""
     offered = payroll is not None and payroll.after_tax_offered
     conversion = plan.roth_conversion if plan else None
     route = mb.after_tax_route(after_tax_allowed=offered,
@@ -314,17 +306,16 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
     tax = mb.conversion_tax(expected, marginal_rate_pct=persona.tax.marginal_rate_now or ZERO,
                             state_rate_pct=persona.tax.state_rate)
     years = assumptions.years_to_retirement
+    estimates = ["years_to_retirement"] if years is None and offered else []
     if years is None:
         years = max(RETIREMENT_AGE - age, 1)
-        if offered:
-            estimates.append("years_to_retirement")
     # The projection grows what the elections put in, the same figure as everywhere else in the guide.
     growth = dict(annual_contribution=figures["election_schedule"].value["after_tax_contributions"], annual_return_pct=assumptions.annual_return,
                   years=years, tax_drag_pct=assumptions.taxable_tax_drag, timing=assumptions.contribution_timing)
     figures_out = {}
     if route.value == "in_service_withdrawal" and cadence.value:
         # One withdrawal at the recommended cadence: one window's contributions and their earnings.
-        windows = {"per_pay_period": paychecks, "at_separation": 1}.get(cadence.value) or mb.CONVERSIONS_PER_YEAR[cadence.value]
+        windows = mb.withdrawals_per_year(cadence.value, paychecks)
         figures_out["withdrawal_split"] = mb.notice_2014_54_split(
             after_tax_basis=cents(per_paycheck * paychecks / windows), after_tax_earnings=cents(expected / windows),
             balance_source=f"one {mb.CADENCE_WORDS[cadence.value]} withdrawal: the year's amounts ÷ {windows}")
@@ -333,7 +324,7 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
     figures_out |= {"after_tax_route": route, "conversion_cadence": cadence, "conversion_taxable_earnings": earnings,
                     "conversion_earnings": at_plan_pace, "conversion_tax": tax,
                     "projection": projection.growth_projection(**growth)}
-    return figures_out, projection.projection_by_year(**growth)
+    return figures_out, projection.projection_by_year(**growth), estimates
 
 
 def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limits: Limits,

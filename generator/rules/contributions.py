@@ -126,3 +126,11 @@ def annual_additions_limit(limits: Limits, *, compensation: Decimal) -> Figure:
              Step("100% of your pay from this employer", compensation, "IRC 415(c)(1)(B)", "min"),
              Step("All contributions to this employer's plans, catch-ups excluded, may not exceed", value, "", "="))
     return Figure("annual_additions_limit", value, steps)
+
+
+def plan_deferral_cap(limits: Limits, *, age: int, roth_required: bool, plan_offers_roth: bool) -> Decimal:
+    """Where a plan's payroll stops deferrals: the yearly limit plus catch-up as if it were the only
+    plan. Deferrals made at another employer are the person's to watch (the excess_deferrals figure)."""
+    alone = catch_up_limit(limits, age=age, other_deferrals=ZERO, roth_required=roth_required,
+                           plan_offers_roth=plan_offers_roth)
+    return limits.elective_deferral.value + alone.value

@@ -6,6 +6,7 @@ paychecks and capped, pro rata, by IRC 401(a)(17). (Plans differ; the methodolog
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Mapping, Protocol, Sequence
 
@@ -82,3 +83,15 @@ def match_by_tier(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) ->
 def match_on(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) -> Decimal:
     """The match on `matched` dollars of contributions out of `pay` dollars of one period."""
     return sum((match for _tier, _lower, match in match_by_tier(matched, pay, tiers)), ZERO)
+
+
+def paychecks_this_year(*, given: int | None, pay_periods: int, separation_date: date | None) -> tuple[int, bool]:
+    """Paychecks this year from one employer, and whether the count is estimated: the profile's count,
+    else the plan's pay periods, or, for someone leaving, the share of them up to the separation date
+    (rounded down, at least one: an estimate)."""
+    if given:
+        return given, False
+    if separation_date is None:
+        return pay_periods, False
+    days = (date(separation_date.year, 12, 31) - date(separation_date.year, 1, 1)).days + 1
+    return max(pay_periods * separation_date.timetuple().tm_yday // days, 1), True
