@@ -11,9 +11,12 @@ from click.testing import CliRunner
 
 from generator import build as pipeline
 from generator import secret
+from generator.build import Project, load_and_validate
 from generator.cli import main
 from generator.errors import BuildFailed, ProblemsFound
 from generator.render import front_matter, read_front_matter
+
+from conftest import REPO
 
 GOOD = "5f1c0a7e9b3d42c8a6e0f7b1d9c3e5a2" * 2  # 64 hex digits: 256 bits
 
@@ -128,10 +131,23 @@ def test_no_secret_is_made_without_private_guides(project, monkeypatch):
 
 
 def test_the_token_is_a_keyed_hash_of_the_id():
-    # HMAC-SHA256 of "client-hoang" under two keys: different; the same key and id: the same
+    # RFC 4231 test case 2: HMAC-SHA256, key "Jefe", data "what do ya want for nothing?" is
+    # 5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843; the token is its first 32 hex digits
+    assert secret.token_for(b"Jefe", "what do ya want for nothing?") == "5bdcc146bf60754e6a042426089575c7"
+    # the same key and id: the same token; another key: another token
     first, second = secret.token_for(GOOD.encode(), "client-hoang"), secret.token_for(b"x" * 32, "client-hoang")
     assert re.fullmatch(r"[0-9a-f]{32}", first) and first != second
     assert secret.token_for(GOOD.encode(), "client-hoang") == first
+
+
+def test_a_private_guide_goes_to_the_token_of_its_id_and_a_public_one_to_its_id():
+    profiles, _ = load_and_validate(Project(REPO))
+    by_id = {persona.id: persona for persona in profiles.personas}
+    key = GOOD.encode()
+    private = pipeline.plan_guide(by_id["client-hoang"], profiles.plans, key)
+    assert private.path == f"c/{secret.token_for(key, 'client-hoang')}.md"
+    assert pipeline.plan_guide(by_id["client-hoang"], profiles.plans, b"x" * 32).path != private.path
+    assert pipeline.plan_guide(by_id["maya"], profiles.plans, key).path == "guides/maya.md"
 
 
 def test_rotating_writes_the_new_secret_atomically(tmp_path, monkeypatch):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ import pytest
 from generator.build import build
 from generator.errors import ProblemsFound
 from generator.limits import available_years
+
+from conftest import REPO
 
 PUBLIC = ["dana", "elena", "grace", "javier", "ken", "linda", "maya", "omar", "priya", "robert", "sam", "victor"]
 
@@ -53,16 +57,6 @@ def test_private_guides_are_unlisted_unsearchable_and_not_in_the_sitemap(built):
 
 
 SECRET = "5f1c0a7e9b3d42c8a6e0f7b1d9c3e5a2" * 2  # 64 hex digits: 256 bits
-OTHER_SECRET = "a3e9c1f70b5d2e8c4a6f9b1d3e7c5a08" * 2
-
-
-def test_the_same_id_and_secret_give_the_same_private_link(project, monkeypatch):
-    monkeypatch.setenv("GUIDES_LINK_SECRET", SECRET)
-    first = {g.results.persona.id: g.path for g in build(project).guides}
-    second = {g.results.persona.id: g.path for g in build(project).guides}
-    assert first["client-hoang"] == second["client-hoang"] != "c/client-hoang.md"
-    monkeypatch.setenv("GUIDES_LINK_SECRET", OTHER_SECRET)
-    assert {g.results.persona.id: g.path for g in build(project).guides}["client-hoang"] != first["client-hoang"]
 
 
 def test_the_sidebar_does_not_list_every_guide(built):
@@ -90,31 +84,30 @@ def test_limits_pages_list_every_year_with_sources(built):
     assert "2026 compared with 2025" in changes
 
 
-def test_same_inputs_give_byte_identical_pages(project, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    monkeypatch.setenv("GUIDES_LINK_SECRET", SECRET)
-
-    def snapshot():
-        build(project)
+def test_same_inputs_give_byte_identical_pages(project):
+    # Two builds in two processes with different hash seeds: set and dict order that leaked into a page
+    # would differ between them (one process would reuse one seed and hide it).
+    def snapshot(seed: str) -> dict[str, bytes]:
+        env = os.environ | {"SOURCE_DATE_EPOCH": "1767225600", "GUIDES_LINK_SECRET": SECRET, "PYTHONHASHSEED": seed,
+                            "PYTHONPATH": str(REPO)}  # 2026-01-01
+        done = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project.root, env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
         site = project.root / "site"
         return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
-    assert snapshot() == snapshot()
+    assert snapshot("1") == snapshot("2")
 
 
-def test_profile_text_is_rendered_inert(project):
+def test_profile_text_is_rendered_inert_even_inside_worked_examples(project):
     persona = project.profiles_dir / "personas" / "maya.yaml"
     persona.write_text(persona.read_text().replace("name: Maya", 'name: "<script>alert(1)</script> **Bold** [x](http://e.com)"'))
-    build(project)
+    plan = project.profiles_dir / "plans" / "globex-401k.yaml"
+    plan.write_text(plan.read_text().replace("name: Globex 401(k) Plan", 'name: "Globex <i>Evil</i> *Plan*"'))
+    build(project)  # one build for both
     page = (project.root / "site" / "guides" / "maya" / "index.html").read_text()
     assert "<script>alert(1)" not in page and "<strong>Bold</strong>" not in page and 'href="http://e.com"' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **Bold** [x](http://e.com)" in page
-
-
-def test_plan_names_are_inert_even_inside_worked_examples(project):
-    plan = project.profiles_dir / "plans" / "globex-401k.yaml"
-    plan.write_text(plan.read_text().replace("name: Globex 401(k) Plan", 'name: "Globex <i>Evil</i> *Plan*"'))
-    build(project)
     page = (project.root / "site" / "guides" / "sam" / "index.html").read_text()  # the plan's name is in a step
     assert "<i>Evil</i>" not in page and "<em>Plan</em>" not in page
     assert "Your deferrals at Globex &lt;i&gt;Evil&lt;/i&gt; *Plan*" in page
