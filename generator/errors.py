@@ -19,9 +19,6 @@ class Problem:
         text = f"{self.path}:{self.line}: {_printable(self.key) or '(file)'}: {_printable(self.message)}"
         return f"{text} ({self.hint})" if self.hint else text
 
-    def as_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "key": self.key, "message": self.message, "hint": self.hint}
-
 
 MAX_SHOWN_PER_FILE = 50  # a file with 100,000 mistakes needs its first few fixed, not 100,000 lines
 MAX_SHOWN = 200

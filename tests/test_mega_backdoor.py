@@ -20,7 +20,6 @@ from generator.rules.mega_backdoor import (
     conversion_tax,
     conversion_taxable_earnings,
     notice_2014_54_split,
-    previous_plan_split,
     recommended_cadence,
     waiting_years,
 )
@@ -225,32 +224,6 @@ def test_notice_2014_54_split(inputs, expected):
 def test_split_rejects_an_impossible_amount(amount):
     with pytest.raises(ValueError):
         notice_2014_54_split(after_tax_basis=D(20000), after_tax_earnings=D(4000), amount=amount)
-
-
-OLD_PLAN_CASES = [
-    # the persona example's Initech 401(k): pre-tax 120,000 + after-tax earnings 4,000 = 124,000 to a
-    # traditional IRA; Roth 0 + after-tax basis 20,000 = 20,000 to a Roth IRA; nothing taxable
-    ((D(120000), D(0), D(20000), D(4000), "traditional_ira"), (D(20000), D(124000), D(0)), {"pre_tax_to_ira"}),
-    # the same into the new employer's plan: no IRA balance, so no pro-rata flag
-    ((D(120000), D(0), D(20000), D(4000), "plan"), (D(20000), D(0), D(124000)), set()),
-    # Roth money and basis together: 15,000 + 8,000 = 23,000 to the Roth IRA; 0 + 500 = 500 pre-tax
-    ((D(0), D(15000), D(8000), D(500), "traditional_ira"), (D(23000), D(500), D(0)), {"pre_tax_to_ira"}),
-]
-
-
-@pytest.mark.parametrize("inputs, expected, flags", OLD_PLAN_CASES, ids=[
-    "old-plan-pre-tax-to-ira-flags-pro-rata", "old-plan-pre-tax-to-new-plan", "old-plan-roth-and-basis-together",
-])
-def test_previous_plan_split(inputs, expected, flags):
-    pre_tax, roth, basis, earnings, pre_tax_to = inputs
-    figure = previous_plan_split(plan_name="Initech 401(k)", pre_tax=pre_tax, roth=roth, after_tax_basis=basis,
-                                 after_tax_earnings=earnings, pre_tax_to=pre_tax_to)
-    value = figure.value
-    assert (value["to_roth_ira"], value["to_traditional_ira"], value["to_plan"]) == expected
-    assert value["taxable"] == 0
-    assert value["total"] == pre_tax + roth + basis + earnings
-    assert set(figure.flags) == flags
-    assert "Initech 401(k)" in figure.steps[0].label
 
 
 def test_old_plan_partial_uses_the_same_pro_rata_split():

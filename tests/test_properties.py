@@ -183,7 +183,7 @@ def test_lost_match_is_between_nothing_and_the_full_match(persona, plan):
 
 # The hand-worked case of tests/test_match.py::test_lost_match_is_never_negative_with_a_rising_tier_rate,
 # end to end: 2026, 40, 240,000 over 24 paychecks, 22,500 deferred at an old job, 4% election,
-# 50% of the first 2% + 100% of the next 2%, per paycheck without true-up. Lost should be 0; the code gives -500.
+# 50% of the first 2% + 100% of the next 2%, per paycheck without true-up. Lost is 0 (the code once gave −500).
 RISING_PERSONA = Persona.model_validate({
     "id": "t", "name": "Rising", "tax_year": 2026, "birth_date": date(1986, 1, 1), "plan": "p",
     "pay": {"salary": D(240000), "other_deferrals_this_year": D(22500)}, "elections": {"pre_tax_pct": D(4)}})

@@ -207,8 +207,8 @@ def test_spousal_ira_for_a_non_working_spouse(built):
     ("grace", ["The rule of 55 applies to this plan", "$109,200", "rolling to an IRA before using the rule of 55"]),
     # Javier's old plan holds 20,000 of after-tax contributions: to a Roth IRA (Notice 2014-54)
     ("javier", ["Your after-tax contributions: $20,000", "Initech 401(k)"]),
-    # Maya's 4,800 old balance is under the 2026 force-out limit of 7,000
-    ("maya", ["Small balance", "$7,000"]),
+    # Maya's 4,800 old balance is under the 2026 force-out limit of 7,000 (the limit itself, not any $7,000)
+    ("maya", ["Small balance: at or below the force-out limit of $7,000"]),
     # Sam: 14,000 at the old job + 20% × 62,000 = 12,400 here = 26,400 − 24,500 = 1,900 over
     ("sam", ["$1,900 more than the limit"]),
     # Luis: service 2021-09-15 to 2026-07-31 is 4 whole years → 60% of 18,000 = 10,800 kept, 7,200 forfeited;

@@ -276,38 +276,3 @@ def notice_2014_54_split(*, after_tax_basis: Decimal, after_tax_earnings: Decima
     flags = {flag for flag, on in (("partial", partial), ("earnings_taxable", taxable > ZERO)) if on}
     return Figure("notice_2014_54_split", value, tuple(steps), flags=frozenset(flags))
 
-
-def previous_plan_split(*, plan_name: str, pre_tax: Decimal, roth: Decimal, after_tax_basis: Decimal,
-                        after_tax_earnings: Decimal, pre_tax_to: str = "traditional_ira") -> Figure:
-    """Where each part of an old plan goes in one full distribution, with nothing taxable.
-
-    Pre-tax money and the earnings on after-tax contributions go to a traditional IRA or the new
-    employer's plan; Roth 401(k) money and the after-tax basis go to a Roth IRA (Notice 2014-54).
-    Flag `pre_tax_to_ira`: that IRA balance enters the pro-rata rule of any later backdoor Roth.
-
-    Value: {total, to_roth_ira, to_traditional_ira, to_plan, taxable}.
-    """
-    if pre_tax_to not in ("traditional_ira", "plan"):
-        raise ValueError("pre_tax_to must be traditional_ira or plan")
-    pre_tax_part = pre_tax + after_tax_earnings
-    roth_part = roth + after_tax_basis
-    where = "a traditional IRA" if pre_tax_to == "traditional_ira" else "your new employer's plan"
-    steps = (
-        Step(f"Pre-tax money in {plan_name}", pre_tax, PROFILE),
-        Step("Earnings on after-tax contributions", after_tax_earnings, PROFILE, "+"),
-        Step(f"To {where} (not taxable)", pre_tax_part, NOTICE_2014_54, "="),
-        Step(f"Roth 401(k) money in {plan_name}", roth, PROFILE),
-        Step("After-tax contributions (basis)", after_tax_basis, PROFILE, "+"),
-        Step("To a Roth IRA (not taxable)", roth_part, NOTICE_2014_54, "="),
-        Step("Taxable now", ZERO, NOTICE_2014_54),
-    )
-    value = {
-        "total": pre_tax_part + roth_part,
-        "to_roth_ira": roth_part,
-        "to_traditional_ira": pre_tax_part if pre_tax_to == "traditional_ira" else ZERO,
-        "to_plan": pre_tax_part if pre_tax_to == "plan" else ZERO,
-        "taxable": ZERO,
-    }
-    flags = frozenset({"pre_tax_to_ira"}) if pre_tax_to == "traditional_ira" and pre_tax_part > ZERO else frozenset()
-    return Figure("previous_plan_split", value, steps, flags=flags)
-
