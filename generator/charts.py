@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape
 
-from .money import ZERO, cents, whole_dollars
+from .formatting import dollars, pct
+from .money import ZERO, cents
 from .rules.mega_backdoor import CADENCE_SHORT, CADENCES
-from .rules.projection import TIMING_WORDS, ProjectionYear, percent_text
+from .rules.projection import TIMING_WORDS, ProjectionYear
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 # Okabe-Ito colors: distinguishable with the common colour-vision deficiencies.
@@ -28,10 +29,6 @@ COORD = Decimal("0.01")
 def _n(value: Decimal | int) -> str:
     """A drawing coordinate to two places (a position on the page, not money)."""
     return str(Decimal(value).quantize(COORD, rounding=ROUND_HALF_UP))
-
-
-def _dollars(amount: Decimal) -> str:
-    return "$" + format(whole_dollars(amount), ",")
 
 
 def _dollars_cents(amount: Decimal) -> str:
@@ -116,13 +113,13 @@ LEFT, RIGHT, TOP, BOTTOM = WIDE.left, WIDE.right, WIDE.top, WIDE.bottom
 def projection_alt(projection: Mapping) -> str:
     """One sentence with the chart's message, for <desc> and for the image's alt text."""
     return (
-        f"Line chart: {_dollars(projection['annual_contribution'])} a year, added "
+        f"Line chart: {dollars(projection['annual_contribution'])} a year, added "
         f"{TIMING_WORDS[projection['timing']]} for {projection['years']} years at an assumed "
-        f"{percent_text(projection['annual_return_pct'])}% a year, grows to "
-        f"{_dollars(projection['roth_value'])} in a Roth account and to "
-        f"{_dollars(projection['taxable_account_value'])} in a taxable account that loses "
-        f"{percent_text(projection['tax_drag_pct'])}% a year to tax; "
-        f"{_dollars(projection['contributed'])} is the money put in."
+        f"{pct(projection['annual_return_pct'])} a year, grows to "
+        f"{dollars(projection['roth_value'])} in a Roth account and to "
+        f"{dollars(projection['taxable_account_value'])} in a taxable account that loses "
+        f"{pct(projection['tax_drag_pct'])} a year to tax; "
+        f"{dollars(projection['contributed'])} is the money put in."
     )
 
 
@@ -163,7 +160,7 @@ def projection_chart(projection: Mapping, rows: Sequence[ProjectionYear],
     start = [(x(0), y(ZERO))]
     series = (
         ("Money put in", GREY, [r.contributed for r in rows], ' stroke-dasharray="6 4"'),
-        (f"Taxable account ({percent_text(projection['tax_drag_pct'])}% a year tax drag)", ORANGE,
+        (f"Taxable account ({pct(projection['tax_drag_pct'])} a year tax drag)", ORANGE,
          [r.taxable_account_value for r in rows], ""),
         ("Roth (tax-free growth)", BLUE, [r.roth_value for r in rows], ""),
     )
@@ -176,7 +173,7 @@ def projection_chart(projection: Mapping, rows: Sequence[ProjectionYear],
                     f'stroke="{colour}" stroke-width="2.5"{extra}/>')
         body.append(_text(legend_x + 28, legend_y + 4, label))
     if not layout.legend_above:  # a phone's chart has no room; the words around it say the same
-        assumption = (f"Assumes {percent_text(projection['annual_return_pct'])}% a year, "
+        assumption = (f"Assumes {pct(projection['annual_return_pct'])} a year, "
                       f"money added {TIMING_WORDS[projection['timing']]}")
         body.append(_text(LEFT, 30, assumption, "start", ' font-size="13"'))
     return _svg(layout.width, int(BOTTOM) + 54, "projection", title, projection_alt(projection), body,

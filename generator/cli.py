@@ -17,7 +17,7 @@ from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
 from .profiles import load_persona_file, load_profiles
-from .render import amount, money
+from .formatting import amount, money
 
 
 def _project() -> pipeline.Project:
@@ -292,7 +292,7 @@ def changes(year: int | None) -> None:
 
 
 def _value(change, value) -> str:
-    return f"{value}%" if change.unit == "pct" else money(value)
+    return amount(value, change.unit)
 
 
 @main.command()
@@ -327,4 +327,4 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
     for name, figure in results.figures.items():
         click.echo(f"\n{name}:")
         for step in figure.steps:
-            click.echo(f"  {step.op or ' ':>3} {step.label:<70} {amount(step):>14}  {step.source}")
+            click.echo(f"  {step.op or ' ':>3} {step.label:<70} {amount(step.amount, step.unit):>14}  {step.source}")

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-# The unit says how an amount prints: dollars ("24,500.00" in JSON, "$24,500" on a page),
-# percent of pay ("6.5"), a plain count (years, paychecks, ages) or a ratio (Form 8606 line 10).
-# A word (a route, a cadence) is TEXT; a yes/no answer is BOOL.
-USD, PCT, COUNT, RATIO, TEXT, BOOL = "usd", "pct", "count", "ratio", "text", "bool"
+# The unit says how an amount prints (generator/formatting.py): dollars ("24,500.00" in JSON,
+# "$24,500" on a page), percent of pay ("6.5"), a plain count (years, paychecks, ages), a calendar
+# year ("2036") or a ratio (Form 8606 line 10). A word (a route, a cadence) is TEXT; a yes/no answer is BOOL.
+USD, PCT, COUNT, YEAR, RATIO, TEXT, BOOL = "usd", "pct", "count", "year", "ratio", "text", "bool"
 
 # A step's role: an OPERAND takes part in the arithmetic (its `op` joins it to the total above, an empty
 # `op` starts a new chain); a NOTE is context beside it (a date, an age, a rule, a choice) that a reader

@@ -7,27 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 from .compute import Results
-from .figure import PCT, USD, Figure, Step
-from .money import cents
+from .figure import PCT, Figure, Step
+from .formatting import json_number
 from .rules.rollover import RolloverOptions
-
-
-def _number(value: Decimal, unit: str) -> str | int:
-    if unit == USD:
-        return f"{cents(value):.2f}"
-    if unit == PCT:
-        normal = value.normalize()
-        return f"{normal:f}" if normal != normal.to_integral_value() else f"{value:.0f}"
-    if value == value.to_integral_value():
-        return int(value)
-    return f"{value:f}"
 
 
 def _value(value: Any, unit: str) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, Decimal):
-        return _number(value, unit)
+        return json_number(value, unit)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):  # an entry named *_pct is a percentage whatever the Figure's unit
@@ -40,7 +29,7 @@ def _value(value: Any, unit: str) -> Any:
 
 
 def _step(step: Step) -> dict:
-    return {"label": step.label, "amount": None if step.amount is None else _number(step.amount, step.unit),
+    return {"label": step.label, "amount": None if step.amount is None else json_number(step.amount, step.unit),
             "source": step.source}
 
 

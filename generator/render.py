@@ -1,22 +1,22 @@
-"""The Jinja2 environment for the Markdown templates, and the filters that print numbers and text.
+"""The Jinja2 environment for the Markdown templates: its filters (numbers and dates as
+generator/formatting.py writes them, profile text made inert), globals (the law's constants, the
+words of routes, cadences and options) and the front matter of a page.
 
 Templates are strict (an undefined name is an error, never an empty string) and hold no
 arithmetic: every number they print comes from a Figure or from the limits data.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 import yaml
 
-from .figure import COUNT, PCT, RATIO, USD, Figure, Step
+from . import formatting
+from .figure import Figure, Step
 from .limits import load_constants
-from .money import cents, whole_dollars
 from .rules import business_plan_choice
 from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
@@ -47,52 +47,15 @@ def inert(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
-def money(amount: Decimal | None) -> str:
-    """$24,500 for whole dollars, $1,234.56 otherwise."""
-    if amount is None:
-        return "—"
-    amount = cents(Decimal(amount))
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{sign}${text}"
-
-
-def pct(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    text = f"{value.normalize():f}" if value != value.to_integral_value() else f"{value:.0f}"
-    return f"{text}%"
-
-
 def amount(step: Step) -> str:
     """A step's amount in its unit."""
-    if step.amount is None:
-        return ""
-    return {USD: money, PCT: pct, COUNT: lambda v: f"{v:,.0f}",
-            RATIO: _ratio}[step.unit](step.amount)
-
-
-def _ratio(value: Decimal) -> str:
-    """A ratio to six places without trailing zeros (Form 8606 line 10 keeps more than three): 1, 0.25."""
-    return f"{Decimal(value).quantize(Decimal('0.000001')):f}".rstrip("0").rstrip(".")
+    return formatting.amount(step.amount, step.unit)
 
 
 def result(figure: Figure) -> str:
     """A worked example's answer for its summary line: the amount of its last "=" step, if any."""
     answers = [step for step in figure.steps if step.op == "=" and step.amount is not None]
     return amount(answers[-1]) if answers else ""
-
-
-def day(when: dt.date) -> str:
-    """The one date style of a page: Aug 14, 2026 (as the engine's steps write Dec 31, 2026)."""
-    return f"{when:%b} {when.day}, {when.year}"
-
-
-def dollars(amount: Decimal) -> str:
-    """Whole dollars, for projections: cents would claim a precision the assumptions lack."""
-    return money(whole_dollars(Decimal(amount)))
 
 
 def front_matter(title: str, description: str, private: bool, hide_navigation: bool = False) -> str:
@@ -111,11 +74,6 @@ def read_front_matter(page: str) -> dict:
     """The front matter as MkDocs will read it (MkDocs' own reader: unreadable front matter gives {})."""
     from mkdocs.utils.meta import get_data
     return get_data(page)[1]
-
-
-def long_date(day) -> str:
-    """March 31, 2027."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def paychecks(count: int) -> str:
@@ -141,6 +99,6 @@ def environment(templates_dir: Path) -> jinja2.Environment:
                        timing_words=TIMING_WORDS,
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
                        plan_words=business_plan_choice.WORDS)
-    env.filters.update(money=money, dollars=dollars, pct=pct, amount=amount, inert=inert, long_date=long_date, result=result, day=day,
-                       paychecks=paychecks)
+    env.filters.update(money=formatting.money, dollars=formatting.dollars, pct=formatting.pct, amount=amount,
+                       inert=inert, result=result, day=formatting.day, paychecks=paychecks)
     return env

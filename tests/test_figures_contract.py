@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.compute import compute
 from generator.profiles import load_profiles
-from generator.render import money
+from generator.formatting import money
 
 REPO = Path(__file__).resolve().parent.parent
 

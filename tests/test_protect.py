@@ -14,7 +14,7 @@ from conftest import copy_project
 from generator import protect
 from generator.build import build
 from generator.errors import ProblemsFound
-from generator.render import money
+from generator.formatting import money
 
 # A client whose name and pay appear nowhere else, on a plan with after-tax money (so the guide has charts).
 CLIENT = """\

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator.render import inert, money, pct
+from generator.formatting import money, pct
+from generator.render import inert
 
 
 @pytest.mark.parametrize("amount, shown", [
@@ -42,10 +43,22 @@ def test_inert(text, shown):
 
 # ----------------------------------------------------------------------------- dates, ratios, answers
 
+@pytest.mark.parametrize("value, unit, shown", [
+    ("2036", "year", "2036"),       # a calendar year has no thousands comma
+    ("1040", "count", "1,040"),     # a count has
+    ("6.50", "pct", "6.5%"),        # a percent has no space and no trailing zero
+    ("22", "pct", "22%"),
+    ("24500.00", "usd", "$24,500"),
+], ids=["year", "count", "percent-with-places", "whole-percent", "whole-dollars"])
+def test_one_way_to_print_each_unit(value, unit, shown):
+    from generator.formatting import amount
+    assert amount(Decimal(value), unit) == shown
+
+
 def test_one_date_style_like_the_engine_steps():
     import datetime as dt
 
-    from generator.render import day
+    from generator.formatting import day
     assert day(dt.date(2026, 8, 14)) == "Aug 14, 2026"
     assert day(dt.date(2026, 12, 1)) == "Dec 1, 2026"  # no leading zero
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import PCT, USD, Figure, Step
-from ..money import CENT, HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_down_to, round_up_to, whole_dollars
+from ..formatting import dollars
+from ..money import CENT, HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_down_to, round_up_to
 from .match import lost_match_from_front_loading
 from .payroll import Payroll, match_on
 
@@ -192,7 +193,7 @@ def after_tax_space(payroll: Payroll, deferrals: Decimal | None = None) -> Figur
             space, binding = cap, "plan_cap_binding"
     total_cap = clamp(payroll.amount(payroll.max_total_pct) - deferrals)
     steps.append(Step(f"Your plan's cap on all contributions ({payroll.max_total_pct}% of pay, "
-                      f"${whole_dollars(payroll.amount(payroll.max_total_pct)):,}) less your deferrals",
+                      f"{dollars(payroll.amount(payroll.max_total_pct))}) less your deferrals",
                       cents(total_cap), PLAN, "min"))
     if total_cap < space:
         space, binding = total_cap, "total_cap_binding"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import NOTE, PCT, RATIO, TEXT, Figure, Step
+from ..formatting import money
 from ..limits import Limits, PhaseOut, law, load_constants
 from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 
@@ -58,11 +59,6 @@ def _lived_apart(filing_status: str, lived_with_spouse: bool) -> bool:
     return filing_status == "married_separate" and not lived_with_spouse
 
 
-def _money(amount: Decimal) -> str:
-    """A dollar amount inside a step's label (labels are text; the step's own amount is printed by the page)."""
-    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
-
-
 def _phased_out(amount: Decimal, below_end: Decimal, width: Decimal) -> Decimal:
     """`amount` × `below_end` ÷ `width`: the product first, then one quotient of 40 digits."""
     return ratio(amount * below_end, width, places=PRECISION)
@@ -79,7 +75,7 @@ def _rounding_steps(exact: Decimal, label: str) -> tuple[Decimal, list[Step], bo
     steps = [Step("Rounded up to the next multiple of", step.value, step.source, "↑"),
              Step(f"{label}, rounded", rounded, step.source, "=")]
     if rounded < floor.value:
-        steps.append(Step(f"Less than ${floor.value:,.0f}: raised to ${floor.value:,.0f} "
+        steps.append(Step(f"Less than {money(floor.value)}: raised to {money(floor.value)} "
                           "(a limit inside the range is never below this)", floor.value, floor.source, "max"))
         return floor.value, steps, True
     return rounded, steps, False
@@ -242,7 +238,7 @@ def traditional_ira_deductible_limit(limits: Limits, *, age: int | None, filing_
                       flags=frozenset(flags | {"not_covered", "fully_deductible"}))
     flags.add(rng.key)
     dollar = ira_dollar_limit(limits, age=age).value
-    steps = [Step(f"Deduction phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None, rng.source)]
+    steps = [Step(f"Deduction phase-out range ({who}): {money(rng.start)} to {money(rng.end)}", None, rng.source)]
     if magi <= rng.start:
         steps += [Step("Your modified AGI", magi, magi_source, role=NOTE),
                   Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source,
@@ -264,7 +260,7 @@ def traditional_ira_deductible_limit(limits: Limits, *, age: int | None, filing_
     pct = ratio(dollar * HUNDRED, rng.width, places=PRECISION)
     steps += [Step("Line 3: how far your MAGI is below the end of the range", below_end,
                    f"{WORKSHEET_1_2} line 3", "="),
-              Step(f"Line 4: the percentage, your IRA dollar limit {_money(dollar)} ÷ the {_money(rng.width)} "
+              Step(f"Line 4: the percentage, your IRA dollar limit {money(dollar)} ÷ the {money(rng.width)} "
                    "width of the range", pct, "IRC 219(g)(2)(A)", "×", PCT),
               Step("Deduction limit before rounding", exact, f"{WORKSHEET_1_2} line 4", "=")]
     reduced, rounding, floored = _rounding_steps(exact, "Line 4")
@@ -311,7 +307,7 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
     magi_source = ESTIMATED if magi_estimated else PROFILE
     flags = {rng.key} | ({"magi_estimate"} if magi_estimated else set())
     base = contribution_limit
-    steps = [Step(f"Roth IRA phase-out range ({who}): {_money(rng.start)} to {_money(rng.end)}", None,
+    steps = [Step(f"Roth IRA phase-out range ({who}): {money(rng.start)} to {money(rng.end)}", None,
                   f"{rule}; {rng.notice}")]
     floored = False
     if magi <= rng.start:
@@ -413,39 +409,39 @@ def ira_route(*, contribution_limit: Decimal, deductible_limit: Decimal, roth_li
 
     if deductible_limit > 0 and prefers_pre_tax:
         route, source = "deductible_traditional", "IRC 219(a)"
-        reason = (f"Deduct up to {_money(deductible_limit)} in a traditional IRA: your tax rate now is above "
+        reason = (f"Deduct up to {money(deductible_limit)} in a traditional IRA: your tax rate now is above "
                   "the rate you expect in retirement, so the deduction is worth more than tax-free growth")
         if deductible_limit < contribution_limit:
-            reason += f" (the other {_money(contribution_limit - deductible_limit)} is not deductible)"
+            reason += f" (the other {money(contribution_limit - deductible_limit)} is not deductible)"
     elif roth_full:
         route, source = "roth", "IRC 408A(c)(3)"
-        reason = (f"Your income allows the full {_money(contribution_limit)} directly in a Roth IRA: "
+        reason = (f"Your income allows the full {money(contribution_limit)} directly in a Roth IRA: "
                   "contribute to a Roth IRA")
     elif clean or plan_accepts_roll_ins:
         route, source = "backdoor_roth", f"{DESIGNATE_NONDEDUCTIBLE}; IRC 408A(d)(3)"
         limited = ("your income is above the Roth IRA limit" if roth_limit <= 0 else
-                   f"your income allows only {_money(roth_limit)} directly in a Roth IRA")
-        reason = (f"Backdoor Roth: {limited}, so contribute {_money(contribution_limit)} to a traditional IRA "
+                   f"your income allows only {money(roth_limit)} directly in a Roth IRA")
+        reason = (f"Backdoor Roth: {limited}, so contribute {money(contribution_limit)} to a traditional IRA "
                   "without deducting it, then convert it to a Roth IRA")
         if not clean:
-            reason += (f"; first roll your {_money(pretax_balance)} of pre-tax IRA money into your workplace plan "
+            reason += (f"; first roll your {money(pretax_balance)} of pre-tax IRA money into your workplace plan "
                        "before Dec 31, or the pro-rata rule makes most of the conversion taxable")
             source = f"{source}; {ROLL_IN}; {PRO_RATA}"
         else:
             reason += ": with no pre-tax IRA money on Dec 31, only earnings before the conversion are taxable"
     elif roth_limit > 0:
         route, source = "roth", f"IRC 408A(c)(3); {PRO_RATA}"
-        reason = (f"Contribute {_money(roth_limit)} directly to a Roth IRA (all your income allows); a backdoor "
-                  f"for the rest would be mostly taxable because of your {_money(pretax_balance)} pre-tax IRA balance")
+        reason = (f"Contribute {money(roth_limit)} directly to a Roth IRA (all your income allows); a backdoor "
+                  f"for the rest would be mostly taxable because of your {money(pretax_balance)} pre-tax IRA balance")
     elif deductible_limit > 0:
         route, source = "deductible_traditional", f"IRC 219(a); {PRO_RATA}"
-        reason = (f"Deduct up to {_money(deductible_limit)} in a traditional IRA: no direct Roth contribution at "
-                  f"your income, and your {_money(pretax_balance)} pre-tax IRA balance would make a backdoor "
+        reason = (f"Deduct up to {money(deductible_limit)} in a traditional IRA: no direct Roth contribution at "
+                  f"your income, and your {money(pretax_balance)} pre-tax IRA balance would make a backdoor "
                   "conversion mostly taxable")
     else:
         route, source = "nondeductible_traditional", f"{DESIGNATE_NONDEDUCTIBLE}; {PRO_RATA}"
-        reason = (f"Contribute {_money(contribution_limit)} to a traditional IRA without a deduction and track "
-                  f"the basis on Form 8606: your {_money(pretax_balance)} pre-tax IRA balance would make a "
+        reason = (f"Contribute {money(contribution_limit)} to a traditional IRA without a deduction and track "
+                  f"the basis on Form 8606: your {money(pretax_balance)} pre-tax IRA balance would make a "
                   "backdoor conversion mostly taxable and no plan can take it in; converting it all is the "
                   "other way out, at the tax cost shown")
     steps.append(Step(reason, None, source, "="))

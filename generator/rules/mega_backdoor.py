@@ -22,8 +22,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import COUNT, NOTE, PCT, RATIO, TEXT, Figure, Step
+from ..formatting import pct
 from ..money import ZERO, cents, pct_of, ratio
-from .projection import percent_text, return_source
+from .projection import return_source
 
 NOTICE_2014_54 = "IRS Notice 2014-54"
 PRO_RATA = "IRC 72(e)(8); IRS Notice 2014-54"
@@ -198,7 +199,7 @@ def conversion_tax(earnings: Decimal, *, marginal_rate_pct: Decimal, state_rate_
     tax = cents(pct_of(combined, earnings))
     steps = (
         Step("Taxable earnings converted", earnings, "conversion earnings above"),
-        Step(f"Your tax rate: {percent_text(marginal_rate_pct)} % federal + {percent_text(state_rate_pct)} % state",
+        Step(f"Your tax rate: {pct(marginal_rate_pct)} federal + {pct(state_rate_pct)} state",
              combined, PROFILE, "×", PCT),
         Step("Tax on the conversion", tax, "IRC 402A(c)(4)(A); IRC 408A(d)(3)", "="),
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from ..figure import COUNT, PCT, RATIO, Figure, Step
+from ..formatting import pct
 from ..money import HUNDRED, ZERO, cents
 
 TIMINGS = ("start_of_year", "end_of_year")
@@ -26,18 +27,13 @@ ANNUITY = "future value of an annuity: P × ((1 + r)^n − 1) ÷ r"
 ANNUITY_DUE = "annuity due: contributions at the start of a year earn one more year of return"
 
 
-def percent_text(pct: Decimal) -> str:
-    """6.00 → "6", 5.50 → "5.5": a percent as it reads in a source line."""
-    return format(pct.normalize(), "f")
-
-
 def return_source(annual_return_pct: Decimal) -> str:
     """The citation of an assumed return, printed beside every number that uses it."""
-    return f"assumption: {percent_text(annual_return_pct)} % a year, from your profile"
+    return f"assumption: {pct(annual_return_pct)} a year, from your profile"
 
 
 def drag_source(tax_drag_pct: Decimal) -> str:
-    return f"assumption: {percent_text(tax_drag_pct)} % of return a year lost to tax"
+    return f"assumption: {pct(tax_drag_pct)} of return a year lost to tax"
 
 
 def _check(years: int, timing: str) -> None:
@@ -105,7 +101,7 @@ def taxable_account_projection(*, annual_contribution: Decimal, annual_return_pc
     ]
     label = f"Taxable account value after {years} years (before tax on selling)"
     return _future_value("taxable_account_projection", label, annual_contribution, net, years, timing,
-                         f"{percent_text(net)} % a year after tax drag", head)
+                         f"{pct(net)} a year after tax drag", head)
 
 
 def growth_projection(*, annual_contribution: Decimal, annual_return_pct: Decimal, years: int,

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..figure import COUNT, NOTE, TEXT, Figure, Step
+from ..formatting import day
 from ..limits import Constant, Limits, law
 from ..money import CENT, ZERO, cents, clamp, pct_of, round_down_to
 
@@ -115,8 +116,8 @@ def simple_two_year_period_end(constants: Mapping[str, Constant], *, first_parti
     SIMPLE IRA plan of the employer (IRC 72(t)(6), 408(d)(3)(G))."""
     years = constants["simple_first_years"]
     end = _years_after(first_participation, int(years.value))
-    steps = (Step(f"You first took part in the SIMPLE IRA on {first_participation.isoformat()}", None, PROFILE),
-             Step(f"The {int(years.value)}-year period ends the day before {end.isoformat()}", None, years.source))
+    steps = (Step(f"You first took part in the SIMPLE IRA on {day(first_participation)}", None, PROFILE),
+             Step(f"The {int(years.value)}-year period ends the day before {day(end)}", None, years.source))
     return Figure("simple_two_year_period_end", end.isoformat(), steps, unit=TEXT)
 
 
@@ -127,7 +128,7 @@ def simple_early_distribution_tax(constants: Mapping[str, Constant], *, amount: 
     end = date.fromisoformat(simple_two_year_period_end(constants, first_participation=first_participation).value)
     within = payout_date < end
     steps = [Step("Amount paid out", amount, PROFILE),
-             Step(f"Paid on {payout_date.isoformat()}; the first two years end the day before {end.isoformat()}",
+             Step(f"Paid on {day(payout_date)}; the first two years end the day before {day(end)}",
                   None, constants["simple_first_years"].source)]
     if not additional_tax_applies:
         steps.append(Step(f"No additional tax: you are {law('penalty_free_age').shown} or older or an exception applies",
@@ -150,12 +151,12 @@ def simple_rollover_destinations(constants: Mapping[str, Constant], *, rollover_
     end = date.fromisoformat(simple_two_year_period_end(constants, first_participation=first_participation).value)
     years = constants["simple_first_years"]
     if rollover_date < end:
-        steps = (Step(f"On {rollover_date.isoformat()}, before {end.isoformat()}: only to another SIMPLE IRA; "
+        steps = (Step(f"On {day(rollover_date)}, before {day(end)}: only to another SIMPLE IRA; "
                       "a rollover anywhere else is taxed as a payout (with the "
                       f"{constants['simple_early_distribution_tax_pct'].shown}% additional tax before "
                       f"{law('penalty_free_age').shown})",
                       None, years.source),)
         return Figure("simple_rollover_destinations", "simple_ira_only", steps, unit=TEXT)
-    steps = (Step(f"On {rollover_date.isoformat()}, after the first two years: to any IRA or a workplace plan that "
+    steps = (Step(f"On {day(rollover_date)}, after the first two years: to any IRA or a workplace plan that "
                   "accepts it", None, "IRC 408(d)(3)(A); IRC 408(d)(3)(G)"),)
     return Figure("simple_rollover_destinations", "any_ira_or_plan", steps, unit=TEXT)

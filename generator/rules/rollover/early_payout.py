@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from ...figure import BOOL, COUNT, Figure, Step
+from ...figure import BOOL, YEAR, Figure, Step
 from ...limits import Constant
 from ...money import ZERO
 from .inputs import Leaver, PlanLeft
@@ -62,13 +62,13 @@ def rule_of_55_applies(constants: Mapping[str, Constant], *, birth_date: date, s
     age = int(rule.value)
     who = " (the age for qualified public-safety employees)" if public_safety_employee else ""
     steps = [Step(f"Calendar year you turn {age}{who}", Decimal(birth_date.year + age),
-                  f"your birth date; {rule.source}", unit=COUNT)]
+                  f"your birth date; {rule.source}", unit=YEAR)]
     if separation_year is None:
         steps.append(Step("Year you left this employer: not in your profile, so the rule of 55 is not assumed",
                           None, PROFILE))
         return Figure("rule_of_55_applies", False, tuple(steps), unit=BOOL)
     applies = separation_year >= birth_date.year + age
-    steps.append(Step("Calendar year you left this employer", Decimal(separation_year), PROFILE, unit=COUNT))
+    steps.append(Step("Calendar year you left this employer", Decimal(separation_year), PROFILE, unit=YEAR))
     verdict = ("in or after that year: payouts from this plan escape the additional tax" if applies
                else "before that year: the rule of 55 does not apply to this plan")
     steps.append(Step(f"You left {verdict}", None, rule.source))
