@@ -82,7 +82,7 @@ def test_the_ics_holds_exactly_the_guides_dated_actions(example, persona):
     events = [(e.decoded("dtstart"), str(e["summary"])) for e in calendar.walk("VEVENT")]
     page = pages[f"guides/{persona}.md"]
     rows = re.findall(r"^ *\| (\w+ \d+, \d{4}) \| (.+) \|$", page.split("## Your dates")[1], re.M)  # in a collapsed block
-    assert [(f"{day:%B} {day.day}, {day.year}", summary) for day, summary in events] == rows
+    assert [(f"{day:%b} {day.day}, {day.year}", summary) for day, summary in events] == rows  # Jan 5, 2026
     assert [day for day, _ in events] == [day for day, _ in actions_of(example, persona)]
     assert f"]({persona}.ics)" in page
     assert len({e["uid"] for e in calendar.walk("VEVENT")}) == len(events)
