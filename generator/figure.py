@@ -20,6 +20,11 @@ USD, PCT, COUNT, YEAR, RATIO, TEXT, BOOL = "usd", "pct", "count", "year", "ratio
 OPERAND, NOTE = "operand", "note"
 
 
+def from_profile(key: str) -> str:
+    """The source of an amount read from the persona file, with its key: "your profile: pay.salary"."""
+    return f"your profile: {key}"
+
+
 @dataclass(frozen=True)
 class Step:
     """One line of working: `op` joins an operand to the lines above ("+", "−", "×", "÷", "=", "min",

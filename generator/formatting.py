@@ -8,6 +8,7 @@ calendar year, "Aug 14, 2026" for a day.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from .figure import COUNT, PCT, RATIO, USD, YEAR
@@ -66,6 +67,15 @@ def amount(value: Decimal | None, unit: str) -> str:
 def day(when: dt.date) -> str:
     """The one date style: Aug 14, 2026 (pages, step labels, calendars alike)."""
     return f"{when:%b} {when.day}, {when.year}"
+
+
+_PROFILE_KEY = re.compile(r"(your profile): [a-z_.]+(?:, [a-z_.]+)*")
+
+
+def cited(source: str) -> str:
+    """A step's source as a page prints it: "your profile", without the key that `guides calc` and
+    JSON show ("your profile: pay.salary"): a page speaks to the reader, not to whoever keeps the file."""
+    return _PROFILE_KEY.sub(r"\1", source)
 
 
 def json_number(value: Decimal, unit: str) -> str | int:

@@ -100,5 +100,5 @@ def environment(templates_dir: Path) -> jinja2.Environment:
                        source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
                        plan_words=business_plan_choice.WORDS)
     env.filters.update(money=formatting.money, dollars=formatting.dollars, pct=formatting.pct, amount=amount,
-                       inert=inert, result=result, day=formatting.day, paychecks=paychecks)
+                       inert=inert, result=result, day=formatting.day, paychecks=paychecks, cited=formatting.cited)
     return env

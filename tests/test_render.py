@@ -55,6 +55,17 @@ def test_one_way_to_print_each_unit(value, unit, shown):
     assert amount(Decimal(value), unit) == shown
 
 
+@pytest.mark.parametrize("source, shown", [
+    ("your profile: pay.salary", "your profile"),
+    ("your profile: tax.marginal_rate_now, tax.state_rate", "your profile"),
+    ("IRC 219(b)(1); your profile: spouse.compensation", "IRC 219(b)(1); your profile"),
+    ("IRC 402(g)(1); IRS Notice 2025-67", "IRC 402(g)(1); IRS Notice 2025-67"),
+], ids=["one-key", "two-keys", "key-after-a-statute", "no-key"])
+def test_a_page_cites_the_profile_without_its_keys(source, shown):
+    from generator.formatting import cited
+    assert cited(source) == shown
+
+
 def test_one_date_style_like_the_engine_steps():
     import datetime as dt
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import RATIO, USD, Figure, Step
+from ..figure import RATIO, USD, Figure, Step, from_profile
 from ..money import ZERO, cents, clamp, ratio
 
 PROFILE = "your profile"
+PRETAX_BALANCE = from_profile("iras.traditional_pretax_balance")
 FORM = "Form 8606"
 PRECISION = 40  # significant digits of the line 10 ratio as shown; the amounts never use a cut ratio
 
@@ -172,7 +173,7 @@ def backdoor_conversion(*, contribution: Decimal, prior_basis: Decimal, pretax_b
     """
     _non_negative(contribution=contribution, prior_basis=prior_basis, pretax_balance=pretax_balance,
                   earnings=earnings, distributions=distributions)
-    converted_source = PROFILE
+    converted_source = from_profile("iras.conversion_amount")
     if converted is None:
         converted = contribution + earnings
         converted_source = "assumed: this year's contribution and its earnings"
@@ -183,12 +184,12 @@ def backdoor_conversion(*, contribution: Decimal, prior_basis: Decimal, pretax_b
     year_end = year_end_value(pretax_balance=pretax_balance, prior_basis=prior_basis, contribution=contribution,
                               converted=converted, earnings=earnings, distributions=distributions)
     dec_31 = f"Dec 31, {tax_year}" if tax_year else "Dec 31"
-    steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PROFILE),
-             Step("Basis from earlier years, still in those IRAs", prior_basis, PROFILE, "+"),
+    steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PRETAX_BALANCE),
+             Step("Basis from earlier years, still in those IRAs", prior_basis, from_profile("iras.nondeductible_basis"), "+"),
              Step("This year's nondeductible contribution", contribution, PROFILE, "+")]
     if earnings:
         steps.append(Step("Earnings before the conversion", earnings, PROFILE, "+"))
-    steps += [Step("Distributions this year", distributions, PROFILE, "−"),
+    steps += [Step("Distributions this year", distributions, from_profile("iras.distributions_this_year"), "−"),
               Step("Converted to a Roth IRA", converted, converted_source, "−")]
     if "conversion_exceeds_balance" in flags:
         steps.append(Step("Not below zero: more was converted than the IRAs held", ZERO, f"{FORM} line 6", "max"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..figure import BOOL, COUNT, NOTE, Figure, Step
+from ..figure import BOOL, COUNT, NOTE, Figure, Step, from_profile
 from ..limits import Limit, Limits, law
 from ..money import ZERO, clamp
 
-PROFILE = "your profile"
+OTHER_DEFERRALS = from_profile("pay.other_deferrals_this_year")
 
 
 def age_on_dec_31(birth_date: date, tax_year: int) -> int:
@@ -31,7 +31,7 @@ def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separat
         room = limit.value
     else:
         room = clamp(limit.value - other_deferrals)
-        steps.append(Step("Deferrals already made at another employer this year", other_deferrals, PROFILE, "−"))
+        steps.append(Step("Deferrals already made at another employer this year", other_deferrals, OTHER_DEFERRALS, "−"))
     steps.append(Step("Room left for pre-tax and Roth deferrals here", room, "", "="))
     return Figure("elective_deferral_limit", room, tuple(steps))
 
@@ -68,7 +68,7 @@ def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_r
     if not separate_limit:
         used = clamp(other_deferrals - limits.elective_deferral.value)
         if used:
-            steps.append(Step("Catch-up already used at another employer this year", used, PROFILE, "−"))
+            steps.append(Step("Catch-up already used at another employer this year", used, OTHER_DEFERRALS, "−"))
             amount = clamp(amount - used)
     if roth_required and not plan_offers_roth:
         flags.add("catch_up_blocked_no_roth")
@@ -84,7 +84,8 @@ def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: D
     """SECURE 2.0 s.603 (IRC 414(v)(7)): catch-ups must be Roth when last year's FICA wages from
     this employer exceeded the threshold. 2024-2025 were an administrative transition (Notice 2023-62)."""
     rule = limits.roth_catch_up_wage_threshold
-    wage_source = "assumption: last year's wages equal this year's salary" if wages_assumed else PROFILE
+    wage_source = ("assumption: last year's wages equal this year's salary" if wages_assumed
+                   else from_profile("pay.prior_year_fica_wages"))
     steps = [Step("Last year's FICA wages from this employer (W-2 box 3)", prior_year_fica_wages, wage_source)]
     if age < law("catch_up_age").value:
         steps.append(Step("No catch-up at your age, so the Roth catch-up rule does not apply", None, rule.source))
@@ -108,7 +109,7 @@ def plan_compensation(limits: Limits, *, salary: Decimal) -> Figure:
     """The pay a match or nonelective formula may use: capped by IRC 401(a)(17)."""
     cap = limits.compensation_limit
     value = min(salary, cap.value)
-    steps = (Step("Your pay from this employer this year", salary, PROFILE),
+    steps = (Step("Your pay from this employer this year", salary, from_profile("pay.salary")),
              Step("Compensation limit", cap.value, cap.source, "min"),
              Step("Pay the plan's formulas use", value, "", "="))
     return Figure("plan_compensation", value, steps,

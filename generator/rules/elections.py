@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import PCT, USD, Figure, Step
+from ..figure import PCT, USD, Figure, Step, from_profile
 from ..formatting import dollars
 from ..money import CENT, HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_down_to, round_up_to
 from .match import lost_match_from_front_loading
@@ -245,7 +245,7 @@ def elections_for_the_year(payroll: Payroll, *, goal: str | Decimal, rate_now: D
         deferral = capture
     else:
         deferral = min(max(round_down_to(goal, payroll.increment_pct), capture), top)
-        steps.append(Step("Your savings goal, as a share of pay", goal, "your profile", unit=PCT))
+        steps.append(Step("Your savings goal, as a share of pay", goal, from_profile("savings_goal"), unit=PCT))
     schedule = election_schedule(payroll, deferral, fill=goal == "max")
     if schedule.value["method"] == "round_up":
         deferral = schedule.value["deferral_pct"]

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import NOTE, PCT, RATIO, TEXT, Figure, Step
+from ..figure import NOTE, PCT, RATIO, TEXT, Figure, Step, from_profile
 from ..formatting import money
 from ..limits import Limits, PhaseOut, law, load_constants
 from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 
 PROFILE = "your profile"
+MAGI = from_profile("modified_agi")
+PRETAX_BALANCE = from_profile("iras.traditional_pretax_balance")
+TAX_RATES = f"{from_profile('tax.marginal_rate_now')}, tax.state_rate"
 ESTIMATED = "estimated from your pay (see modified AGI)"
 WORKSHEET_1_2 = "Pub 590-A Worksheet 1-2"
 WORKSHEET_2_2 = "Pub 590-A Worksheet 2-2"
@@ -169,14 +172,15 @@ def estimated_magi(*, modified_agi: Decimal | None, pay: Decimal, pre_tax_deferr
     """
     _check_status(filing_status)
     if modified_agi is not None:
-        steps = (Step("Your modified AGI", modified_agi, PROFILE, "="),)
+        steps = (Step("Your modified AGI", modified_agi, MAGI, "="),)
         return Figure("modified_agi", modified_agi, steps)
-    steps = [Step("Your pay", pay, PROFILE),
+    steps = [Step("Your pay", pay, from_profile("pay.salary")),
              Step("Your pre-tax workplace deferrals", pre_tax_deferrals, "IRC 402(e)(3)", "−")]
     value = pay - pre_tax_deferrals
     if filing_status == "married_joint":
-        steps += [Step("Your spouse's compensation (joint return)", spouse_compensation, PROFILE, "+"),
-                  Step("Your spouse's pre-tax workplace deferrals", spouse_pre_tax_deferrals, PROFILE, "−")]
+        steps += [Step("Your spouse's compensation (joint return)", spouse_compensation, from_profile("spouse.compensation"), "+"),
+                  Step("Your spouse's pre-tax workplace deferrals", spouse_pre_tax_deferrals,
+                       from_profile("spouse.pre_tax_deferrals"), "−")]
         value += spouse_compensation - spouse_pre_tax_deferrals
     value = clamp(value)
     steps.append(Step("Estimated modified AGI (other income and other pre-tax deductions left out)",
@@ -228,7 +232,7 @@ def traditional_ira_deductible_limit(limits: Limits, *, age: int | None, filing_
     """
     rng, who, rule = deduction_phaseout_range(limits, filing_status=filing_status, lived_with_spouse=lived_with_spouse,
                                               covered=covered, spouse_covered=spouse_covered)
-    magi_source = ESTIMATED if magi_estimated else PROFILE
+    magi_source = ESTIMATED if magi_estimated else MAGI
     flags = {"magi_estimate"} if magi_estimated else set()
     if rng is None:
         steps = (Step(f"Your IRA contribution limit ({who})", contribution_limit, CONTRIBUTION_LIMIT),
@@ -304,7 +308,7 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
     10, not line 8 minus the traditional contributions.
     """
     rng, who, rule = roth_phaseout_range(limits, filing_status=filing_status, lived_with_spouse=lived_with_spouse)
-    magi_source = ESTIMATED if magi_estimated else PROFILE
+    magi_source = ESTIMATED if magi_estimated else MAGI
     flags = {rng.key} | ({"magi_estimate"} if magi_estimated else set())
     base = contribution_limit
     steps = [Step(f"Roth IRA phase-out range ({who}): {money(rng.start)} to {money(rng.end)}", None,
@@ -386,7 +390,7 @@ def ira_route(*, contribution_limit: Decimal, deductible_limit: Decimal, roth_li
     steps = [Step("Your IRA contribution limit", contribution_limit, CONTRIBUTION_LIMIT),
              Step("Traditional IRA contribution you may deduct", deductible_limit, "IRC 219(g)"),
              Step("What you may contribute directly to a Roth IRA", roth_limit, "IRC 408A(c)(3)"),
-             Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs (Dec 31)", pretax_balance, PROFILE)]
+             Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs (Dec 31)", pretax_balance, PRETAX_BALANCE)]
     flags: set[str] = set()
     if contribution_limit <= 0:
         steps.append(Step("No taxable compensation (and no spousal IRA): no IRA contribution this year", None,
@@ -463,7 +467,7 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
     taxable part of this year's conversion if the balance stays (backdoor_conversion's "taxable").
     """
     # The last step names the way out and its cost: a choice between the results above, not more arithmetic.
-    steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PROFILE)]
+    steps = [Step("Pre-tax money in your traditional, SEP and SIMPLE IRAs", pretax_balance, PRETAX_BALANCE)]
     if pretax_balance <= 0:
         steps.append(Step("Nothing pre-tax in your IRAs on Dec 31: the backdoor needs no fix", None, PRO_RATA, "="))
         value = {"action": "none_needed", "pretax_balance": pretax_balance, "tax_rate_pct": None,
@@ -480,10 +484,10 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
         tax_if_converted = cents(pct_of(rate, pretax_balance))
         tax_if_left = cents(pct_of(rate, backdoor_taxable))
         steps += [Step(f"Your marginal tax rate (federal {marginal_rate_pct}% + state {state_rate_pct}%)",
-                       rate, PROFILE, "×", PCT),
+                       rate, TAX_RATES, "×", PCT),
                   Step("Tax to convert it all to Roth by Dec 31", tax_if_converted, CONVERSION_TAX, "="),
                   Step("Taxable part of this year's backdoor if the balance stays", backdoor_taxable, PRO_RATA),
-                  Step("Your marginal tax rate", rate, PROFILE, "×", PCT),
+                  Step("Your marginal tax rate", rate, TAX_RATES, "×", PCT),
                   Step("Tax on the backdoor if the balance stays (the unused basis carries forward)",
                        tax_if_left, PRO_RATA, "=")]
     if plan_accepts_roll_ins:

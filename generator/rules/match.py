@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Sequence
 
-from ..figure import COUNT, NOTE, PCT, Figure, Step
+from ..figure import COUNT, NOTE, PCT, Figure, Step, from_profile
 from ..money import ZERO, cents, pct_of
 from .payroll import STATUTES, MatchTier, Payroll, match_by_tier, match_on
 
@@ -78,7 +78,8 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     # A true-up only ever adds money: when a rising tier rate pays more per paycheck than on the
     # year's total, nothing is lost (and nothing is taken back).
     lost = cents(max(trued_up - paid, ZERO))
-    steps = [Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), "your profile", role=NOTE),
+    steps = [Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), from_profile("elections"),
+                  role=NOTE),
              Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room,
                   payroll.cite("deferral_room", "catch_up_room"), role=NOTE),
              Step("Paychecks with a full deferral before the limit stops it", Decimal(last_full), "", unit=COUNT,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from ..figure import COUNT, PCT, RATIO, Figure, Step
+from ..figure import COUNT, PCT, RATIO, Figure, Step, from_profile
 from ..formatting import pct
 from ..money import HUNDRED, ZERO, cents
 
@@ -117,7 +117,7 @@ def growth_projection(*, annual_contribution: Decimal, annual_return_pct: Decima
     taxable = taxable_account_projection(annual_contribution=annual_contribution, annual_return_pct=annual_return_pct,
                                          tax_drag_pct=tax_drag_pct, years=years, timing=timing)
     steps = (
-        Step("Years to retirement", Decimal(years), "your profile", unit=COUNT),
+        Step("Years to retirement", Decimal(years), from_profile("assumptions.years_to_retirement"), unit=COUNT),
         Step(f"Roth value, contributions {TIMING_WORDS[timing]}", roth.value, return_source(annual_return_pct)),
         Step("Taxable account value (before tax on selling)", taxable.value, drag_source(tax_drag_pct), "−"),
         Step("What tax-free growth adds", roth.value - taxable.value, "", "="),
