@@ -577,6 +577,16 @@ def _is_union_branch(part: str) -> bool:
     return bool(re.match(r"^(literal\[|constrained-|function-|decimal|str|int|bool|date|list\[|none)", part))
 
 
+_DATE = ("must be a date", "write it as YYYY-MM-DD, e.g. 1984-03-02")
+# pydantic error kinds whose message needs nothing but the value given: (message, hint)
+_PLAIN_MESSAGES = {
+    "bool_type": ("must be true or false", ""),
+    "date_type": _DATE, "date_from_datetime_parsing": _DATE, "date_parsing": _DATE,
+    "string_type": ("must be text", ""),
+    "string_pattern_mismatch": ("must be lowercase letters, digits and hyphens", "e.g. maria or acme-401k"),
+}
+
+
 def _explain(item: dict, model: type[Model], loc: tuple) -> tuple[str, str]:
     kind, ctx, given = item["type"], item.get("ctx") or {}, item.get("input")
     shown_given = f" (got {_shown(given)})" if not isinstance(given, dict | list) else ""
@@ -598,14 +608,9 @@ def _explain(item: dict, model: type[Model], loc: tuple) -> tuple[str, str]:
         return f"must have at most {ctx.get('decimal_places')} decimal places{shown_given}", "amounts are dollars and cents"
     if kind == "string_too_long":
         return f"must be at most {ctx.get('max_length')} characters", ""
-    if kind == "bool_type":
-        return f"must be true or false{shown_given}", ""
-    if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
-        return f"must be a date{shown_given}", "write it as YYYY-MM-DD, e.g. 1984-03-02"
-    if kind == "string_type":
-        return f"must be text{shown_given}", ""
-    if kind == "string_pattern_mismatch":
-        return f"must be lowercase letters, digits and hyphens{shown_given}", "e.g. maria or acme-401k"
+    if kind in _PLAIN_MESSAGES:
+        message, hint = _PLAIN_MESSAGES[kind]
+        return f"{message}{shown_given}", hint
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}{shown_given}", ""
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):

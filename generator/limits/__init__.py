@@ -37,8 +37,20 @@ class KeySpec:
         return self.from_year is None or year >= self.from_year
 
 
+class _Cited:
+    """A limit's citation, from its `statute` and `notice` fields."""
+
+    statute: str
+    notice: str
+
+    @property
+    def source(self) -> str:
+        """The citation printed beside the number: statute and the notice that set the amount."""
+        return f"{self.statute}; {self.notice}"
+
+
 @dataclass(frozen=True)
-class Limit:
+class Limit(_Cited):
     """One legal number for one year. `value` is None where the law had no such limit that year."""
 
     key: str
@@ -49,14 +61,9 @@ class Limit:
     href: str
     enforced: bool = True  # only the Roth catch-up threshold has a year when it was not
 
-    @property
-    def source(self) -> str:
-        """The citation printed beside the number: statute and the notice that set the amount."""
-        return f"{self.statute}; {self.notice}"
-
 
 @dataclass(frozen=True)
-class PhaseOut:
+class PhaseOut(_Cited):
     """A MAGI range: the full amount at or below `start`, nothing at or above `end`."""
 
     key: str
@@ -70,10 +77,6 @@ class PhaseOut:
     @property
     def width(self) -> Decimal:
         return self.end - self.start
-
-    @property
-    def source(self) -> str:
-        return f"{self.statute}; {self.notice}"
 
 
 @dataclass(frozen=True)

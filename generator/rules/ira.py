@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..figure import NOTE, PCT, RATIO, TEXT, Figure, Step, from_profile
+from ..figure import NOTE, OPERAND, PCT, RATIO, TEXT, Figure, Step, from_profile
 from ..formatting import money
 from ..limits import Limits, PhaseOut, law, load_constants
 from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
@@ -314,24 +314,18 @@ def roth_ira_limit(limits: Limits, *, filing_status: str, lived_with_spouse: boo
     steps = [Step(f"Roth IRA phase-out range ({who}): {money(rng.start)} to {money(rng.end)}", None,
                   f"{rule}; {rng.notice}")]
     floored = False
-    if magi <= rng.start:
-        flags.add("full")
-        phased = base
+    if magi <= rng.start or magi >= rng.end:  # no arithmetic: all of line 6, or nothing
+        full = magi <= rng.start
+        flags.add("full" if full else "phased_out")
+        phased = base if full else ZERO
+        edge = (("Start of the range: your MAGI is at or below it, so no reduction", rng.start) if full else
+                ("End of the range: your MAGI is at or above it, so nothing is left", rng.end))
         steps += [Step("Line 1: your modified AGI", magi, magi_source, role=NOTE),
-                  Step("Start of the range: your MAGI is at or below it, so no reduction", rng.start, rng.source,
-                       role=NOTE),
+                  Step(*edge, rng.source, role=NOTE),
                   Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
-                       base, ROTH_BASE),
-                  Step("Line 8: no reduction, all of line 6", base, ROTH_PHASEOUT_RULES, "=")]
-    elif magi >= rng.end:
-        flags.add("phased_out")
-        phased = ZERO
-        steps += [Step("Line 1: your modified AGI", magi, magi_source, role=NOTE),
-                  Step("End of the range: your MAGI is at or above it, so nothing is left", rng.end, rng.source,
-                       role=NOTE),
-                  Step("Line 6: your IRA contribution limit (the lesser of the dollar limit and compensation)",
-                       base, ROTH_BASE, role=NOTE),
-                  Step("Line 8: fully phased out", ZERO, ROTH_PHASEOUT_RULES, "=")]
+                       base, ROTH_BASE, role=OPERAND if full else NOTE),
+                  Step("Line 8: no reduction, all of line 6" if full else "Line 8: fully phased out", phased,
+                       ROTH_PHASEOUT_RULES, "=")]
     else:
         flags.add("partial")
         above_start = magi - rng.start
