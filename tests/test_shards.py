@@ -22,7 +22,7 @@ from generator import build as pipeline
 from generator import shards
 from generator.cli import main
 from generator.privacy import PrivatePage, _finder
-from generator.render import money
+from generator.formatting import money
 from generator.site_hook import ShardPages, headings_only
 
 TODAY = dt.date(2026, 3, 2)
