@@ -227,7 +227,10 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     found["backdoor_conversion"] = conversion
     if joint:
         found.update(_spouse_ira(persona, limits, covered, magi.value, estimated, limit.value))
-    return found, ["modified_agi"] if estimated else []
+    estimates = []
+    if estimated:
+        estimates.append("modified_agi")
+    return found, estimates
 
 
 def _earned(persona: Persona, plans: dict[str, Plan], figures: dict[str, Figure]) -> Decimal:
@@ -306,9 +309,11 @@ def _after_tax_money(persona: Persona, plan: Plan | None, payroll: Payroll | Non
     tax = mb.conversion_tax(expected, marginal_rate_pct=persona.tax.marginal_rate_now or ZERO,
                             state_rate_pct=persona.tax.state_rate)
     years = assumptions.years_to_retirement
-    estimates = ["years_to_retirement"] if years is None and offered else []
+    estimates = []
     if years is None:
         years = max(RETIREMENT_AGE - age, 1)
+        if offered:
+            estimates.append("years_to_retirement")
     # The projection grows what the elections put in, the same figure as everywhere else in the guide.
     growth = dict(annual_contribution=figures["election_schedule"].value["after_tax_contributions"], annual_return_pct=assumptions.annual_return,
                   years=years, tax_drag_pct=assumptions.taxable_tax_drag, timing=assumptions.contribution_timing)

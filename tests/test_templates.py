@@ -145,7 +145,7 @@ CASES = {
     "dates/ira_deadline": ({"year": 2026}, "IRA contributions for 2026 (or the next business day)"),
     "dates/roll_in_pre_tax_ira": ({}, "roll your pre-tax IRA money into your workplace plan"),
     "dates/rollover_window_ends": ({"days": D("60"), "from": dt.date(2026, 8, 14)},
-                                   "60 days from a payout on August 14, 2026"),
+                                   "60 days from a payout on Aug 14, 2026"),
     "dates/set_elections": ({}, "Set your payroll elections"),
     "estimates/modified_agi": ({"magi": D("86000"), "joint": True}, "about $86,000: your pay less the\n"
                                                                     "pre-tax deferrals recommended here, plus your spouse's"),
