@@ -117,7 +117,7 @@ def rmd_for_year(*, balance_last_dec_31: Decimal, birth_date: date, tax_year: in
     if first_rmd_year is None or tax_year < first_rmd_year:
         why = ("No RMD yet this year" if first_rmd_year is None
                else f"No RMD for {tax_year}: the first is for {first_rmd_year}")
-        return Figure("rmd_this_year", cents(ZERO), (Step(why, ZERO, "IRC 401(a)(9)"),))
+        return Figure("rmd_this_year", cents(ZERO), (Step(why, ZERO, "IRC 401(a)(9)", "="),))
     table = uniform_lifetime_table()
     age = tax_year - birth_date.year
     period = table.period(age)
