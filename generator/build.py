@@ -472,7 +472,7 @@ def limit_changes(old, new) -> list[dict]:
     changed = []
     for key, entry in new.entries.items():
         before = old.entries[key]
-        fields = ("start", "end") if hasattr(entry, "start") else ("value",)
+        fields = ("start", "end") if hasattr(entry, "start") else ("rates", "thresholds") if hasattr(entry, "rates") else ("value",)
         was, now = [tuple(getattr(e, f) for f in fields) for e in (before, entry)]
         if was != now:
             changed.append({"key": key, "before": before, "after": entry})

@@ -10,7 +10,8 @@ from .limits import Limits, law, load_constants, load_limits
 from .money import ZERO, cents
 from .profiles import Persona, Plan
 from . import business as biz
-from .rules import backdoor, ira, projection, rollover
+from .rules import backdoor, employer_stock, ira, projection, rollover, withdrawal
+from .rules import early_payout_exceptions as exceptions
 from .rules import contributions as c
 from .rules import plan_403b, plan_457b
 from .rules import elections as e
@@ -37,6 +38,8 @@ class Results:
     leaving: tuple[tuple[str, RolloverOptions], ...] = ()  # (plan name, options) per old or departing plan
     year_end_plan: Plan | None = None  # the plan the person is in on Dec 31 (takes roll-ins, if any)
     business_plan: Plan | None = None  # the plan of the person's own business, if it has one
+    # per plan in `leaving`, in the same order: figures kept beside its RolloverOptions, by JSON name
+    leaving_extras: tuple[dict[str, Figure], ...] = ()
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
@@ -71,8 +74,53 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
     estimates += assumed
     leaving = _old_plans(persona, plan, plans, limits, figures)
     figures.update(_leaving_figures(persona, plan, payroll, limits, age, figures, leaving))
+    extras = tuple(_leaving_extras(persona, limits, options, balances)
+                   for (_, options), balances in zip(leaving, _departing_balances(persona, plan)))
+    if extras:
+        figures.update(extras[0])
     return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
-                   _year_end_plan(persona, plan, plans), biz.business_plan(persona, plans))
+                   _year_end_plan(persona, plan, plans), biz.business_plan(persona, plans), leaving_extras=extras)
+
+
+def _plan_balances(balances) -> dict[str, Decimal]:
+    return {source: getattr(balances, source) for source in rollover.SOURCES}
+
+
+def _departing_balances(persona: Persona, plan: Plan | None) -> list:
+    """The balances of each plan in `leaving`, in the same order (the plan left this year, then old ones)."""
+    found = [persona.job_change.balances] if persona.job_change is not None and plan is not None else []
+    return found + list(persona.previous_plans)
+
+
+def _leaving_extras(persona: Persona, limits: Limits, options: RolloverOptions, balances) -> dict[str, Figure]:
+    """A plan's figures beside its RolloverOptions: the exceptions the profile names for a planned
+    payout, that payout priced at the year's brackets, and company stock's NUA against an IRA."""
+    constants = load_constants()
+    extras: dict[str, Figure] = {}
+    payout = options.partial_payout
+    age_or_plan_exception = bool(options.additional_tax_exception.value)
+    if payout is not None:
+        if balances.additional_tax_exceptions and not age_or_plan_exception:
+            extras["additional_tax_exceptions"] = exceptions.exempt_from_additional_tax(
+                constants, named=_named_exceptions(balances), account=exceptions.PLAN, year=persona.tax_year,
+                taxable=payout.value["taxable"], vested_balance=sum(_plan_balances(balances).values(), ZERO),
+                agi=persona.modified_agi or persona.pay.salary)
+        if persona.tax.taxable_income is not None:
+            extras["withdrawal_at_brackets"] = withdrawal.withdrawal_at_brackets(
+                limits, constants, amount=payout.value["paid_out"], taxable=payout.value["taxable"],
+                filing_status=persona.filing_status, taxable_income=persona.tax.taxable_income,
+                state_rate_pct=persona.tax.state_rate, additional_tax=payout.value["additional_tax"])
+    stock = balances.employer_stock
+    if stock is not None:
+        tax = persona.tax
+        extras["net_unrealized_appreciation"] = employer_stock.net_unrealized_appreciation(
+            limits, constants, market_value=stock.market_value, cost_basis=stock.cost_basis,
+            filing_status=persona.filing_status, taxable_income=tax.taxable_income,
+            marginal_rate_now_pct=tax.marginal_rate_now,
+            retirement_rate_pct=tax.marginal_rate_now if tax.marginal_rate_retirement is None else tax.marginal_rate_retirement,
+            state_rate_pct=tax.state_rate, capital_gains_rate_pct=tax.capital_gains_rate,
+            additional_tax_applies=not age_or_plan_exception)
+    return extras
 
 
 def _day_job_deferrals(persona: Persona, plan: Plan | None, payroll: Payroll | None, figures: dict[str, Figure]) -> Decimal:
@@ -350,16 +398,17 @@ def _old_plans(persona: Persona, plan: Plan | None, plans: dict[str, Plan], limi
         new = plans.get(change.new_plan) if change.new_plan else None
         vesting = None if not (plan.vesting and change.employer_money) else rollover.Vesting(
             tuple((step.years, step.vested_pct) for step in plan.vesting), change.employer_money, change.service_start)
-        left = _plan_left(plan.type, change.balances, distribution_date=change.separation_date,
+        left = _plan_left(plan.type, change.balances, persona, distribution_date=change.separation_date,
                           separation_year=change.separation_date.year, public_safety_employee=change.public_safety_employee,
                           rule_of_55_withdrawals=plan.rollovers.rule_of_55, expense_ratio_pct=plan.expense_ratio_pct,
-                          loan=change.loan, vesting=vesting)
+                          loan=change.loan, vesting=vesting, years_of_service=change.years_of_service)
         cases.append((plan.name, rollover.rollover_options(limits, constants, leaver, left, _destination(new), iras)))
     current = _destination(_year_end_plan(persona, plan, plans))
     for old in persona.previous_plans:
-        left = _plan_left(old.type, old, distribution_date=date(persona.tax_year, 1, 1), separation_year=old.separation_year,
-                          public_safety_employee=False, rule_of_55_withdrawals=old.rule_of_55,
-                          expense_ratio_pct=old.expense_ratio_pct)
+        left = _plan_left(old.type, old, persona, distribution_date=date(persona.tax_year, 1, 1),
+                          separation_year=old.separation_year, public_safety_employee=old.public_safety_plan,
+                          rule_of_55_withdrawals=old.rule_of_55, expense_ratio_pct=old.expense_ratio_pct,
+                          years_of_service=old.years_of_service)
         cases.append((old.name, rollover.rollover_options(limits, constants, leaver, left, current, iras)))
     return cases
 
@@ -391,13 +440,18 @@ def _outlook(persona: Persona) -> rollover.Outlook | None:
                             years if years is not None else max(RETIREMENT_AGE - age, 1), source)
 
 
-def _plan_left(plan_type: str, balances, **facts) -> rollover.PlanLeft:
-    """The plan being left, from its balances in the profile: what it holds, its type, rolled-in money, a planned payout."""
+def _plan_left(plan_type: str, balances, persona: Persona, **facts) -> rollover.PlanLeft:
+    """The plan being left, from its balances in the profile: what it holds, its type, rolled-in money, a planned
+    payout, and the exceptions to the additional tax the profile names for it."""
     return rollover.PlanLeft(
-        balances={source: getattr(balances, source) for source in rollover.SOURCES},
-        roth_contributions=balances.roth_contributions, governmental_457b=plan_type == "governmental_457b",
-        rolled_in=balances.rolled_in, payout=balances.payout_this_year, first_roth_year=balances.first_roth_year,
-        dec_31_last_year=balances.dec_31_last_year, **facts)
+        balances=_plan_balances(balances), roth_contributions=balances.roth_contributions,
+        governmental_457b=plan_type == "governmental_457b", rolled_in=balances.rolled_in, payout=balances.payout_this_year,
+        first_roth_year=balances.first_roth_year, dec_31_last_year=balances.dec_31_last_year,
+        named_exceptions=_named_exceptions(balances), agi=persona.modified_agi or persona.pay.salary, **facts)
+
+
+def _named_exceptions(balances) -> tuple[exceptions.Named, ...]:
+    return tuple(exceptions.Named(e.kind, e.amount, e.expenses) for e in balances.additional_tax_exceptions)
 
 
 def _destination(plan: Plan | None) -> rollover.Destination:

@@ -38,9 +38,9 @@ def figure_json(figure: Figure) -> dict:
             "sources": list(figure.sources)}
 
 
-def leaving_json(plan: str, options: RolloverOptions) -> dict:
+def leaving_json(plan: str, options: RolloverOptions, extras: dict[str, Figure]) -> dict:
     """One plan being left: its plan-wide figures and, per kind of money, every option with its working."""
-    figures = {f.name: figure_json(f) for f in (options.rule_of_55, *options.plan_figures())}
+    figures = {f.name: figure_json(f) for f in (options.rule_of_55, *options.plan_figures(), *extras.values())}
     by_source = {source: {"taxable_part": figure_json(choice.taxable),
                           "recommended_option": figure_json(choice.recommendation),
                           **{name: figure_json(option) for name, option in choice.options.items()}}
@@ -51,4 +51,5 @@ def leaving_json(plan: str, options: RolloverOptions) -> dict:
 def results_json(results: Results) -> dict:
     return {"persona": results.persona.id, "tax_year": results.persona.tax_year, "age": results.age,
             "figures": {name: figure_json(figure) for name, figure in sorted(results.figures.items())},
-            "leaving": [leaving_json(plan, options) for plan, options in results.leaving]}
+            "leaving": [leaving_json(plan, options, extras)
+                        for (plan, options), extras in zip(results.leaving, results.leaving_extras)]}

@@ -91,6 +91,10 @@ def blank_limits(year: int) -> str:
         if spec.unit == "dollars_range":
             lines += [f"  {spec.key}:", f"    start:  # {year - 1}: {_amount(entry.start)}",
                       f"    end:    # {year - 1}: {_amount(entry.end)}"]
+        elif spec.unit == "brackets":
+            was = {"set_by": entry.notice, "href": entry.procedure_href, "rates": _list(entry.rates)}
+            was |= {status: _list(amounts) for status, amounts in entry.thresholds.items()}
+            lines += [f"  {spec.key}:"] + [f"    {key}:  # {year - 1}: {shown}" for key, shown in was.items()]
         elif spec.unit == "yes_no":
             target = before.entries.get(spec.applies_to)
             lines.append(f"  {spec.key}:  # {year - 1}: {'true' if target and target.enforced else 'false'}")
@@ -102,6 +106,10 @@ def blank_limits(year: int) -> str:
 
 def _amount(value: Decimal) -> str:
     return f"{value:,}"
+
+
+def _list(values: tuple[Decimal, ...]) -> str:
+    return "[" + ", ".join(f"{int(v):_}" for v in values) + "]"
 
 
 # ----------------------------------------------------------------------------- personas
@@ -161,6 +169,9 @@ def next_year_persona(text: str, data: Node, year: int) -> tuple[str, dict[str, 
                                 f"{_year_of(left)}), set plan and pay for {year}, then delete job_change")
     if data.get("modified_agi") is not None:
         review["modified_agi"] = f"{_shown(data['modified_agi'])} was {old}'s: enter the figure you expect for {year}"
+    tax = data.get("tax") if isinstance(data.get("tax"), Node) else Node()
+    if tax.get("taxable_income") is not None:
+        review["tax.taxable_income"] = f"{_shown(tax['taxable_income'])} was {old}'s: enter the figure you expect for {year}"
     business = data.get("business") if isinstance(data.get("business"), Node) else Node()
     for key, what in (("net_profit", "the profit you expect"), ("w2_pay", "the wages you expect from your corporation"),
                       ("plan_assets", "the business plan's value on Dec 31")):

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .compute import Results
+from .figure import Figure
+from .rules.employer_stock import ASSUMED_CAPITAL_GAINS_RATE
 from .errors import Problem
 from .yamlio import line_of, load_yaml
 
@@ -22,6 +24,8 @@ ESTIMATES = {
     "years_to_retirement": (("assumptions", "years_to_retirement"), "not given: the projection runs to age 65",
                             "add it for the person's own horizon"),
 }
+
+_NONE = Figure("none", None)
 
 
 def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[Problem]:
@@ -44,6 +48,11 @@ def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[P
     if spouse_ira is not None and "age_unknown" in spouse_ira.flags:
         note(("spouse", "birth_date"), "not given: the spouse's IRA limit leaves out the age-50 catch-up",
              "add it for the spouse's exact IRA limit")
+    if any("capital_gains_rate_assumed" in extras.get("net_unrealized_appreciation", _NONE).flags
+           for extras in results.leaving_extras):
+        note(("tax", "capital_gains_rate"), "not given: company stock's appreciation is taxed at an assumed "
+             f"{ASSUMED_CAPITAL_GAINS_RATE} %",
+             "add the long-term capital-gains rate for an exact comparison")
     if results.year_end_plan and results.persona.job_change and results.year_end_plan is not results.plan:
         note(("job_change", "new_plan"), f"the guide covers the old plan only; {results.year_end_plan.name} needs "
              "its own persona", "give that persona pay.other_deferrals_this_year: what was deferred here")

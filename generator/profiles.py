@@ -19,6 +19,7 @@ from .errors import Problem, display_path
 from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, load_limits
 from .rules.contributions import age_on_dec_31
 from .rules.ira import FILING_STATUSES
+from .rules.early_payout_exceptions import KINDS as EXCEPTION_KINDS
 from .yamlio import Node, line_of, load_yaml, unwanted_character
 
 
@@ -214,6 +215,27 @@ class Iras(Model):
     expense_ratio_pct: Percent | None = None
 
 
+class AdditionalTaxException(Model):
+    """An exception to the 10 % additional tax that covers payouts from this plan (IRC 72(t)(2))."""
+    kind: Literal[tuple(EXCEPTION_KINDS)]  # type: ignore[valid-type]
+    amount: Money | None = None  # how much of a payout it covers, for the exceptions the law limits to an amount
+    expenses: Money | None = None  # medical: this year's unreimbursed medical expenses
+
+    @model_validator(mode="after")
+    def _what_it_covers(self) -> AdditionalTaxException:
+        if self.kind == "medical" and self.expenses is None:
+            raise ValueError("medical needs expenses: this year's unreimbursed medical expenses")
+        if self.kind != "medical" and not EXCEPTION_KINDS[self.kind].whole_payout and self.amount is None:
+            raise ValueError(f"{self.kind} needs amount: how much of the payout it covers")
+        return self
+
+
+class EmployerStock(Model):
+    """Shares of the employer held in the plan, part of its pre-tax balance (IRC 402(e)(4))."""
+    market_value: PositiveMoney  # today's value
+    cost_basis: Money  # what the plan paid for them (on the plan statement)
+
+
 class Balances(Model):
     pre_tax: Money = Decimal(0)
     roth: Money = Decimal(0)
@@ -224,6 +246,8 @@ class Balances(Model):
     payout_this_year: Money | None = None  # a payout of this amount from the plan this year: the guide shows its tax
     first_roth_year: Year | None = None  # year of the first Roth contribution to this plan (its five-year clock)
     dec_31_last_year: Money | None = None  # the plan's balance on Dec 31 last year (a required minimum distribution's base)
+    additional_tax_exceptions: list[AdditionalTaxException] = []  # what the profile says frees its payouts of the 10 %
+    employer_stock: EmployerStock | None = None  # company shares in the plan: net unrealized appreciation
 
     @model_validator(mode="after")
     def _parts_within_balances(self) -> Balances:
@@ -234,6 +258,9 @@ class Balances(Model):
         total = self.pre_tax + self.roth + self.after_tax_basis + self.after_tax_earnings
         if self.payout_this_year is not None and self.payout_this_year > total:
             raise ValueError(f"payout_this_year ({self.payout_this_year}) is more than the plan's balance ({total})")
+        if self.employer_stock is not None and self.employer_stock.market_value > self.pre_tax:
+            raise ValueError(f"employer_stock.market_value ({self.employer_stock.market_value}) is more than the "
+                             f"pre-tax balance ({self.pre_tax}) that holds it")
         return self
 
 
@@ -243,11 +270,14 @@ class PreviousPlan(Balances):
     separation_year: Year | None = None
     rule_of_55: bool = True
     expense_ratio_pct: Percent | None = None
+    public_safety_plan: bool = False  # a plan of a job in public safety: payouts free of the 10 % from age 50 (72(t)(10))
+    years_of_service: Annotated[Count, Field(ge=0, le=70)] | None = None  # under this plan when you left
 
 
 class JobChange(Model):
     separation_date: date
     public_safety_employee: bool = False
+    years_of_service: Annotated[Count, Field(ge=0, le=70)] | None = None  # under this plan when you leave
     balances: Balances = Balances()
     new_plan: Slug | None = None
     service_start: date | None = None  # first day working for this employer: vesting counts years of service from it
@@ -288,6 +318,10 @@ class Tax(Model):
     marginal_rate_now: Percent | None = None
     marginal_rate_retirement: Percent | None = None
     state_rate: Percent = Decimal(0)
+    # this year's taxable income (Form 1040 line 15) without any payout from a plan: prices a planned
+    # payout at the year's brackets, and how much fits before the next bracket
+    taxable_income: Money | None = None
+    capital_gains_rate: Percent | None = None  # long-term, federal: prices company stock taken out of a plan
 
 
 class Assumptions(Model):

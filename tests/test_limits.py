@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from conftest import REFERENCE, reference_rows
 
 from generator.cli import main
-from generator.limits import (InvalidLimits, Limit, MissingLimits, PhaseOut, available_years, limits_problems,
-                              load_constants, load_limits, load_schema)
+from generator.limits import (BRACKET_TABLES, Brackets, InvalidLimits, Limit, MissingLimits, PhaseOut, available_years,
+                              limits_problems, load_constants, load_limits, load_schema)
 
 YEARS = available_years()
 FIXTURE_2027 = Path(__file__).parent / "fixtures" / "limits-2027.yaml"
@@ -40,13 +40,17 @@ def test_every_value_is_cited(year):
         assert entry.href.startswith("https://www.law.cornell.edu/uscode/text/26/"), entry
         # a number the IRS notice does not set (the SSA's wage base) names who set it instead
         setter = load_schema()[entry.key].set_by
+        if isinstance(entry, Brackets):  # set by that year's Revenue Procedure, cited in the year file
+            assert entry.source.endswith(f"; {entry.notice}") and entry.notice.startswith("Rev. Proc. ")
+            assert entry.procedure_href.startswith("https://www.irs.gov/pub/irs-drop/rp-")
+            continue
         assert (f"{setter} for {year}" if setter else limits.notice) in entry.source and entry.label
 
 
 def test_the_schema_declares_each_key_once_with_label_statute_link_and_unit():
     for spec in load_schema().values():
         assert spec.label and spec.statute.startswith("IRC ") and spec.href.startswith("https://")
-        assert spec.unit in ("dollars", "dollars_range", "yes_no")
+        assert spec.unit in ("dollars", "dollars_range", "yes_no", "brackets")
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -74,6 +78,63 @@ def test_limits_never_fall_from_one_year_to_the_next():
             before = load_limits(old).entries[key]
             if isinstance(entry, Limit) and entry.value is not None and before.value is not None:
                 assert entry.value >= before.value, (key, old, new)
+
+
+# ----------------------------------------------------------------------------- income tax brackets
+
+# The Revenue Procedure that set each year's rate tables (the 2018 one replaced Rev. Proc. 2017-58's
+# tables after the TCJA changed the rates).
+PROCEDURES = {2018: "Rev. Proc. 2018-18", 2019: "Rev. Proc. 2018-57", 2020: "Rev. Proc. 2019-44",
+              2021: "Rev. Proc. 2020-45", 2022: "Rev. Proc. 2021-45", 2023: "Rev. Proc. 2022-38",
+              2024: "Rev. Proc. 2023-34", 2025: "Rev. Proc. 2024-40", 2026: "Rev. Proc. 2025-32"}
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_each_years_brackets_cite_the_revenue_procedure_that_set_them(year):
+    brackets = load_limits(year).income_tax_brackets
+    assert brackets.notice == PROCEDURES[year]
+    number = PROCEDURES[year].removeprefix("Rev. Proc. ")  # 2025-32 -> rp-25-32.pdf
+    assert brackets.procedure_href == f"https://www.irs.gov/pub/irs-drop/rp-{number[2:]}.pdf"
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_bracket_tables_hold_their_invariants(year):
+    brackets = load_limits(year).income_tax_brackets
+    # TCJA rates, IRC 1(j)(2), kept for 2026 on by P.L. 119-21
+    assert brackets.rates == tuple(Decimal(r) for r in (10, 12, 22, 24, 32, 35, 37))
+    single, joint = brackets.thresholds["single"], brackets.thresholds["married_joint"]
+    separate, head = brackets.thresholds["married_separate"], brackets.thresholds["head_of_household"]
+    for status in BRACKET_TABLES:
+        amounts = brackets.thresholds[status]
+        assert amounts[0] == 0 and list(amounts) == sorted(set(amounts)) and len(amounts) == 7
+    # married filing separately: every bracket but the top is the single one, the top is half the joint top
+    assert separate[:6] == single[:6] and separate[6] == joint[6] / 2
+    # the joint 10 % to 32 % brackets end at twice the single ones (no marriage penalty below 35 %)
+    assert joint[1:6] == tuple(2 * s for s in single[1:6])
+    # head of household sits between single and joint at the low end, and its 35 % and 37 % amounts
+    # are the single ones or $25 below them
+    assert single[1] < head[1] < joint[1] and single[2] < head[2] < joint[2]
+    assert 0 <= single[6] - head[6] <= 25 and 0 <= single[5] - head[5] <= 25
+    # a surviving spouse uses the joint table (IRC 1(a))
+    assert brackets.table("qualifying_surviving_spouse") == brackets.table("married_joint")
+
+
+# Hand-checked against the Revenue Procedure's tables (and the IRS release that announced them):
+# (year, filing status, rate, taxable income the rate applies above)
+@pytest.mark.parametrize("year, status, rate, above", [
+    (2018, "single", 37, 500_000), (2018, "married_joint", 12, 19_050), (2018, "married_separate", 37, 300_000),
+    (2019, "single", 22, 39_475), (2019, "head_of_household", 32, 160_700),
+    (2020, "married_joint", 24, 171_050), (2020, "single", 35, 207_350),
+    (2021, "head_of_household", 12, 14_200), (2021, "married_separate", 37, 314_150),
+    (2022, "single", 37, 539_900), (2022, "married_joint", 32, 340_100),
+    (2023, "head_of_household", 37, 578_100), (2023, "single", 12, 11_000),
+    (2024, "single", 37, 609_350), (2024, "married_joint", 37, 731_200), (2024, "head_of_household", 12, 16_550),
+    (2025, "married_separate", 37, 375_800), (2025, "head_of_household", 35, 250_500),
+    (2026, "single", 12, 12_400), (2026, "married_joint", 37, 768_700), (2026, "head_of_household", 24, 105_700),
+    (2026, "married_separate", 37, 384_350), (2026, "qualifying_surviving_spouse", 22, 100_800),
+])
+def test_hand_checked_bracket_thresholds(year, status, rate, above):
+    assert (Decimal(rate), Decimal(above)) in load_limits(year).income_tax_brackets.table(status)
 
 
 REFERENCED = [year for year in YEARS if year in reference_rows()]

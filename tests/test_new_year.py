@@ -132,6 +132,9 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
         f"{personas}dana.yaml: modified_agi: to confirm: 86000 was 2026's: enter the figure you expect for 2027",
         f"{personas}elena.yaml: modified_agi: to confirm: 246000 was 2026's: enter the figure you expect for 2027",
         f"{personas}ken.yaml: modified_agi: to confirm: 160000 was 2026's: enter the figure you expect for 2027",
+        # taxable income prices a planned payout or company stock at the brackets: a one-year figure
+        *[f"{personas}{who}.yaml: tax.taxable_income: to confirm: {income} was 2026's: enter the figure you expect "
+          "for 2027" for who, income in [("hank", 21900), ("bea", 47900), ("carl", 60000), ("rita", 47850)]],
     ]
     assert to_confirm == sorted(expected)
     # the job changes dated 2026 cannot be built for 2027: the check says whom to fix
@@ -159,10 +162,10 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
     built = guides(project, monkeypatch, *EVERY_YEAR[4].split()[1:])
     assert built.exit_code == 0, built.output
-    assert "Built 18 guides" in built.output and "Left out 3 personas" in built.output
+    assert "Built 22 guides" in built.output and "Left out 3 personas" in built.output
     assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
-    # the 39 facts above, less Grace's 3, Luis's 3 and Omar's 3: their guides were left out
-    assert "30 facts still to confirm: run guides check --year 2027" in built.output
+    # the 43 facts above, less Grace's 3, Luis's 3 and Omar's 3: their guides were left out
+    assert "34 facts still to confirm: run guides check --year 2027" in built.output
     site = project.root / "site"
     assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
     assert not (site / "guides" / "grace").exists()

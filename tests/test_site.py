@@ -222,8 +222,24 @@ def test_spousal_ira_for_a_non_working_spouse(built):
     # 55 no longer matters.
     ("ruth", ["Required minimum distribution first", "$16,470.59", "Your pre-tax money: $393,529.41",
               "Apr 1, 2026", "none while you live"]),
+    # Hank, 56, draws 30,000 under the rule of 55 from 400,000 (300,000 pre-tax, 60,000 Roth with 45,000
+    # contributions, 30,000 + 10,000 after-tax): 7.5 % of each → 22,500 + 4,500 × 0.25 + 750 = 24,375 taxable;
+    # 21,900 taxable income + 24,375 stays under the 50,400 start of 22 %: 12 % = 2,925; room 28,500 ÷ 0.8125
+    ("hank", ["$24,375 of it is taxable", "$2,925 of federal", "up to $35,076.92"]),
+    # Bea, 41, takes 8,000: adoption 6,000 capped at 5,000 + emergency 1,000 = 6,000 free, 2,000 pays 10 % = 200;
+    # 47,900 + 8,000: 2,500 at 12 % = 300 + 5,500 at 22 % = 1,210 → 1,510; only 2,500 fits before 22 %
+    ("bea", ["cover $6,000 of the taxable part", "the other $2,000 still pays", "$1,510 of federal",
+             "up to $2,500 is taxed at 12%"]),
+    # Carl's 200,000 of Contoso shares bought for 40,000: NUA 160,000; basis 40,000 at 22 % = 8,800 + 4 % state
+    # 1,600 + NUA 160,000 × 19 % = 30,400 → 40,800 against 200,000 × 26 % = 52,000 in an IRA: 11,200 less
+    ("carl", ["Company stock", "$160,000 they", "$40,800 of tax in all", "$52,000", "$11,200 less"]),
+    # Rita left the fire department at 45 after 25 years: no additional tax; 12,000 on 47,850 of taxable income
+    # stays under 67,450 (head of household 12 %): 1,440; room 67,450 − 47,850 = 19,600
+    ("rita", ["after 25 years of service", "$1,440 of federal", "up to $19,600"]),
 ], ids=["leaving-at-45", "leaving-in-year-of-55", "old-plan-with-after-tax", "under-force-out", "excess-deferrals",
-        "vesting-and-a-loan", "rmd-age"])
+        "vesting-and-a-loan", "rmd-age",
+        "rule-of-55-drawdown-at-brackets", "two-partial-exceptions", "company-stock-nua",
+        "public-safety-25-years"])
 def test_leaving_your_job_sections(built, persona, expected):
     text = page_text(built, persona)
     for words in expected:

@@ -26,7 +26,7 @@ class KeySpec:
 
     key: str
     label: str
-    unit: str  # dollars | dollars_range | yes_no
+    unit: str  # dollars | dollars_range | yes_no | brackets
     statute: str
     href: str
     from_year: int | None = None  # the first tax year the law had this number
@@ -79,6 +79,35 @@ class PhaseOut(_Cited):
         return self.end - self.start
 
 
+# The filing statuses of the bracket tables; a qualifying surviving spouse uses the joint table (IRC 1(a)).
+BRACKET_TABLES = ("single", "head_of_household", "married_joint", "married_separate")
+BRACKET_TABLE_OF = {status: status for status in BRACKET_TABLES} | {"qualifying_surviving_spouse": "married_joint"}
+
+
+@dataclass(frozen=True)
+class Brackets:
+    """The federal income tax rate schedules of one year: `rates` in percent, and per filing status
+    the taxable income each rate applies above (`thresholds[status][0]` is 0). The amounts are set by
+    a Revenue Procedure (`notice`, `procedure_href`), not by the retirement-plan notice."""
+
+    key: str
+    label: str
+    rates: tuple[Decimal, ...]
+    thresholds: dict[str, tuple[Decimal, ...]]
+    statute: str
+    notice: str
+    href: str
+    procedure_href: str
+
+    def table(self, filing_status: str) -> tuple[tuple[Decimal, Decimal], ...]:
+        """(rate, taxable income it applies above) for each bracket of a filing status, lowest first."""
+        return tuple(zip(self.rates, self.thresholds[BRACKET_TABLE_OF[filing_status]]))
+
+    @property
+    def source(self) -> str:
+        return f"{self.statute}; {self.notice}"
+
+
 @dataclass(frozen=True)
 class Limits:
     """Every limit of one tax year, by key (`limits.elective_deferral.value`)."""
@@ -87,10 +116,10 @@ class Limits:
     notice: str
     notice_href: str
     published: str
-    entries: dict[str, Limit | PhaseOut]
+    entries: dict[str, Limit | PhaseOut | Brackets]
     provisional: bool = False  # projected figures, before the IRS has published the year's notice
 
-    def __getattr__(self, key: str) -> Limit | PhaseOut:
+    def __getattr__(self, key: str) -> Limit | PhaseOut | Brackets:
         try:
             return self.__dict__["entries"][key]
         except KeyError:
@@ -168,13 +197,18 @@ def _limits(directory: Path, year: int, version: tuple) -> Limits:
     schema = _schema(directory, version)
     data, _ = load_yaml(directory / f"{year}.yaml", limits_file(year))
     notice, values = data["notice"], data["limits"]
-    entries: dict[str, Limit | PhaseOut] = {}
+    entries: dict[str, Limit | PhaseOut | Brackets] = {}
     for spec in schema.values():
         if spec.unit == "yes_no":
             continue
+        value = values.get(spec.key)
+        if spec.unit == "brackets":
+            entries[spec.key] = Brackets(
+                spec.key, spec.label, tuple(value["rates"]), {s: tuple(value[s]) for s in BRACKET_TABLES},
+                spec.statute, value["set_by"], spec.href, value["href"])
+            continue
         cited = f"{spec.set_by} for {year}" if spec.set_by else notice["title"]
         common = dict(key=spec.key, label=spec.label, statute=spec.statute, notice=cited, href=spec.href)
-        value = values.get(spec.key)
         if spec.unit == "dollars_range":
             entries[spec.key] = PhaseOut(start=value["start"], end=value["end"], **common)
         else:

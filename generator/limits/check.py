@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..yamlio import Node, line_of, load_yaml
-from . import LIMITS_SHOWN
+from . import BRACKET_TABLES, LIMITS_SHOWN
 
 TOP_KEYS = ("tax_year", "notice", "provisional", "limits")
 NOTICE_KEYS = ("title", "href", "published")
@@ -107,11 +107,53 @@ def _value(value: Any, spec, data: Node, where: tuple, shown: str) -> list[Probl
             problems.append(Problem(shown, line_of(data, where + ("end",)), f"{key}.end",
                                     f"must be above start ({value['start']})"))
         return problems
+    if spec.unit == "brackets":
+        return _brackets(value, spec, data, where, shown)
     if spec.unit == "yes_no":
         if isinstance(value, bool):
             return []
         return [Problem(shown, line_of(data, where), key, f"must be true or false{_got(value)}", spec.label)]
     return _amount(value, spec, data, where, shown)
+
+
+BRACKET_KEYS = ("set_by", "href", "rates") + BRACKET_TABLES
+
+
+def _brackets(value: Any, spec, data: Node, where: tuple, shown: str) -> list[Problem]:
+    """The Revenue Procedure, the rates, and one table per filing status: as many amounts as rates,
+    starting at 0 and rising (taxable income over each amount is taxed at the rate beside it)."""
+    key = ".".join(where)
+    if not isinstance(value, Node):
+        return [Problem(shown, line_of(data, where), key, f"must hold {', '.join(BRACKET_KEYS)}{_got(value)}",
+                        "see generator/limits/2026.yaml")]
+    problems = _unknown(value, BRACKET_KEYS, shown, where)
+    for text in ("set_by", "href"):
+        if not isinstance(value.get(text), str) or not value[text].strip():
+            problems.append(Problem(shown, value.key_lines.get(text, value.line), f"{key}.{text}",
+                                    "is blank" if text in value else "is missing",
+                                    "the Revenue Procedure that set this year's brackets (Rev. Proc. 2025-32) and its link"))
+    rates = value.get("rates")
+    rates_ok = (isinstance(rates, list) and rates and all(isinstance(r, Decimal) and not isinstance(r, bool)
+                                                          and 0 < r <= 100 for r in rates)
+                and all(a < b for a, b in zip(rates, rates[1:])))
+    if not rates_ok:
+        problems.append(Problem(shown, value.key_lines.get("rates", value.line), f"{key}.rates",
+                                f"must be a list of percentages, lowest first{_got(rates)}", "[10, 12, 22, 24, 32, 35, 37]"))
+    for status in BRACKET_TABLES:
+        amounts, line = value.get(status), value.key_lines.get(status, value.line)
+        if status not in value:
+            problems.append(Problem(shown, line, f"{key}.{status}", "is missing",
+                                    "the taxable income each rate applies above, from 0, one amount per rate"))
+        elif not (isinstance(amounts, list) and all(isinstance(a, Decimal) and not isinstance(a, bool)
+                                                     and a == a.to_integral_value() for a in amounts)
+                  and amounts[:1] == [0] and all(a < b for a, b in zip(amounts, amounts[1:]))):
+            problems.append(Problem(shown, line, f"{key}.{status}",
+                                    f"must be whole dollars from 0, each above the one before{_got(amounts)}",
+                                    "write digits only: [0, 12_400, 50_400, ...]"))
+        elif rates_ok and len(amounts) != len(rates):
+            problems.append(Problem(shown, line, f"{key}.{status}",
+                                    f"has {len(amounts)} amounts for {len(rates)} rates", "one amount per rate"))
+    return problems
 
 
 def _amount(value: Any, spec, data: Node, where: tuple, shown: str, present: bool = True) -> list[Problem]:
@@ -154,7 +196,7 @@ def _copy_of(year: int, shown: str, data: Node, before: Node, schema: dict) -> l
 
 
 def _plain(value: Any) -> Any:
-    return dict(value) if isinstance(value, dict) else value
+    return {k: _plain(v) for k, v in value.items()} if isinstance(value, dict) else value
 
 
 def _unknown(node: Node, allowed: tuple, shown: str, where: tuple) -> list[Problem]:
@@ -170,7 +212,7 @@ def _unknown(node: Node, allowed: tuple, shown: str, where: tuple) -> list[Probl
 
 def _unit_hint(spec) -> str:
     return {"dollars": "a whole number of dollars", "dollars_range": "a range: start: and end: in dollars",
-            "yes_no": "true or false"}[spec.unit]
+            "yes_no": "true or false", "brackets": "the Revenue Procedure's tax rate tables"}[spec.unit]
 
 
 def _got(value: Any) -> str:

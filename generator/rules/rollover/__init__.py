@@ -104,10 +104,11 @@ class RolloverOptions:
 def _whole_plan(decisions: Mapping[str, AdditionalTax], constants: Mapping[str, Constant]) -> AdditionalTax:
     """The additional tax on a payout that mixes the plan's kinds of money (a partial payout, an
     indirect rollover's shortfall): waived only when it is waived for every kind, else the full rate
-    on the whole taxable part (the cautious side when only rolled-in 457(b) money would pay it)."""
+    on the whole taxable part (the cautious side when only rolled-in 457(b) money would pay it), less
+    the dollars the exceptions in the profile free (the same for every kind of money)."""
     for decision in decisions.values():
         if not decision.waived:
-            return no_exception(constants)
+            return decision if decision.exempt else no_exception(constants)
     return next(iter(decisions.values()), no_exception(constants))
 
 

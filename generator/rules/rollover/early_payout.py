@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 from ...figure import BOOL, YEAR, Figure, Step
 from ...limits import Constant
 from ...money import ZERO
+from .. import early_payout_exceptions as named
 from .inputs import Leaver, PlanLeft
 from .kinds import PENALTY_FREE_AGE, PROFILE, day
 
@@ -117,6 +118,7 @@ class AdditionalTax:
     exception: str = ""
     only_on: Decimal | None = None
     only_on_label: str = ""
+    exempt: Decimal = ZERO  # dollars of one payout's taxable part the exceptions the profile names free
 
     @property
     def waived(self) -> bool:
@@ -169,9 +171,44 @@ def _governmental_457b(source: str, account: str, facts: PayoutFacts) -> Additio
                          "Money rolled into this 457(b) from other kinds of plan or an IRA")
 
 
+def _public_safety_years(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    """72(t)(10) as amended by SECURE 2.0 s.329: a public-safety employee who left after 25 years of
+    service under the plan, at any age; like the rule of 55, for payouts from that plan only."""
+    years = facts.plan.years_of_service
+    rule = facts.constants["public_safety_years_of_service"]
+    if account == PLAN and facts.plan.public_safety_employee and years is not None and years >= rule.value:
+        return _waived("public_safety_years", f"Public safety: you left after {rule.shown} years of service "
+                       "under this plan", rule.source)
+    return None
+
+
+def _named_whole_payout(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    """An exception the profile names that frees a whole payout (a disability, a QDRO, SEPP...), when it
+    covers payouts from this account in this year (rules/early_payout_exceptions.py)."""
+    found = named.covers_whole_payout(facts.plan.named_exceptions, account, facts.plan.distribution_date.year)
+    if found is None:
+        return None
+    kind = named.KINDS[found.kind]
+    return _waived(found.kind, f"Exception in your profile: {kind.words}", kind.statute)
+
+
+def _named_amounts(source: str, account: str, facts: PayoutFacts) -> AdditionalTax | None:
+    """Exceptions the profile names that free a dollar amount of the payout it plans (a birth or
+    adoption, an emergency, a levy...): the full rate on the rest (`exempt`)."""
+    exempt = named.exempt_amount(facts.constants, named=facts.plan.named_exceptions, account=account,
+                                 year=facts.plan.distribution_date.year, vested_balance=facts.plan.total,
+                                 agi=facts.plan.agi)
+    if not exempt:
+        return None
+    early = facts.constants["early_distribution_tax_pct"]
+    return AdditionalTax(early.value, f"Additional tax on payouts before {PENALTY_FREE_AGE}, less what the exceptions "
+                         "in your profile cover", early.source, "named_amounts", exempt=exempt)
+
+
 Exception = Callable[[str, str, PayoutFacts], "AdditionalTax | None"]
 # In order: an exception that waives the whole tax comes before one that narrows it.
-EXCEPTIONS: tuple[Exception, ...] = (_age_59_half, _rule_of_55, _named_in_profile, _governmental_457b)
+EXCEPTIONS: tuple[Exception, ...] = (_age_59_half, _rule_of_55, _public_safety_years, _named_in_profile,
+                                     _named_whole_payout, _governmental_457b, _named_amounts)
 
 
 def additional_tax(source: str, account: str, facts: PayoutFacts) -> AdditionalTax:
@@ -186,7 +223,8 @@ def additional_tax(source: str, account: str, facts: PayoutFacts) -> AdditionalT
 
 def additional_tax_exception(facts: PayoutFacts) -> Figure:
     """Whether the 10 % additional tax of IRC 72(t)(1) is off for payouts from this plan, with the
-    exceptions that apply as flags (`age_59_half`, `rule_of_55`, `governmental_457b`, `other_exception`).
+    exceptions that apply as flags (`age_59_half`, `rule_of_55`, `governmental_457b`, `other_exception`,
+    `public_safety_years`, `named_exception`; the named dollar amounts are the planned payout's: `additional_tax`).
     A governmental 457(b) alone still taxes money rolled into it: see `additional_tax`."""
     steps = list(facts.reached_59_half.steps) + list(facts.rule_of_55.steps)
     flags = set()
@@ -201,6 +239,11 @@ def additional_tax_exception(facts: PayoutFacts) -> Figure:
     if facts.plan.other_exception:
         flags.add("other_exception")
         steps.append(Step(f"Exception from your profile: {facts.plan.other_exception}", None, PROFILE))
+    for exception, flag in ((_public_safety_years, "public_safety_years"), (_named_whole_payout, "named_exception")):
+        found = exception("pre_tax", PLAN, facts)
+        if found is not None:
+            flags.add(flag)
+            steps.append(Step(found.reason, None, found.citation))
     return Figure("additional_tax_exception", bool(flags), tuple(steps), unit=BOOL, flags=frozenset(flags))
 
 

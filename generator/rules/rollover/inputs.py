@@ -74,6 +74,9 @@ class PlanLeft:
     loan: Decimal = ZERO                   # a plan loan still owed at separation: offset against the account
     vesting: Vesting | None = None         # None: everything in the balances is vested
     dec_31_last_year: Decimal | None = None  # the balance an RMD is figured on (None: today's balances)
+    years_of_service: int | None = None  # under this plan when the person left (public safety's 25 years)
+    named_exceptions: tuple = ()  # early_payout_exceptions.Named: exceptions the profile names for this plan
+    agi: Decimal | None = None  # the year's AGI, for the medical-expense exception's floor
 
     def __post_init__(self) -> None:
         unknown = set(self.balances) - set(SOURCES)

@@ -88,15 +88,20 @@ def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Fig
     withheld_pct, withholding_step = withholding_pct(constants, amount)
     rate = marginal_rate_pct + state_rate_pct
     t = taxable.value
-    base = t if additional_tax.only_on is None else min(additional_tax.only_on, t)
+    whole_base = t if additional_tax.only_on is None else min(additional_tax.only_on, t)
+    exempt = min(additional_tax.exempt, whole_base)  # dollars the exceptions in the profile free
+    base = whole_base - exempt
     withheld = cents(pct_of(withheld_pct, t))
     income_tax, additional = cents(pct_of(rate, t)), cents(pct_of(additional_tax.rate_pct, base))
     net_cash, due = amount - withheld, income_tax + additional - withheld
     after_tax = amount - income_tax - additional
     additional_label = (f"Additional tax: none ({additional_tax.reason})" if additional_tax.rate_pct == 0
                         else additional_tax.reason)
-    base_step = (Step("Taxable part", t, "IRC 72(t)(1)") if additional_tax.only_on is None
-                 else Step(additional_tax.only_on_label, base, additional_tax.citation))
+    base_steps = [Step("Taxable part", t, "IRC 72(t)(1)") if additional_tax.only_on is None
+                  else Step(additional_tax.only_on_label, whole_base, additional_tax.citation)]
+    if exempt:
+        base_steps += [Step("Covered by the exceptions in your profile", exempt, "IRC 72(t)(2)", "−"),
+                       Step("Subject to the additional tax", base, "", "=")]
     steps = list(taxable.steps) + [
         withholding_step,
         Step("Withheld from the payout", withheld, "", "="),
@@ -106,7 +111,7 @@ def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Fig
         Step("Taxable part", t, "IRC 402(a)"),
         Step(f"Your federal marginal rate ({marginal_rate_pct} %) + state rate ({state_rate_pct} %)", rate, PROFILE, "×", PCT),
         Step("Income tax on the payout", income_tax, "", "="),
-        base_step,
+        *base_steps,
         Step(additional_label, additional_tax.rate_pct, additional_tax.citation, "×", PCT),
         Step("Additional tax", additional, "", "="),
         Step("Income tax", income_tax, ""),
