@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_rollover import _replay
+from worked import replay as _replay
 
 from generator.limits import load_constants, load_limits
 from generator.rules.brackets import bracket_room, tax_at_brackets, tax_on_added_income

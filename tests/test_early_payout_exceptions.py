@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from test_rollover import _replay
+from worked import replay as _replay
 
 from generator.limits import load_constants
 from generator.rules.early_payout_exceptions import (IRA, PLAN, Named, additional_tax_after_exceptions,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from test_rollover import _replay
+from worked import replay as _replay
 
 from generator.limits import load_constants, load_limits
 from generator.rules.employer_stock import net_unrealized_appreciation
