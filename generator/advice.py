@@ -77,8 +77,12 @@ def match_timing(plan) -> str | None:
 def _no_plan_advice(results: Results) -> Advice:
     if results.persona.business:
         return Advice()
+    pay = results.persona.pay
     return Advice(("no_plan",), values={"no_plan": {
-        "tax_year": results.persona.tax_year, "self_employed": bool(results.persona.pay.self_employment_income)}})
+        "tax_year": results.persona.tax_year, "self_employed": bool(pay.self_employment_income),
+        "own_pay": bool(pay.salary or pay.self_employment_income),
+        "spousal_ira": "spousal_ira" in results.figures["ira_contribution_limit"].flags,
+        "leaving": bool(results.leaving)}})
 
 
 def _plan_advice(results: Results) -> Advice:

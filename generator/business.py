@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .figure import Figure, Step
+from .figure import Figure, Step, from_profile
 from .limits import Constant, Limits
 from .money import ZERO, clamp
 from .profiles import Iras, Persona, Plan
@@ -74,9 +74,9 @@ def _solo_401k(limits, constants, persona, plan, age, compensation, day_job_defe
     if business.incorporated:
         employer = se.employer_contribution_incorporated(limits, constants, w2_pay=compensation, deferrals=deferral,
                                                          name="solo_401k_employer_contribution")
-        # the Roth catch-up rule looks at last year's wages from the corporation; this year's stand in for them
-        roth_required = c.roth_catch_up_required(limits, age=age, prior_year_fica_wages=business.w2_pay,
-                                                 wages_assumed=True).value
+        # the Roth catch-up rule looks at last year's wages from the corporation (the profile gives them)
+        roth_required = c.roth_catch_up_required(limits, age=age, prior_year_fica_wages=business.prior_year_w2_pay,
+                                                 source=from_profile("business.prior_year_w2_pay")).value
     else:
         rate = constants["employer_contribution_rate_pct"].value
         employer = se.employer_contribution_self_employed(limits, compensation=compensation, plan_rate_pct=rate,

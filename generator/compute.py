@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from .figure import BOOL, PCT, Figure, Step
-from .limits import Limits, law, load_constants, load_limits
+from .limits import Limits, load_constants, load_limits
 from .money import ZERO, cents
 from .profiles import Persona, Plan
 from . import business as biz
@@ -139,19 +139,13 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int) -> t
     estimates: list[str] = []
     pay = persona.pay
     separate = plan.type == "governmental_457b"
-    wages = pay.prior_year_fica_wages
-    if wages is None:
-        wages = pay.salary
-        if age >= law("catch_up_age").value and limits.roth_catch_up_wage_threshold.value is not None:
-            estimates.append("prior_year_fica_wages")
     add = lambda figure: figures.setdefault(figure.name, figure)  # noqa: E731
     add(c.elective_deferral_limit(limits, other_deferrals=pay.other_deferrals_this_year, separate_limit=separate))
-    add(c.roth_catch_up_required(limits, age=age, prior_year_fica_wages=wages,
-                                 wages_assumed=pay.prior_year_fica_wages is None))
+    add(c.roth_catch_up_required(limits, age=age, prior_year_fica_wages=pay.prior_year_fica_wages))
     add(c.catch_up_limit(limits, age=age, other_deferrals=pay.other_deferrals_this_year,
                          roth_required=figures["roth_catch_up_required"].value,
                          plan_offers_roth=plan.contributions.roth, separate_limit=separate))
-    extra_room, catch_up_room, public = _public_sector_room(persona, plan, limits, age, figures["catch_up_limit"].value)
+    extra_room, catch_up_room, public = _public_sector_room(persona, plan, limits, age, figures["catch_up_limit"])
     figures.update(public)
     paychecks, estimated = paychecks_this_year(given=pay.paychecks_this_year, pay_periods=plan.pay_periods,
                                                separation_date=persona.job_change.separation_date if persona.job_change else None)
@@ -182,8 +176,10 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int) -> t
         after_tax_offered=plan.contributions.after_tax and not separate,
         after_tax_max_pct=plan.contributions.after_tax_max_pct,
         roth_catch_up_required=figures["roth_catch_up_required"].value,
-        plan_deferral_cap=c.plan_deferral_cap(limits, age=age, roth_required=figures["roth_catch_up_required"].value,
-                                              plan_offers_roth=plan.contributions.roth) + extra_room,
+        # a governmental 457(b)'s limit is its own: payroll stops at the whole room, special catch-up included
+        plan_deferral_cap=None if separate else c.plan_deferral_cap(
+            limits, age=age, roth_required=figures["roth_catch_up_required"].value,
+            plan_offers_roth=plan.contributions.roth) + extra_room,
         sources=_payroll_sources(limits, age),
     )
     add(m.match_capture_pct(plan.match.tiers))
@@ -205,7 +201,7 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int) -> t
 
 
 def _public_sector_room(persona: Persona, plan: Plan, limits: Limits, age: int,
-                        catch_up: Decimal) -> tuple[Decimal, Decimal, dict[str, Figure]]:
+                        catch_up: Figure) -> tuple[Decimal, Decimal, dict[str, Figure]]:
     """Deferral room a 403(b) or governmental 457(b) adds to the regular limit, and the catch-up room
     beside it: the 403(b) 15-year catch-up raises the limit itself; in a 457(b)'s special years the
     larger of its special catch-up and the age catch-up applies, never both (IRC 457(e)(18)).
@@ -216,15 +212,16 @@ def _public_sector_room(persona: Persona, plan: Plan, limits: Limits, age: int,
         fifteen = plan_403b.fifteen_year_catch_up(
             constants, qualified_organization=True, years_of_service=history.years_of_service,
             used_before=history.fifteen_year_catch_up_used, earlier_deferrals=history.earlier_deferrals)
-        return fifteen.value, catch_up, {fifteen.name: fifteen}
+        return fifteen.value, catch_up.value, {fifteen.name: fifteen}
     if plan.type == "governmental_457b" and plan.normal_retirement_age is not None:
         limit = plan_457b.governmental_457b_limit(limits, constants, age=age, birth_date=persona.birth_date,
                                                   normal_retirement_age=plan.normal_retirement_age,
                                                   unused_earlier_limits=history.unused_457b_limits)
         if limit.has("special_catch_up"):
-            return limit.value - limits.elective_deferral.value, ZERO, {limit.name: limit}
-        return ZERO, catch_up, {limit.name: limit}
-    return ZERO, catch_up, {}
+            return (limit.value - limits.elective_deferral.value, ZERO,
+                    {limit.name: limit, "catch_up_limit": plan_457b.age_catch_up_replaced(catch_up, limit)})
+        return ZERO, catch_up.value, {limit.name: limit}
+    return ZERO, catch_up.value, {}
 
 
 def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: Payroll | None, limits: Limits,
@@ -240,7 +237,9 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
                if payroll else ZERO)
     magi = ira.estimated_magi(modified_agi=persona.modified_agi, pay=persona.pay.salary, pre_tax_deferrals=pre_tax,
                               filing_status=status, spouse_compensation=spouse.compensation if spouse else ZERO,
-                              spouse_pre_tax_deferrals=spouse.pre_tax_deferrals if spouse else ZERO)
+                              spouse_pre_tax_deferrals=spouse.pre_tax_deferrals if spouse else ZERO,
+                              other_employer_pay=persona.pay.other_employer_pay,
+                              leaving_a_plan=bool(persona.job_change or persona.previous_plans))
     estimated = magi.has("estimate")
     limit = ira.ira_contribution_limit(limits, age=age, compensation=_earned(persona, plans, figures), filing_status=status,
                                        spouse_compensation=spouse.compensation if joint else ZERO,

@@ -137,10 +137,13 @@ def next_year_persona(text: str, data: Node, year: int) -> tuple[str, dict[str, 
 
     if "tax_year" in data:
         set_line(data, "tax_year", str(year), f"was {_shown(data['tax_year'])}")
-    part_year = bool(pay.get("paychecks_this_year") or pay.get("other_deferrals_this_year") or data.get("job_change"))
+    part_year = bool(pay.get("paychecks_this_year") or pay.get("other_deferrals_this_year") or pay.get("other_employer_pay")
+                     or data.get("job_change"))
     if pay.get("other_deferrals_this_year"):
         reset(pay, "other_deferrals_this_year", "pay.other_deferrals_this_year",
               f"enter any {year} deferrals at another employer")
+    if pay.get("other_employer_pay"):
+        reset(pay, "other_employer_pay", "pay.other_employer_pay", f"enter any {year} pay from another employer")
     if pay.get("paychecks_this_year"):
         reset(pay, "paychecks_this_year", "pay.paychecks_this_year",
               f"set it only if you join or leave the plan during {year}")

@@ -16,8 +16,6 @@ from .yamlio import line_of, load_yaml
 ESTIMATES = {
     "modified_agi": (("modified_agi",), "not given: the guide estimates it as pay less recommended pre-tax deferrals",
                      "add it from the tax return for exact IRA figures"),
-    "prior_year_fica_wages": (("pay", "prior_year_fica_wages"), "not given: the guide assumes this year's pay",
-                              "add it for an exact answer on the Roth catch-up rule"),
     "paychecks_until_separation": (("pay", "paychecks_this_year"),
                                    "not given: the guide counts the plan's paychecks up to the separation date",
                                    "set it if the number differs"),

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 
 from .errors import Problem, display_path
-from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, load_limits
+from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, law, load_limits
 from .rules.contributions import age_on_dec_31
 from .rules.ira import FILING_STATUSES
 from .rules.early_payout_exceptions import KINDS as EXCEPTION_KINDS
@@ -176,11 +176,12 @@ class Plan(Model):
 # ----------------------------------------------------------------------------- personas
 
 class Pay(Model):
-    salary: Money  # 0 only for someone whose earnings all come from their own business
-    prior_year_fica_wages: Money | None = None
+    salary: Money  # from the plan's employer; 0: no pay of one's own (with no plan), or a business's earnings only
+    prior_year_fica_wages: Money | None = None  # required at catch-up age with a plan (the Roth catch-up rule)
     other_deferrals_this_year: Money = Decimal(0)
     paychecks_this_year: Annotated[Count, Field(ge=1, le=53)] | None = None
     self_employment_income: Money = Decimal(0)
+    other_employer_pay: Money = Decimal(0)  # taxable pay (W-2 box 1) from another employer this year: MAGI only
 
 
 class Spouse(Model):
@@ -303,6 +304,7 @@ class Business(Model):
     has_employees: bool = False  # employees other than you and your spouse: no solo 401(k)
     plan: Slug | None = None  # a plan of type solo_401k, sep_ira or simple_ira; none: the guide compares them
     plan_assets: Money = Decimal(0)  # the business plan's value on Dec 31 (Form 5500-EZ)
+    prior_year_w2_pay: Money | None = None  # incorporated: last year's FICA wages from it (the Roth catch-up rule)
     simple_first_participation: date | None = None  # first day in a SIMPLE IRA plan of this business
 
 
@@ -570,9 +572,13 @@ def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
         problems.append(Problem(shown, line_of(data, ("tax",)) if "tax" in data else data.line, "tax.marginal_rate_now",
                                 "is required when the profile has job_change or previous_plans",
                                 "cashing out is taxed at your marginal rate; the guide compares it with rolling over"))
-    if persona.pay.salary == 0 and persona.business is None:
-        problems.append(Problem(shown, line_of(data, ("pay", "salary")), "pay.salary", "must be above 0",
-                                "0 is only for someone whose earnings come from their own business (business:)"))
+    if persona.pay.salary == 0 and persona.plan is not None:
+        problems.append(Problem(shown, line_of(data, ("pay", "salary")), "pay.salary",
+                                f"must be above 0 with a workplace plan (plan: {persona.plan})",
+                                "with no pay from that employer this year, leave plan out and list the plan's "
+                                "money under previous_plans"))
+    if 14 <= age <= 110:  # an impossible age is its own problem
+        problems.extend(_roth_catch_up_wages(persona, data, shown, age))
     if persona.business is not None and persona.modified_agi is None:
         problems.append(Problem(shown, line_of(data, ("business",)), "modified_agi",
                                 "is required with business (it cannot be estimated from a salary)",
@@ -590,6 +596,31 @@ def _persona_checks(persona: Persona, data: Node, shown: str) -> list[Problem]:
             if key in data:
                 problems.append(Problem(shown, line_of(data, (key,)), key, "applies only to a private guide",
                                         "add audience: private (an advisor's client page)"))
+    return problems
+
+
+def _roth_catch_up_wages(persona: Persona, data: Node, shown: str, age: int) -> list[Problem]:
+    """The Roth catch-up rule (IRC 414(v)(7)) turns on last year's FICA wages from the same employer:
+    at catch-up age, in a year with the rule, the guide needs them and never guesses (0 for a new hire)."""
+    try:
+        rule_year = load_limits(persona.tax_year).roth_catch_up_wage_threshold.value is not None
+    except (MissingLimits, InvalidLimits):  # reported by _reference_checks
+        return []
+    if not rule_year or age < law("catch_up_age").value:
+        return []
+    problems = []
+    if persona.plan is not None and persona.pay.prior_year_fica_wages is None:
+        problems.append(Problem(shown, line_of(data, ("pay",)), "pay.prior_year_fica_wages",
+                                f"is required at age {age}: the Roth catch-up rule looks at last year's FICA "
+                                "wages from this employer",
+                                "W-2 box 3 from this employer last year; 0 if you started here this year"))
+    business = persona.business
+    # a solo 401(k) (no employees) is where an owner's own catch-ups may have to be Roth
+    if business is not None and business.incorporated and not business.has_employees and business.prior_year_w2_pay is None:
+        problems.append(Problem(shown, line_of(data, ("business",)), "business.prior_year_w2_pay",
+                                f"is required at age {age} for an incorporated business: the Roth catch-up rule "
+                                "looks at last year's FICA wages from it",
+                                "W-2 box 3 from your corporation last year; 0 if it paid you none"))
     return problems
 
 

@@ -120,6 +120,8 @@ def _estimates(results: Results, left_already: bool) -> tuple[tuple[Item, ...], 
     what the guide says about each; the modified AGI estimate is said in the IRA section."""
     values = {
         "modified_agi": lambda: {"magi": results.figures["modified_agi"].value,
+                                 "own_pay": bool(results.persona.pay.salary),
+                                 "other_employer_pay": bool(results.persona.pay.other_employer_pay),
                                  "joint": results.persona.filing_status == "married_joint"},
         "paychecks_until_separation": lambda: {
             "left_already": left_already, "separation": results.persona.job_change.separation_date,
@@ -201,6 +203,10 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
     rows = ["age"]  # the tax year is in the title
     if results.plan:
         rows += ["plan", "deferral_room"]
+        if "fifteen_year_catch_up" in f and f["fifteen_year_catch_up"].value > 0:
+            rows.append("fifteen_year_catch_up")
+        if "governmental_457b_limit" in f and f["governmental_457b_limit"].has("special_catch_up"):
+            rows.append("special_457b_limit")  # the larger catch-up, instead of the age one
         if f["catch_up_limit"].value > 0:
             rows += ["catch_up"] + (["roth_catch_up"] if f["roth_catch_up_required"].value is True else [])
         if f["plan_compensation"].has("compensation_capped"):

@@ -87,6 +87,33 @@ def test_walt_457b_special_catch_up_replaces_the_age_catch_up(examples):
     # > 24,500 + 11,250 (age 60): the whole 49,000 is deferral room, no age catch-up on top
     assert r.value("governmental_457b_limit") == D(49_000)
     assert (r.payroll.deferral_room, r.payroll.catch_up_room) == (D(49_000), D(0))
+    # the age catch-up shows as none on top (never both), and the elections reach the whole 49,000:
+    # 49,000 ÷ 120,000 = 40.83%, so 41% on every paycheck with payroll stopping at the limit (no match to lose)
+    assert r.value("catch_up_limit") == 0 and r["catch_up_limit"].has("special_457b_instead")
+    assert r.value("election_schedule")["deferrals"] == D(49_000)
+    assert r.value("election_schedule")["method"] == "round_up"
+
+
+def test_mei_no_pay_of_her_own_funds_a_spousal_ira(examples):
+    r = examples["mei"]
+    # no plan, no pay: the IRA limit counts David's 150,000 (219(c)); age 52: 7,500 + 1,100 = 8,600.
+    # MAGI estimate: 0 + 150,000 − 24,500 = 125,500. Mei is not covered, David is: joint "spouse covered"
+    # range 242,000-252,000, so fully deductible; Roth joint range 242,000-252,000 too: full 8,600 direct.
+    assert r.plan is None and r.payroll is None
+    assert r.value("ira_contribution_limit") == D(8600) and r["ira_contribution_limit"].has("spousal_ira")
+    assert r.value("modified_agi") == D(125_500)
+    assert r.value("traditional_ira_deductible_limit") == D(8600)
+    assert r.value("roth_ira_limit") == D(8600)
+
+
+def test_sam_magi_counts_the_first_employers_pay(examples):
+    r = examples["sam"]
+    # Globex 62,000 less the pre-tax deferrals recommended there, plus 44,000 of W-2 box 1 pay from the
+    # January-June job. His Globex room is 24,500 − 14,000 = 10,500, so pre-tax is at most 10,500 and MAGI is
+    # at least 62,000 − 10,500 + 44,000 = 95,500: above the single "covered" range's end (91,000), so a
+    # traditional IRA contribution is not deductible at all (it was "deductible $7,500" on 57,040 without it).
+    assert r.value("modified_agi") >= D(95_500)
+    assert r.value("traditional_ira_deductible_limit") == 0
 
 
 def _profiles(tmp_path, persona: str, plan: str):
@@ -106,10 +133,17 @@ JOB_PLAN = "name: Job 401(k)\ntype: 401k\npay_periods: 26\n"
      "plan", 4, "solo_401k plan"),
     ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 0}\nmodified_agi: 1\nbusiness:\n  net_profit: 1\n  plan: mine\n",
      JOB_PLAN, "business.plan", 8, "401k plan"),
-    ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 0}\n", JOB_PLAN, "pay.salary", 4, "must be above 0"),
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\nplan: mine\npay: {salary: 0}\n", JOB_PLAN, "pay.salary", 5,
+     "must be above 0 with a workplace plan"),
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1971-01-01\nplan: mine\npay: {salary: 90000}\n", JOB_PLAN,
+     "pay.prior_year_fica_wages", 5, "is required at age 55"),
+    ("name: Pat\ntax_year: 2026\nbirth_date: 1971-01-01\npay: {salary: 0}\nmodified_agi: 1\nbusiness:\n"
+     "  incorporated: true\n  w2_pay: 1\n", JOB_PLAN, "business.prior_year_w2_pay", 6, "is required at age 55"),
     ("name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 1}\nbusiness:\n  net_profit: 1\n", JOB_PLAN,
      "modified_agi", 5, "required with business"),
-], ids=["business-plan-as-job-plan", "job-plan-as-business-plan", "no-pay-and-no-business", "business-without-magi"])
+], ids=["business-plan-as-job-plan", "job-plan-as-business-plan", "no-pay-with-a-plan",
+        "catch-up-age-without-last-years-wages", "incorporated-catch-up-age-without-last-years-wages",
+        "business-without-magi"])
 def test_business_profile_mistakes_are_located(tmp_path, persona, plan, key, line, words):
     problems = [p for p in _profiles(tmp_path, persona, plan) if p.path.endswith("pat.yaml")]
     assert [(p.key, p.line) for p in problems] == [(key, line)], problems

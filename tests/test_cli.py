@@ -103,7 +103,7 @@ def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, mo
             "profiles/personas/maya.yaml:4: plan: no plan with id 'nowhere' (known plans: acme-401k, crumb-bakery-simple-ira, fieldstone-schools-403b, globex-401k, initrode-401k, nadia-studio-solo-401k, northwind-401k, rivertown-457b, sol-consulting-sep-ira)",
             "profiles/personas/maya.yaml:5: pay.salary: must be at least 0 (got -1)",
             "profiles/personas/maya.yaml:5: pay.tips: unknown key (expected one of: salary, prior_year_fica_wages, "
-            "other_deferrals_this_year, paychecks_this_year, self_employment_income)",
+            "other_deferrals_this_year, paychecks_this_year, self_employment_income, other_employer_pay)",
             "profiles/personas/zed.yaml:2: (file): malformed YAML: while parsing a flow sequence expected ',' or ']', "
             "but got '<stream end>' (check indentation, colons and quotes)",
             "5 problems found; nothing was written.",

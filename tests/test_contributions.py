@@ -86,7 +86,7 @@ def test_401a17_compensation_limit_each_year(year, deferral, catch_up, catch_up_
 ], ids=["2018-no-rule", "2019-no-rule", "2020-no-rule", "2021-no-rule", "2022-no-rule", "2023-no-rule",
         "2024-transition-not-required", "2025-transition-not-required", "2026-required"])
 def test_roth_catch_up_rule_each_year_for_a_high_earner(year, required):
-    figure = roth_catch_up_required(load_limits(year), age=55, prior_year_fica_wages=D(1_000_000), wages_assumed=False)
+    figure = roth_catch_up_required(load_limits(year), age=55, prior_year_fica_wages=D(1_000_000))
     assert figure.value is required
 
 
@@ -215,7 +215,7 @@ ROTH_RULE_CASES = [
     "2024-transition-not-required", "2023-no-rule",
 ])
 def test_roth_catch_up_required(year, age, wages, required, flags):
-    figure = roth_catch_up_required(load_limits(year), age=age, prior_year_fica_wages=wages, wages_assumed=False)
+    figure = roth_catch_up_required(load_limits(year), age=age, prior_year_fica_wages=wages)
     assert figure.value is required
     assert set(figure.flags) == flags
 
@@ -287,8 +287,9 @@ E2E_CASES = [
      D(24500), D(0), True, ()),                 # 55; 150,001 > 150,000 and no Roth: catch-up 0
     (2026, date(1971, 1, 1), dict(salary=D(200000), prior_year_fica_wages=D(150001)), True,
      D(24500), D(8000), True, ()),              # same with Roth in the plan: 8,000, Roth
-    (2026, date(1971, 6, 1), dict(salary=D(160000)), True,
-     D(24500), D(8000), True, ("prior_year_fica_wages",)),   # wages omitted: salary 160,000 stands in, > 150,000
+    (2026, date(1971, 6, 1), dict(salary=D(160000), prior_year_fica_wages=D(0)), False,
+     D(24500), D(8000), False, ()),             # 55, new hire: no FICA wages here last year, 0 ≤ 150,000, so a
+                                                # pre-tax catch-up of 8,000 even in a plan without Roth
     (2025, date(1964, 3, 3), dict(salary=D(300000), prior_year_fica_wages=D(300000)), False,
      D(23500), D(11250), False, ()),            # 2025: 61, transition year, 11,250 pre-tax even without Roth
     (2026, date(1964, 3, 3), dict(salary=D(120000), prior_year_fica_wages=D(110000),
@@ -301,7 +302,7 @@ E2E_CASES = [
 
 @pytest.mark.parametrize("year, birth, pay, roth, room, catch_up, required, estimates", E2E_CASES, ids=[
     "e2e-2026-wages-at-threshold-pre-tax-catch-up", "e2e-2026-wages-above-no-roth-plan-no-catch-up",
-    "e2e-2026-wages-above-roth-plan-keeps-catch-up", "e2e-2026-wages-omitted-salary-stands-in",
+    "e2e-2026-wages-above-roth-plan-keeps-catch-up", "e2e-2026-new-hire-not-subject-to-roth-rule",
     "e2e-2025-61-transition-no-roth-plan", "e2e-2026-62-old-job-above-limit", "e2e-2026-36-old-job",
 ])
 def test_compute_workplace_limits(year, birth, pay, roth, room, catch_up, required, estimates):

@@ -86,7 +86,7 @@ def test_every_mistake_in_every_file_is_reported_with_file_line_and_key(tmp_path
         "profiles/personas/many.yaml:7: pay.other_deferrals_this_year: must be a number (got '5000') "
         "(write it without quotes, e.g. 85000 or 6.5)",
         "profiles/personas/many.yaml:8: pay.bonus: unknown key (expected one of: salary, prior_year_fica_wages, "
-        "other_deferrals_this_year, paychecks_this_year, self_employment_income)",
+        "other_deferrals_this_year, paychecks_this_year, self_employment_income, other_employer_pay)",
         "profiles/personas/many.yaml:9: filing_status: must be one of 'single', 'head_of_household', 'married_joint', "
         "'married_separate' or 'qualifying_surviving_spouse' (got 'married')",
     ]

@@ -473,19 +473,26 @@ def test_roth_limit_matches_exact_fractions(year, status, lived, magi, base):
 
 # ----------------------------------------------------------------------------- modified AGI
 
-@pytest.mark.parametrize("modified_agi, pay, deferrals, status, spouse_pay, spouse_deferrals, expected, estimate", [
-    (310_000, 240_000, 24_500, "married_joint", 90_000, 0, 310_000, False),  # given: used as is
-    (0, 50_000, 0, "single", 0, 0, 0, False),                                # a given zero is still given
-    (None, 120_000, 23_000, "single", 0, 0, 97_000, True),                   # 120,000 − 23,000
-    (None, 200_000, 24_500, "married_joint", 50_000, 5000, 220_500, True),   # 200,000 − 24,500 + 50,000 − 5,000
-    (None, 90_000, 10_000, "married_separate", 70_000, 0, 80_000, True),     # separate: the spouse's pay is not on it
-    (None, 90_000, 10_000, "head_of_household", 70_000, 0, 80_000, True),
+@pytest.mark.parametrize("modified_agi, pay, deferrals, status, spouse_pay, spouse_deferrals, expected, estimate, other_pay", [
+    (310_000, 240_000, 24_500, "married_joint", 90_000, 0, 310_000, False, 0),  # given: used as is
+    (0, 50_000, 0, "single", 0, 0, 0, False, 0),                                # a given zero is still given
+    (None, 120_000, 23_000, "single", 0, 0, 97_000, True, 0),                   # 120,000 − 23,000
+    (None, 200_000, 24_500, "married_joint", 50_000, 5000, 220_500, True, 0),   # 200,000 − 24,500 + 50,000 − 5,000
+    (None, 90_000, 10_000, "married_separate", 70_000, 0, 80_000, True, 0),     # separate: the spouse's pay is not on it
+    (None, 90_000, 10_000, "head_of_household", 70_000, 0, 80_000, True, 0),
+    (None, 62_000, 10_500, "single", 0, 0, 97_500, True, 46_000),         # job changer: 62,000 − 10,500 + 46,000
+                                                                            # box 1 from the first employer
+    (310_000, 62_000, 10_500, "single", 0, 0, 310_000, False, 46_000),    # a given MAGI already holds it
+    (None, 0, 0, "married_joint", 85_000, 8_000, 77_000, True, 0),             # no pay of one's own: 0 + 85,000 − 8,000
 ], ids=["given-used", "given-zero-used", "single-estimate", "joint-estimate-adds-spouse",
-        "separate-estimate-own-pay-only", "hoh-estimate-own-pay-only"])
-def test_estimated_magi(modified_agi, pay, deferrals, status, spouse_pay, spouse_deferrals, expected, estimate):
+        "separate-estimate-own-pay-only", "hoh-estimate-own-pay-only", "job-changer-adds-other-employers-pay",
+        "given-ignores-other-employers-pay", "no-own-pay-joint-spouse-pay-only"])
+def test_estimated_magi(modified_agi, pay, deferrals, status, spouse_pay, spouse_deferrals, expected, estimate,
+                        other_pay):
     figure = estimated_magi(modified_agi=None if modified_agi is None else D(modified_agi), pay=D(pay),
                             pre_tax_deferrals=D(deferrals), filing_status=status,
-                            spouse_compensation=D(spouse_pay), spouse_pre_tax_deferrals=D(spouse_deferrals))
+                            spouse_compensation=D(spouse_pay), spouse_pre_tax_deferrals=D(spouse_deferrals),
+                            other_employer_pay=D(other_pay))
     assert figure.value == expected
     assert figure.has("estimate") == estimate
     checks_out(figure)

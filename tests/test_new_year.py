@@ -94,15 +94,17 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     checked = guides(project, monkeypatch, *EVERY_YEAR[2].split()[1:])
     to_confirm = sorted(re.sub(r":\d+: ", ": ", line) for line in checked.output.splitlines() if ": to confirm: " in line)
     # worked from the example profiles: everyone with a plan has last year's wages re-estimated from pay;
-    # Sam's other-employer deferrals and paycheck count were for 2026 only, and his, Grace's, Luis's and Omar's
-    # 2026 pay covered part of the year; Grace, Luis and Omar left their jobs in 2026; three gave a 2026 MAGI.
-    # Ruth has no workplace plan and a whole year's pay: nothing to confirm.
+    # Sam's other-employer deferrals and pay and his paycheck count were for 2026 only, and his, Grace's, Luis's
+    # and Omar's 2026 pay covered part of the year; Grace, Luis and Omar left their jobs in 2026; three gave a
+    # 2026 MAGI. Ruth has no workplace plan and a whole year's pay: nothing to confirm.
     personas = "profiles/2027/personas/"
     expected = [f"{personas}{who}.yaml: pay.prior_year_fica_wages: to confirm: {FICA.format(pay)}" for who, pay in [
         ("client-hoang", 165000), ("dana", 92000), ("grace", 48000), ("javier", 240000), ("ken", 185000),
         ("linda", 185000), ("luis", 55000), ("maya", 58000), ("omar", 58900), ("priya", 410000), ("robert", 138000), ("sam", 62000),
         ("tamara", 82000), ("theo", 150000), ("victor", 230000), ("walt", 120000)]] + [
         # the business owners' profit, wages and plan value, their MAGI, and the public employees' service totals
+        # Mei's husband's pre-tax deferrals were 2026's
+        f"{personas}mei.yaml: spouse.pre_tax_deferrals: to confirm: 24500 was 2026's: enter your spouse's for 2027",
         f"{personas}nadia.yaml: business.net_profit: to confirm: 250000 was 2026's: enter the profit you expect for 2027",
         f"{personas}nadia.yaml: business.plan_assets: to confirm: 310000 was 2026's: enter the business plan's value "
         "on Dec 31 for 2027",
@@ -117,6 +119,8 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     ] + [
         f"{personas}sam.yaml: pay.other_deferrals_this_year: to confirm: reset (was 14000 in 2026): "
         "enter any 2027 deferrals at another employer",
+        f"{personas}sam.yaml: pay.other_employer_pay: to confirm: reset (was 44000 in 2026): "
+        "enter any 2027 pay from another employer",
         f"{personas}sam.yaml: pay.paychecks_this_year: to confirm: reset (was 12 in 2026): "
         "set it only if you join or leave the plan during 2027",
         f"{personas}sam.yaml: pay.salary: to confirm: 62000 was pay for part of 2026: enter the pay for 2027",
@@ -162,10 +166,10 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
     built = guides(project, monkeypatch, *EVERY_YEAR[4].split()[1:])
     assert built.exit_code == 0, built.output
-    assert "Built 22 guides" in built.output and "Left out 3 personas" in built.output
+    assert "Built 23 guides" in built.output and "Left out 3 personas" in built.output
     assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
-    # the 43 facts above, less Grace's 3, Luis's 3 and Omar's 3: their guides were left out
-    assert "34 facts still to confirm: run guides check --year 2027" in built.output
+    # the 45 facts above, less Grace's 3, Luis's 3 and Omar's 3: their guides were left out
+    assert "36 facts still to confirm: run guides check --year 2027" in built.output
     site = project.root / "site"
     assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
     assert not (site / "guides" / "grace").exists()

@@ -95,7 +95,8 @@ CASES = {
                      "roll_into_plan": False}, "directly in a Roth IRA (up to $4,000 at your income)"),
     "actions/mega_backdoor": ({"after_tax": D("30000"), "space": D("31000")}, "$30,000 this year at your elections"),
     "actions/no_match": ({}, "Your plan has no match"),
-    "actions/no_plan": ({"tax_year": 2026, "self_employed": True}, "limits for 2026"),
+    "actions/no_plan": ({"tax_year": 2026, "self_employed": True, "own_pay": True, "spousal_ira": False,
+                         "leaving": False}, "limits for 2026"),
     "callouts/after_tax_crowds_out_match": ({"capture_pct": D("5")}, "below 5% to fit in more"),
     "callouts/after_tax_earnings_to_traditional_ira": ({}, "sending after-tax money to a traditional IRA"),
     "callouts/after_tax_is_not_roth": ({}, "confusing Roth deferrals with after-tax contributions"),
@@ -147,12 +148,11 @@ CASES = {
     "dates/rollover_window_ends": ({"days": D("60"), "from": dt.date(2026, 8, 14)},
                                    "60 days from a payout on Aug 14, 2026"),
     "dates/set_elections": ({}, "Set your payroll elections"),
-    "estimates/modified_agi": ({"magi": D("86000"), "joint": True}, "about $86,000: your pay less the\n"
+    "estimates/modified_agi": ({"magi": D("86000"), "own_pay": True, "other_employer_pay": False, "joint": True}, "about $86,000: your pay less the\n"
                                                                     "pre-tax deferrals recommended here, plus your spouse's"),
     "estimates/paychecks_until_separation": ({"left_already": True, "separation": dt.date(2026, 8, 14),
                                               "paychecks": 16, "pay_periods": 26},
                                              "You left on Aug 14, 2026, so we counted\n  16 of the plan's 26"),
-    "estimates/prior_year_fica_wages": ({}, "FICA wages from this employer last year"),
     "estimates/years_to_retirement": ({"retirement_age": 65}, "retire at 65"),
     "todo/ask_about_after_tax": ({}, "[**Ask HR whether the plan will add after-tax contributions**](#a)"),
     "todo/business_plan": ({"has_plan": True, "plan": "solo_401k", "total": D("71542.66")},

@@ -79,20 +79,26 @@ def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_r
     return Figure("catch_up_limit", amount, tuple(steps), flags=frozenset(flags))
 
 
-def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: Decimal,
-                           wages_assumed: bool) -> Figure:
+def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: Decimal | None,
+                           source: str = from_profile("pay.prior_year_fica_wages")) -> Figure:
     """SECURE 2.0 s.603 (IRC 414(v)(7)): catch-ups must be Roth when last year's FICA wages from
-    this employer exceeded the threshold. 2024-2025 were an administrative transition (Notice 2023-62)."""
+    this employer exceeded the threshold. 2024-2025 were an administrative transition (Notice 2023-62).
+
+    The test is per employer: a new hire had no FICA wages from it last year (0). The wages are never
+    guessed; the profile must give them wherever the rule can apply (profiles._roth_catch_up_wages).
+    """
     rule = limits.roth_catch_up_wage_threshold
-    wage_source = ("assumption: last year's wages equal this year's salary" if wages_assumed
-                   else from_profile("pay.prior_year_fica_wages"))
-    steps = [Step("Last year's FICA wages from this employer (W-2 box 3)", prior_year_fica_wages, wage_source)]
+    steps = []
+    if prior_year_fica_wages is not None:
+        steps.append(Step("Last year's FICA wages from this employer (W-2 box 3)", prior_year_fica_wages, source))
     if age < law("catch_up_age").value:
         steps.append(Step("No catch-up at your age, so the Roth catch-up rule does not apply", None, rule.source))
         return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL)
     if rule.value is None:
         steps.append(Step(f"No Roth catch-up rule in {limits.tax_year} (it starts in 2024)", None, rule.source))
         return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL)
+    if prior_year_fica_wages is None:
+        raise ValueError("prior_year_fica_wages is required at catch-up age in a year with the Roth catch-up rule")
     steps.append(Step("Wage threshold for the Roth catch-up rule", rule.value, rule.source))
     above = prior_year_fica_wages > rule.value
     if not rule.enforced:
@@ -101,8 +107,7 @@ def roth_catch_up_required(limits: Limits, *, age: int, prior_year_fica_wages: D
         return Figure("roth_catch_up_required", False, tuple(steps), unit=BOOL, flags=frozenset(flags))
     label = "above the threshold: catch-ups must be Roth" if above else "not above the threshold: catch-ups may be pre-tax"
     steps.append(Step(f"Your wages are {label}", None, rule.source))
-    return Figure("roth_catch_up_required", above, tuple(steps), unit=BOOL,
-                  flags=frozenset({"wages_assumed"} if wages_assumed else ()))
+    return Figure("roth_catch_up_required", above, tuple(steps), unit=BOOL)
 
 
 def plan_compensation(limits: Limits, *, salary: Decimal) -> Figure:

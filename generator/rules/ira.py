@@ -160,7 +160,8 @@ def ira_contribution_limit(limits: Limits, *, age: int | None, compensation: Dec
 
 def estimated_magi(*, modified_agi: Decimal | None, pay: Decimal, pre_tax_deferrals: Decimal,
                    filing_status: str, spouse_compensation: Decimal = ZERO,
-                   spouse_pre_tax_deferrals: Decimal = ZERO) -> Figure:
+                   spouse_pre_tax_deferrals: Decimal = ZERO, other_employer_pay: Decimal = ZERO,
+                   leaving_a_plan: bool = False) -> Figure:
     """Modified AGI for the IRA phase-outs: the profile's figure when given, otherwise an estimate.
 
     The estimate is wages less pre-tax workplace deferrals (which W-2 box 1 already leaves out),
@@ -168,7 +169,9 @@ def estimated_magi(*, modified_agi: Decimal | None, pay: Decimal, pre_tax_deferr
     business income) and other pre-tax payroll deductions (health premiums, HSA), so the guide
     must say it is an estimate (flag "estimate"). A Roth conversion is not in Roth MAGI
     (IRC 408A(c)(3)(B)(i)) and an IRA deduction is added back (IRC 219(g)(3)(A)), so neither
-    belongs in it.
+    belongs in it. Taxable pay from another employer this year (a job changer's W-2 box 1 there) is
+    added; a payout from a plan being left is not: the guide recommends rolling it over, and a cash-out
+    it advises against is not quietly assumed (`leaving_a_plan` says so in the working).
     """
     _check_status(filing_status)
     if modified_agi is not None:
@@ -177,12 +180,18 @@ def estimated_magi(*, modified_agi: Decimal | None, pay: Decimal, pre_tax_deferr
     steps = [Step("Your pay", pay, from_profile("pay.salary")),
              Step("Your pre-tax workplace deferrals", pre_tax_deferrals, "IRC 402(e)(3)", "−")]
     value = pay - pre_tax_deferrals
+    if other_employer_pay:
+        steps.append(Step("Taxable pay from another employer this year (its W-2 box 1)", other_employer_pay, PROFILE, "+"))
+        value += other_employer_pay
     if filing_status == "married_joint":
         steps += [Step("Your spouse's compensation (joint return)", spouse_compensation, from_profile("spouse.compensation"), "+"),
                   Step("Your spouse's pre-tax workplace deferrals", spouse_pre_tax_deferrals,
                        from_profile("spouse.pre_tax_deferrals"), "−")]
         value += spouse_compensation - spouse_pre_tax_deferrals
     value = clamp(value)
+    if leaving_a_plan:
+        steps.append(Step("A payout from a plan you leave is not counted: rolled over, it adds nothing", None,
+                          "IRC 402(c)(1)"))
     steps.append(Step("Estimated modified AGI (other income and other pre-tax deductions left out)",
                       value, "estimate: IRC 219(g)(3)(A), IRC 408A(c)(3)(B)", "="))
     return Figure("modified_agi", value, tuple(steps), flags=frozenset({"estimate"}))
