@@ -245,7 +245,8 @@ def _public_sector_advice(results: Results) -> Advice:
          and figures["catch_up_limit"].value > 0),
         ("special_457b_catch_up", "governmental_457b_limit" in figures
          and bool(figures["governmental_457b_limit"].flags)),
-        ("second_plan_457b", results.plan is not None and results.plan.type in ("403b", "governmental_457b")))
+        ("second_plan_457b", results.plan is not None and results.plan.type in ("403b", "governmental_457b")
+         and results.second_plan is None))
     return Advice(public_sector_callouts=callouts)
 
 

@@ -404,6 +404,7 @@ def render_guide(env, guide: Guide, generated_on: dt.date, settings: Settings = 
         view=guide_view(results, guide.advice, generated_on),
         name=text(results.persona.name),
         plan_name=text(results.plan and results.plan.name),
+        second_plan_name=text(results.second_plan and results.second_plan.name),
         spouse_name=text(results.persona.spouse and results.persona.spouse.name),
         year_end_plan_name=text(results.year_end_plan and results.year_end_plan.name, "your plan"))
     check_front_matter(guide, page)

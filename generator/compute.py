@@ -40,6 +40,8 @@ class Results:
     business_plan: Plan | None = None  # the plan of the person's own business, if it has one
     # per plan in `leaving`, in the same order: figures kept beside its RolloverOptions, by JSON name
     leaving_extras: tuple[dict[str, Figure], ...] = ()
+    second_plan: Plan | None = None  # a governmental 457(b) beside the 401(k)/403(b) at the same employer
+    second_payroll: Payroll | None = None
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
@@ -61,10 +63,15 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
         payroll, found, assumed = _workplace_plan(persona, plan, limits, age)
         figures.update(found)
         estimates += assumed
+    second = plans.get(persona.second_plan) if persona.second_plan and plan is not None else None
+    second_payroll = None
+    if second:
+        second_payroll, found = _second_plan(persona, second, limits, age, figures)
+        figures.update(found)
     if persona.business is not None:
         figures.update(biz.business_figures(persona, plans, limits, load_constants(), age,
                                             _day_job_deferrals(persona, plan, payroll, figures)))
-    found, assumed = _iras(persona, plan, plans, payroll, limits, age, figures)
+    found, assumed = _iras(persona, plan, plans, payroll, limits, age, figures, second_payroll)
     figures.update(found)
     estimates += assumed
     if persona.business is not None:
@@ -79,7 +86,8 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
     if extras:
         figures.update(extras[0])
     return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
-                   _year_end_plan(persona, plan, plans), biz.business_plan(persona, plans), leaving_extras=extras)
+                   _year_end_plan(persona, plan, plans), biz.business_plan(persona, plans), leaving_extras=extras,
+                   second_plan=second, second_payroll=second_payroll)
 
 
 def _plan_balances(balances) -> dict[str, Decimal]:
@@ -200,6 +208,50 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int) -> t
     return payroll, figures, estimates
 
 
+SECOND = "second_plan_"  # the prefix of the second plan's figures
+
+
+def _second_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
+                 figures: dict[str, Figure]) -> tuple[Payroll, dict[str, Figure]]:
+    """A governmental 457(b) beside the employer's 401(k) or 403(b): a deferral limit of its own, the
+    same amount as 402(g) but apart from it (IRC 457(e)(15)), with its own age catch-up or, in its
+    special years, the larger special catch-up (457(e)(18)). It sits outside 415(c); a deferral may not
+    exceed pay (457(b)(2)(B)), and the two plans' elections together never pass all of a paycheck."""
+    limit = plan_457b.governmental_457b_limit(limits, load_constants(), age=age, birth_date=persona.birth_date,
+                                              normal_retirement_age=plan.normal_retirement_age,
+                                              unused_earlier_limits=persona.service_history.unused_457b_limits)
+    catch_up = c.catch_up_limit(limits, age=age, other_deferrals=ZERO, separate_limit=True,
+                                roth_required=figures["roth_catch_up_required"].value,
+                                plan_offers_roth=plan.contributions.roth)
+    if limit.has("special_catch_up"):
+        catch_up = plan_457b.age_catch_up_replaced(catch_up, limit)
+    first = figures["recommended_elections"].value
+    payroll = Payroll(
+        compensation=persona.pay.salary, plan_compensation=figures["plan_compensation"].value,
+        paychecks=paychecks_this_year(given=persona.pay.paychecks_this_year, pay_periods=plan.pay_periods,
+                                      separation_date=persona.job_change.separation_date if persona.job_change else None)[0],
+        increment_pct=plan.elections.step_pct, unit=plan.elections.unit,
+        stops_at_limit=plan.elections.stops_at_limit,
+        max_total_pct=min(plan.contributions.max_total_pct,
+                          Decimal(100) - first["pre_tax_pct"] - first["roth_pct"] - first["after_tax_pct"]),
+        deferral_room=limit.value - catch_up.value if catch_up.value else limit.value, catch_up_room=catch_up.value,
+        annual_additions_limit=persona.pay.salary, tiers=plan.match.tiers,
+        match_per_paycheck=plan.match.period == "per_pay_period", true_up=plan.match.true_up,
+        matches_after_tax=False, nonelective=ZERO, roth_offered=plan.contributions.roth, after_tax_offered=False,
+        after_tax_max_pct=None, roth_catch_up_required=figures["roth_catch_up_required"].value,
+        # the same dollar amount as 402(g), on a limit of its own
+        sources={**_payroll_sources(limits, age), "deferral_room": "IRC 457(e)(15); " + limits.elective_deferral.source})
+    capture = m.match_capture_pct(plan.match.tiers).value
+    found = [limit, catch_up, *e.elections_for_the_year(
+        payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
+        rate_retirement=persona.tax.marginal_rate_retirement, capture_pct=capture)[:2]]
+    if plan.match.tiers:
+        found.append(m.employer_match(payroll, matched_pct=e.employer_match_pct(payroll, found[-2].value,
+                                                                                 found[-1].value["deferrals"])))
+    named = {SECOND + figure.name.removeprefix("governmental_"): figure for figure in found}
+    return payroll, {name: _renamed(figure, name) for name, figure in named.items()}
+
+
 def _public_sector_room(persona: Persona, plan: Plan, limits: Limits, age: int,
                         catch_up: Figure) -> tuple[Decimal, Decimal, dict[str, Figure]]:
     """Deferral room a 403(b) or governmental 457(b) adds to the regular limit, and the catch-up room
@@ -225,7 +277,7 @@ def _public_sector_room(persona: Persona, plan: Plan, limits: Limits, age: int,
 
 
 def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: Payroll | None, limits: Limits,
-          age: int, figures: dict[str, Figure]) -> tuple[dict[str, Figure], list[str]]:
+          age: int, figures: dict[str, Figure], second: Payroll | None = None) -> tuple[dict[str, Figure], list[str]]:
     """IRA limits, deduction and Roth phase-outs, the route for this year, and the backdoor on Form 8606;
     with the inputs assumed."""
     spouse, status, tax = persona.spouse, persona.filing_status, persona.tax
@@ -235,6 +287,9 @@ def _iras(persona: Persona, plan: Plan | None, plans: dict[str, Plan], payroll: 
     covered = plan is not None or bool(persona.business and persona.business.plan)
     pre_tax = (e.yearly_amounts(payroll, figures["recommended_elections"].value, figures["election_schedule"])["pre_tax"]
                if payroll else ZERO)
+    if second is not None:  # a 457(b)'s pre-tax deferrals are left out of wages too (IRC 457(a))
+        pre_tax += e.yearly_amounts(second, figures[SECOND + "recommended_elections"].value,
+                                    figures[SECOND + "election_schedule"])["pre_tax"]
     magi = ira.estimated_magi(modified_agi=persona.modified_agi, pay=persona.pay.salary, pre_tax_deferrals=pre_tax,
                               filing_status=status, spouse_compensation=spouse.compensation if spouse else ZERO,
                               spouse_pre_tax_deferrals=spouse.pre_tax_deferrals if spouse else ZERO,

@@ -365,6 +365,7 @@ class Persona(Model):
     filing_status: FilingStatus = "single"
     lived_with_spouse: bool = True
     plan: Slug | None = None
+    second_plan: Slug | None = None  # a governmental 457(b) at the same employer beside plan (its own limit)
     pay: Pay
     modified_agi: Money | None = None
     spouse: Spouse | None = None
@@ -531,7 +532,7 @@ def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int 
                                     f"add {missing.file}; limits exist for {have[0]}-{have[-1]}"))
         except InvalidLimits as invalid:  # the limits file's own located problems, once (see load_profiles)
             problems.extend(invalid.problems)
-    references = [(("plan",), data.get("plan"))]
+    references = [(("plan",), data.get("plan")), (("second_plan",), data.get("second_plan"))]
     if isinstance(data.get("job_change"), dict):
         references.append((("job_change", "new_plan"), data["job_change"].get("new_plan")))
     if isinstance(data.get("business"), dict):
@@ -546,7 +547,28 @@ def _reference_checks(data: Node, shown: str, plans: dict[str, Plan], year: int 
                                     "a solo 401(k), SEP IRA or SIMPLE IRA of your own business goes in business.plan; "
                                     "an employer's 401(k), 403(b) or 457(b) goes in plan" if loc != ("business", "plan")
                                     else "business.plan takes a plan of type solo_401k, sep_ira or simple_ira"))
+    problems.extend(_second_plan_checks(data, shown, plans))
     return problems
+
+
+def _second_plan_checks(data: Node, shown: str, plans: dict[str, Plan]) -> list[Problem]:
+    """A second plan at the same employer is a governmental 457(b) beside a 401(k) or 403(b): the one
+    pairing whose deferral limits are separate (IRC 457(e)(15)); two 401(k)/403(b) plans share one."""
+    second, first = data.get("second_plan"), data.get("plan")
+    if not isinstance(second, str) or second not in plans:
+        return []
+    where = line_of(data, ("second_plan",))
+    if plans[second].type != "governmental_457b":
+        return [Problem(shown, where, "second_plan", f"plan {second!r} is a {plans[second].type} plan",
+                        "second_plan takes a governmental_457b at the same employer (its limit is separate); "
+                        "deferrals to two 401(k) or 403(b) plans share one limit")]
+    if first is None:
+        return [Problem(shown, where, "second_plan", "needs plan: the employer's 401(k) or 403(b) it sits beside",
+                        "or give the 457(b) as plan")]
+    if isinstance(first, str) and first in plans and plans[first].type not in ("401k", "403b"):
+        return [Problem(shown, where, "second_plan", f"sits beside a 401k or 403b plan (plan {first!r} is a "
+                        f"{plans[first].type} plan)", "")]
+    return []
 
 
 def _to_confirm(data: Node, shown: str) -> list[Problem]:

@@ -53,6 +53,7 @@ class GuideView:
     tax_rates_known: bool            # the profile gives both tax rates, now and in retirement
     solo_401k_without_roth: bool     # the business's plan is a solo 401(k) whose document offers no Roth
     business_plan_step: str | None   # "keep", "open" or "move to" the plan the comparison recommends
+    second_plan_beside: str | None   # "403(b)" or "401(k)": the plan a second plan (a 457(b)) sits beside
 
 
 # The order-of-operations steps that are payroll elections at the plan the person has left.
@@ -63,6 +64,7 @@ PAYROLL_ACTIONS = ("capture_match", "no_match", "choose_pre_tax_roth", "fill_def
 ELECTIONS, AFTER_TAX, IRA, LEAVING, MATCH = ("your-payroll-elections", "after-tax-contributions-the-mega-backdoor-roth",
                                             "your-ira", "leaving-your-job", "capture-the-match")
 BUSINESS = "your-business-plan"
+SECOND_PLAN = "your-second-plan"
 
 # The ways out of the pro-rata rule that are a thing to do (rules/backdoor.py's pro_rata_fix) → their item.
 PRO_RATA_TODO = {"roll_into_plan": "pro_rata_roll_into_plan", "convert_all": "pro_rata_convert_all"}
@@ -95,7 +97,8 @@ def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> Guide
         tax_rate_now_known=tax.marginal_rate_now is not None,
         tax_rates_known=None not in (tax.marginal_rate_now, tax.marginal_rate_retirement),
         solo_401k_without_roth=bool(business and business.type == "solo_401k" and not business.contributions.roth),
-        business_plan_step=_business_plan_step(results))
+        business_plan_step=_business_plan_step(results),
+        second_plan_beside=(("403(b)" if results.plan.type == "403b" else "401(k)") if results.second_plan else None))
 
 
 def _business_plan_step(results: Results) -> str | None:
@@ -161,8 +164,21 @@ def _todo(results: Results, advice: Advice, separation: dt.date | None, left_alr
                                                    "last_paychecks": schedule.get("last_paychecks", 0),
                                                    "last_deferral_pct": schedule.get("last_paycheck_deferral_pct"),
                                                    "last_after_tax_pct": schedule.get("last_paycheck_after_tax_pct"),
+                                                   # a plan taking dollar elections: the same, in dollars per paycheck
+                                                   "by_dollar": schedule.get("unit") == "dollar",
+                                                   "pre_tax": schedule.get("per_paycheck_pre_tax"),
+                                                   "roth": schedule.get("per_paycheck_roth"),
+                                                   "after_tax": schedule.get("per_paycheck_after_tax"),
+                                                   "last_deferral": schedule.get("last_paycheck_deferral"),
+                                                   "last_after_tax": schedule.get("last_paycheck_after_tax"),
                                                    "catch_up": f["catch_up_limit"].value,
                                                    "roth_catch_up": f["roth_catch_up_required"].value is True}))
+        if results.second_plan:
+            second = f["second_plan_election_schedule"].value
+            items.append(Item("second_plan_elections", SECOND_PLAN, {
+                **f["second_plan_recommended_elections"].value, "by_dollar": second["unit"] == "dollar",
+                "pre_tax": second["per_paycheck_pre_tax"], "roth": second["per_paycheck_roth"],
+                "deferrals": second["deferrals"]}))
         if "mega_backdoor" in advice.actions:
             items.append(Item("convert_after_tax", AFTER_TAX, {"cadence": f["conversion_cadence"].value,
                                                                "space": f["after_tax_space"].value}))
@@ -223,6 +239,9 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
             rows += ["last_paychecks"] if schedule["last_paychecks"] else []
             rows += ["after_tax_total"] if f["recommended_elections"].value["after_tax_pct"] else []
         rows.append("deferrals_total")  # what the year's paychecks put in, also for a job already left
+        if results.second_plan:  # a 457(b) beside it, on a limit of its own
+            rows += ["second_plan", "second_plan_room"] + ([] if left_already else ["second_plan_elections"])
+            rows.append("second_plan_deferrals")
         if f["lost_match_from_front_loading"].value and not left_already:
             rows.append("lost_match")
     else:

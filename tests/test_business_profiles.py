@@ -94,6 +94,43 @@ def test_walt_457b_special_catch_up_replaces_the_age_catch_up(examples):
     assert r.value("election_schedule")["method"] == "round_up"
 
 
+def test_ines_teacher_defers_the_full_limit_to_both_her_403b_and_her_457b(examples):
+    r = examples["ines"]
+    # 403(b): 402(g) 24,500. 457(b): its own 24,500 (457(e)(15)), untouched by the 403(b). Age 41: no catch-ups.
+    # Dollar elections over 24 paychecks of 88,000 ÷ 24 = 3,666.67: 24,500 ÷ 88,000 = 27.8409% → 27.84% in
+    # hundredths, 3,666.666… × 27.84% = 1,020.80 a paycheck, × 24 = 24,499.20; the last paycheck takes the other
+    # 0.80: 1,021.60. The same in each plan: 49,000 in all. Pre-tax (22% now > 12% later): MAGI 88,000 − 49,000.
+    assert r.second_plan.id == "harbor-schools-457b"
+    assert r.value("elective_deferral_limit") == D(24_500) and r.value("second_plan_457b_limit") == D(24_500)
+    for prefix in ("", "second_plan_"):
+        schedule = r.value(prefix + "election_schedule")
+        assert schedule["unit"] == "dollar"
+        assert (schedule["per_paycheck_pre_tax"], schedule["per_paycheck_roth"]) == (D("1020.80"), D(0))
+        assert (schedule["last_paychecks"], schedule["last_paycheck_deferral"]) == (1, D("1021.60"))
+        assert schedule["deferrals"] == D(24_500)
+    assert r.value("modified_agi") == D(39_000)
+
+
+SECOND_PLAN_457B = "name: City 457(b)\ntype: governmental_457b\npay_periods: 26\n"
+
+
+@pytest.mark.parametrize("persona, key, words", [
+    ("plan: mine\nsecond_plan: mine\n", "second_plan", "is a 401k plan"),          # two plans sharing 402(g)
+    ("second_plan: city\n", "second_plan", "needs plan"),                            # a 457(b) alone goes in plan
+    ("plan: city\nsecond_plan: city\n", "second_plan", "sits beside a 401k or 403b"),
+], ids=["second-plan-not-a-457b", "second-plan-without-plan", "second-plan-beside-a-457b"])
+def test_second_plan_mistakes_are_located(tmp_path, persona, key, words):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "personas").mkdir()
+    (tmp_path / "plans" / "mine.yaml").write_text(JOB_PLAN)
+    (tmp_path / "plans" / "city.yaml").write_text(SECOND_PLAN_457B)
+    (tmp_path / "personas" / "pat.yaml").write_text(
+        "name: Pat\ntax_year: 2026\nbirth_date: 1980-01-01\npay: {salary: 50000}\n" + persona)
+    problems = load_profiles(tmp_path).problems
+    assert [(p.key, p.line) for p in problems] == [(key, 6 if persona.startswith("plan") else 5)], problems
+    assert words in problems[0].message
+
+
 def test_mei_no_pay_of_her_own_funds_a_spousal_ira(examples):
     r = examples["mei"]
     # no plan, no pay: the IRA limit counts David's 150,000 (219(c)); age 52: 7,500 + 1,100 = 8,600.

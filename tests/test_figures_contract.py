@@ -87,6 +87,19 @@ def test_rollover_options_show_their_working(by_id):
 
 # ----------------------------------------------------------------------------- the built example pages
 
+def test_dollar_elections_print_as_dollars_per_paycheck(built):
+    # Ines's 403(b) and 457(b) take elections in dollars (elections.unit: dollar): 1,020.80 a paycheck in each
+    # (24,500 ÷ 88,000 = 27.84% in hundredths of 3,666.67, see test_business_profiles), 1,021.60 on the last
+    page = (built.root / "build" / "docs" / "guides" / "ines.md").read_text()
+    assert "| **Elect per paycheck: pre-tax / Roth / after-tax** | **$1,020.80 / $0 / $0** |" in page
+    assert "| **Then for your last paycheck: deferral / after-tax** | **$1,021.60 / $0** |" in page
+    assert "| **Elect per paycheck there: pre-tax / Roth** | **$1,020.80 / $0** |" in page
+    assert "[**Set $1,020.80 pre-tax, $0 Roth a paycheck**]" in page
+    assert "| Pre-tax deferral | $1,020.80 |" in page
+    elections = page.split("## Your payroll elections")[1].split("??? example")[0]
+    assert "%" not in elections
+
+
 def test_no_page_prints_age_0_a_raw_decimal_or_unused_deferral_room(built):
     docs = built.root / "build" / "docs"
     pages = {path: path.read_text() for path in docs.rglob("*.md")}

@@ -160,9 +160,13 @@ CASES = {
     "todo/convert_after_tax": ({"cadence": "quarterly", "space": D("31000")}, "up to $31,000 this year"),
     "todo/elections": ({"pre_tax_pct": D("6"), "roth_pct": D("0"), "after_tax_pct": D("10"), "until": None,
                         "last_paychecks": 2, "last_deferral_pct": D("3"), "last_after_tax_pct": D("12"),
-                        "catch_up": D("0"), "roth_catch_up": False},
+                        "catch_up": D("0"), "roth_catch_up": False, "by_dollar": False},
                        "[**Set 6% pre-tax, 0% Roth and 10% after-tax**](#a) at your next payroll change, then 3% "
                        "deferral and 12% after-tax for your last 2 paychecks."),
+    # a plan taking elections in dollars: dollars a paycheck, never a percent
+    "todo/second_plan_elections": ({"pre_tax_pct": D("0"), "roth_pct": D("0"), "by_dollar": True, "pre_tax": D("1020.80"),
+                                    "roth": D("0"), "deferrals": D("24500")},
+                                   "[**In your 457(b), set $1,020.80 pre-tax and $0 Roth a paycheck**](#a)"),
     "todo/ira": ({"route": "backdoor_roth", "amount": D("7500"), "deductible": D("0")},
                  "[**Put $7,500 in a Roth IRA by the backdoor**](#a)"),
     "todo/old_plan": ({"plan": "Initech <401k>", "before": dt.date(2026, 8, 14), "amount": D("120000"),

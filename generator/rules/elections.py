@@ -67,6 +67,23 @@ def _exact_pct(payroll: Payroll, amount: Decimal) -> Decimal:
     return ratio(amount, payroll.plan_compensation) * HUNDRED if payroll.plan_compensation else ZERO
 
 
+def per_paycheck(payroll: Payroll, pct: Decimal) -> Decimal:
+    """One paycheck's dollars of an election of `pct` percent of plan compensation."""
+    return cents(pct_of(pct, payroll.plan_compensation / payroll.paychecks))
+
+
+def _election(payroll: Payroll, label: str, pct: Decimal, source: str = "", op: str = "") -> Step:
+    """A step showing an election as the plan takes it: dollars per paycheck in a dollar-election plan
+    (elections.unit: dollar), else a percentage of pay."""
+    if payroll.unit == "dollar":
+        return Step(f"{label}, in dollars per paycheck", per_paycheck(payroll, pct), source, op)
+    return Step(label, pct, source, op, PCT)
+
+
+def _words(payroll: Payroll, pct: Decimal) -> str:
+    return f"${per_paycheck(payroll, pct):,} a paycheck" if payroll.unit == "dollar" else f"{pct}%"
+
+
 def _front_loading_costs_match(payroll: Payroll) -> bool:
     return bool(payroll.tiers) and payroll.match_per_paycheck and not payroll.true_up
 
@@ -91,7 +108,7 @@ def election_schedule(payroll: Payroll, deferral_pct: Decimal, *, fill: bool) ->
     unused = clamp(target - every)
     steps = [Step("Deferral room you can use this year (402(g) + catch-up, within the plan's caps and 415(c))",
                   cents(target), payroll.cite("deferral_room", "catch_up_room", "annual_additions_limit")),
-             Step(f"Your election of {deferral_pct}% on all {n} paychecks", cents(every), "", "−"),
+             Step(f"Your election of {_words(payroll, deferral_pct)} on all {n} paychecks", cents(every), "", "−"),
              Step("Room a whole-step election leaves", cents(unused), "", "=")]
     every_check = cents(pct_of(deferral_pct, per_check_pay))
     value = {"deferral_pct": deferral_pct, "per_paycheck_deferral": every_check, "last_paychecks": 0,
@@ -111,7 +128,7 @@ def election_schedule(payroll: Payroll, deferral_pct: Decimal, *, fill: bool) ->
             lost_up = lost_match_from_front_loading(payroll, deferral_pct=up, after_tax_pct=ZERO).value
         value["match_lost_if_rounded_up"] = cents(lost_up)
         if not lost_up:
-            steps += [Step(f"Elect one step more, {up}%, on every paycheck", cents(payroll.amount(up)), ""),
+            steps += [Step(f"Elect one step more, {_words(payroll, up)}, on every paycheck", cents(payroll.amount(up)), ""),
                       Step("Payroll stops your deferrals at the limit, and your plan's match loses nothing by it",
                            cents(target), "your plan", "min"),
                       Step("Deferrals for the year", cents(target), "", "=")]
@@ -120,7 +137,7 @@ def election_schedule(payroll: Payroll, deferral_pct: Decimal, *, fill: bool) ->
                       "deferrals": cents(target),
                       "unused_deferral_room": cents(ZERO), "method": "round_up"}
             return Figure("election_schedule", value, tuple(steps), unit=USD, flags=frozenset({"round_up"}))
-        steps.append(Step(f"Match lost if you elected {up}% instead and payroll stopped you early", cents(lost_up),
+        steps.append(Step(f"Match lost if you elected {_words(payroll, up)} instead and payroll stopped you early", cents(lost_up),
                           "lost_match_from_front_loading"))
     # The last paycheck(s) carry the rest: as few as the plan's total cap allows.
     headroom = payroll.amount(payroll.max_total_pct - deferral_pct) / n
@@ -145,8 +162,8 @@ def election_schedule(payroll: Payroll, deferral_pct: Decimal, *, fill: bool) ->
     left = clamp(cents(target) - deferred)
     which = "last paycheck" if k == 1 else f"last {k} paychecks"
     steps += [Step(f"Spread over your {which}", cents(unused), ""),
-              Step(f"Deferral election for your {which}" + (" (payroll stops at the limit)" if stops else ""),
-                   last_pct, "", unit=PCT),
+              _election(payroll, f"Deferral election for your {which}" + (" (payroll stops at the limit)" if stops else ""),
+                        last_pct),
               Step("Deferrals for the year", deferred, ""),
               Step("Room left unused (less than one election step on one paycheck)" if left else "Room left unused",
                    left, "")]
@@ -232,13 +249,13 @@ def elections_for_the_year(payroll: Payroll, *, goal: str | Decimal, rate_now: D
     """
     top = max_deferral_pct(payroll)
     capture = min(round_up_to(capture_pct, payroll.increment_pct), top)
-    steps = [Step("Deferral room: 402(g) room left here", payroll.deferral_room, payroll.cite("deferral_room")),
+    steps = [Step("Deferral room left in this plan", payroll.deferral_room, payroll.cite("deferral_room")),
              Step("Catch-up room", payroll.catch_up_room, payroll.cite("catch_up_room"), "+"),
              Step("Pay the elections apply to", payroll.plan_compensation, payroll.cite("plan_compensation"), "÷"),
              Step("The room as a share of pay", _exact_pct(payroll, payroll.deferral_room + payroll.catch_up_room)
                   .quantize(CENT), "", "=", PCT),
-             Step("Largest whole-step election that stays under the room on every paycheck", top, "", unit=PCT),
-             Step("Smallest election that gets the whole match", capture, "your plan's match formula", unit=PCT)]
+             _election(payroll, "Largest whole-step election that stays under the room on every paycheck", top),
+             _election(payroll, "Smallest election that gets the whole match", capture, "your plan's match formula")]
     if goal == "max":
         deferral = top
     elif goal == "match":
@@ -249,10 +266,10 @@ def elections_for_the_year(payroll: Payroll, *, goal: str | Decimal, rate_now: D
     schedule = election_schedule(payroll, deferral, fill=goal == "max")
     if schedule.value["method"] == "round_up":
         deferral = schedule.value["deferral_pct"]
-        steps.append(Step("One step more, so payroll stops you at the limit (see the schedule)", deferral, "", unit=PCT))
+        steps.append(_election(payroll, "One step more, so payroll stops you at the limit (see the schedule)", deferral))
     pre_tax, roth, flags = _split(payroll, deferral, rate_now, rate_retirement)
-    steps.append(Step("Pre-tax deferral election", pre_tax, "", unit=PCT))
-    steps.append(Step("Roth deferral election", roth, "", "+", PCT))
+    steps.append(_election(payroll, "Pre-tax deferral election", pre_tax))
+    steps.append(_election(payroll, "Roth deferral election", roth, "", "+"))
     after_tax = ZERO
     space = after_tax_space(payroll, schedule.value["deferrals"])
     if payroll.after_tax_offered:
@@ -265,8 +282,8 @@ def elections_for_the_year(payroll: Payroll, *, goal: str | Decimal, rate_now: D
             after_tax = min(room, short)
         else:
             after_tax = min(room, max(round_down_to(goal, payroll.increment_pct) - deferral, ZERO))
-        steps.append(Step("After-tax election (mega backdoor Roth)", after_tax, "", "+", PCT))
-    steps.append(Step("Total share of each paycheck", pre_tax + roth + after_tax, "", "=", PCT))
+        steps.append(_election(payroll, "After-tax election (mega backdoor Roth)", after_tax, "", "+"))
+    steps.append(_election(payroll, "Total of each paycheck", pre_tax + roth + after_tax, "", "="))
     flags |= set(schedule.flags)
     value = {"pre_tax_pct": pre_tax, "roth_pct": roth, "after_tax_pct": after_tax}
     schedule = _with_after_tax(payroll, schedule, after_tax, value)
@@ -287,7 +304,12 @@ def _with_after_tax(payroll: Payroll, schedule: Figure, after_tax_pct: Decimal, 
     yearly = cents(pct_of(after_tax_pct, per_check_pay) * (n - k) + pct_of(last_after_tax, per_check_pay) * k)
     raised = "roth" if (payroll.roth_catch_up_required and payroll.catch_up_room) or not elections["pre_tax_pct"] else "pre_tax"
     value |= {"last_paycheck_after_tax_pct": last_after_tax, "after_tax_contributions": yearly,
-              "last_paycheck_raises": raised if k else ""}
+              "last_paycheck_raises": raised if k else "",
+              # the elections as dollars per paycheck: what a plan with dollar elections (unit "dollar") takes
+              "unit": payroll.unit, "per_paycheck_pre_tax": per_paycheck(payroll, elections["pre_tax_pct"]),
+              "per_paycheck_roth": per_paycheck(payroll, elections["roth_pct"]),
+              "per_paycheck_after_tax": per_paycheck(payroll, after_tax_pct),
+              "last_paycheck_after_tax": per_paycheck(payroll, last_after_tax)}
     steps = schedule.steps + (Step("After-tax contributions for the year at these elections", yearly, ""),)
     return Figure(schedule.name, value, steps, unit=schedule.unit, flags=schedule.flags)
 
