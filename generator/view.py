@@ -92,7 +92,7 @@ def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> Guide
         catch_up_age_reached=results.age >= law("catch_up_age").value,
         ira_deduction_limited=f["traditional_ira_deductible_limit"].value < f["ira_contribution_limit"].value,
         ira_roth_limited=f["roth_ira_limit"].value < f["ira_contribution_limit"].value,
-        public_sector_plan=_public_sector_plan(results),
+        public_sector_plan=_public_sector_plan(results, advice),
         projection_rows=tuple(row for n, row in enumerate(rows, 1) if row.year % 5 == 0 or n == len(rows)),
         tax_rate_now_known=tax.marginal_rate_now is not None,
         tax_rates_known=None not in (tax.marginal_rate_now, tax.marginal_rate_retirement),
@@ -109,11 +109,11 @@ def _business_plan_step(results: Results) -> str | None:
     return "open" if plan is None else "keep" if plan.type == best else "move to"
 
 
-def _public_sector_plan(results: Results) -> str | None:
+def _public_sector_plan(results: Results, advice: Advice) -> str | None:
     """The plan the "Extra room" section is about: a 403(b)'s 15-year catch-up, a governmental
     457(b)'s own limit and special catch-up."""
     f, plan = results.figures, results.plan
-    if "fifteen_year_catch_up" in f or "governmental_457b_limit" in f or plan and plan.type in ("403b", "governmental_457b"):
+    if "fifteen_year_catch_up" in f or "governmental_457b_limit" in f or advice.public_sector_callouts:
         return "403b" if plan.type == "403b" else "governmental_457b"
     return None
 

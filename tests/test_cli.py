@@ -70,7 +70,7 @@ def test_calc_year_flag_recomputes_for_that_year(project, monkeypatch):
 
 def test_check_passes_on_the_examples_and_writes_nothing(project, monkeypatch):
     result = run(project, monkeypatch, "check")
-    assert result.exit_code == 0 and result.stdout.startswith("OK: 25 personas, 9 plans")
+    assert result.exit_code == 0 and result.stdout.startswith("OK: 26 personas, 11 plans")
     assert not (project.root / "site").exists()
 
 
@@ -100,7 +100,7 @@ def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, mo
         lines = result.output.strip().splitlines()
         assert lines == [
             f"profiles/personas/maya.yaml:2: tax_year: no IRS limits for 2030 (add generator/limits/2030.yaml; limits exist for {KNOWN})",
-            "profiles/personas/maya.yaml:4: plan: no plan with id 'nowhere' (known plans: acme-401k, crumb-bakery-simple-ira, fieldstone-schools-403b, globex-401k, initrode-401k, nadia-studio-solo-401k, northwind-401k, rivertown-457b, sol-consulting-sep-ira)",
+            "profiles/personas/maya.yaml:4: plan: no plan with id 'nowhere' (known plans: acme-401k, crumb-bakery-simple-ira, fieldstone-schools-403b, globex-401k, harbor-schools-403b, harbor-schools-457b, initrode-401k, nadia-studio-solo-401k, northwind-401k, rivertown-457b, sol-consulting-sep-ira)",
             "profiles/personas/maya.yaml:5: pay.salary: must be at least 0 (got -1)",
             "profiles/personas/maya.yaml:5: pay.tips: unknown key (expected one of: salary, prior_year_fica_wages, "
             "other_deferrals_this_year, paychecks_this_year, self_employment_income, other_employer_pay)",
