@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from .figure import BOOL, PCT, Figure, Step
 from .limits import Limits, load_constants, load_limits
-from .money import ZERO, cents
+from .money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 from .profiles import Persona, Plan
 from . import business as biz
 from .rules import backdoor, employer_stock, ira, projection, rollover, withdrawal
 from .rules import early_payout_exceptions as exceptions
 from .rules import contributions as c
+from .rules import next_plan as nxt
 from .rules import plan_403b, plan_457b
 from .rules import elections as e
 from .rules import match as m
@@ -42,6 +43,7 @@ class Results:
     leaving_extras: tuple[dict[str, Figure], ...] = ()
     second_plan: Plan | None = None  # a governmental 457(b) beside the 401(k)/403(b) at the same employer
     second_payroll: Payroll | None = None
+    next_payroll: Payroll | None = None  # the new job's plan later this year (job_change.new_plan and new_pay)
 
     def __getitem__(self, name: str) -> Figure:
         return self.figures[name]
@@ -56,13 +58,17 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
     plan = plans.get(persona.plan) if persona.plan else None
     figures: dict[str, Figure] = {}
     estimates: list[str] = []
-    payroll = None
+    payroll = next_payroll = None
     if plan is None:
         figures.update(_no_plan_figures())
     else:
-        payroll, found, assumed = _workplace_plan(persona, plan, limits, age)
+        next_plan = _next_plan_of(persona, plans)
+        payroll, found, assumed = _workplace_plan(persona, plan, limits, age, next_plan)
         figures.update(found)
         estimates += assumed
+        if next_plan is not None:
+            next_payroll, found = _next_plan(persona, next_plan, limits, age, figures, payroll)
+            figures.update(found)
     second = plans.get(persona.second_plan) if persona.second_plan and plan is not None else None
     second_payroll = None
     if second:
@@ -87,7 +93,7 @@ def compute(persona: Persona, plans: dict[str, Plan]) -> Results:
         figures.update(extras[0])
     return Results(persona, plan, limits, age, figures, payroll, tuple(estimates), rows, tuple(leaving),
                    _year_end_plan(persona, plan, plans), biz.business_plan(persona, plans), leaving_extras=extras,
-                   second_plan=second, second_payroll=second_payroll)
+                   second_plan=second, second_payroll=second_payroll, next_payroll=next_payroll)
 
 
 def _plan_balances(balances) -> dict[str, Decimal]:
@@ -141,14 +147,34 @@ def _day_job_deferrals(persona: Persona, plan: Plan | None, payroll: Payroll | N
     return persona.pay.other_deferrals_this_year + here
 
 
-def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int) -> tuple[Payroll, dict[str, Figure], list[str]]:
+def _next_plan_of(persona: Persona, plans: dict[str, Plan]) -> Plan | None:
+    """The 401(k) or 403(b) of the job someone moves to this year, when the profile gives the pay there."""
+    change = persona.job_change
+    if change is None or change.new_plan is None or change.new_pay is None:
+        return None
+    plan = plans.get(change.new_plan)
+    return plan if plan is not None and plan.type in ("401k", "403b") else None
+
+
+def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
+                    next_plan: Plan | None = None) -> tuple[Payroll, dict[str, Figure], list[str]]:
     """The plan's limits, the payroll they make, and the elections on it; with the inputs assumed."""
     figures: dict[str, Figure] = {}
     estimates: list[str] = []
     pay = persona.pay
     separate = plan.type == "governmental_457b"
     add = lambda figure: figures.setdefault(figure.name, figure)  # noqa: E731
-    add(c.elective_deferral_limit(limits, other_deferrals=pay.other_deferrals_this_year, separate_limit=separate))
+    reserved = ZERO
+    if next_plan is not None and next_plan.match.tiers and not separate:
+        here_capture = round_up_to(m.match_capture_pct(plan.match.tiers).value, plan.elections.step_pct)
+        reserved = add(nxt.match_reserve(
+            room=clamp(limits.elective_deferral.value - pay.other_deferrals_this_year),
+            here_most=pct_of(plan.contributions.max_total_pct, min(pay.salary, limits.compensation_limit.value)),
+            new_pay=persona.job_change.new_pay, new_capture_pct=m.match_capture_pct(next_plan.match.tiers).value,
+            new_step_pct=next_plan.elections.step_pct,
+            here_capture_amount=cents(pct_of(here_capture, min(pay.salary, limits.compensation_limit.value))))).value
+    add(c.elective_deferral_limit(limits, other_deferrals=pay.other_deferrals_this_year, separate_limit=separate,
+                                  reserved=reserved))
     add(c.roth_catch_up_required(limits, age=age, prior_year_fica_wages=pay.prior_year_fica_wages))
     add(c.catch_up_limit(limits, age=age, other_deferrals=pay.other_deferrals_this_year,
                          roth_required=figures["roth_catch_up_required"].value,
@@ -249,6 +275,52 @@ def _second_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
         found.append(m.employer_match(payroll, matched_pct=e.employer_match_pct(payroll, found[-2].value,
                                                                                  found[-1].value["deferrals"])))
     named = {SECOND + figure.name.removeprefix("governmental_"): figure for figure in found}
+    return payroll, {name: _renamed(figure, name) for name, figure in named.items()}
+
+
+NEXT = "next_plan_"  # the prefix of the new job's plan's figures
+
+
+def _next_plan(persona: Persona, plan: Plan, limits: Limits, age: int, figures: dict[str, Figure],
+               here: Payroll) -> tuple[Payroll, dict[str, Figure]]:
+    """The new job's plan for the rest of the year: the room the old job's elections leave, the elections
+    that fill it, and its match, against filling the limit before leaving. The Roth catch-up wage test is
+    per employer: a new hire had no FICA wages from the new employer last year, so it never applies there."""
+    change = persona.job_change
+    other = persona.pay.other_deferrals_this_year
+    roth_rule = c.roth_catch_up_required(limits, age=age, prior_year_fica_wages=ZERO,
+                                         source="a new hire: no wages from this employer last year")
+    catch_up = c.catch_up_limit(limits, age=age, other_deferrals=other, roth_required=False,
+                                plan_offers_roth=plan.contributions.roth)
+    deferred_here = figures["election_schedule"].value["deferrals"]
+    room = nxt.next_plan_deferral_limit(limit=limits.elective_deferral.value, catch_up=catch_up.value,
+                                        other_deferrals=other, deferred_here=deferred_here,
+                                        limit_source=limits.elective_deferral.source)
+    days = (date(change.separation_date.year, 12, 31) - change.separation_date).days
+    paychecks = max(plan.pay_periods * days // 365, 1)  # the new plan's pay periods left after the separation date
+    plan_pay = min(change.new_pay, limits.compensation_limit.value)
+    regular = min(room.value, clamp(limits.elective_deferral.value - other - deferred_here))
+    payroll = Payroll(
+        compensation=change.new_pay, plan_compensation=plan_pay, paychecks=paychecks,
+        increment_pct=plan.elections.step_pct, unit=plan.elections.unit, stops_at_limit=plan.elections.stops_at_limit,
+        max_total_pct=plan.contributions.max_total_pct, deferral_room=regular, catch_up_room=room.value - regular,
+        annual_additions_limit=min(limits.annual_additions.value, change.new_pay), tiers=plan.match.tiers,
+        match_per_paycheck=plan.match.period == "per_pay_period", true_up=plan.match.true_up,
+        matches_after_tax=plan.match.matches_after_tax,
+        nonelective=m.employer_nonelective(plan_compensation=plan_pay, nonelective_pct=plan.nonelective_pct).value,
+        roth_offered=plan.contributions.roth, after_tax_offered=False, after_tax_max_pct=None,
+        roth_catch_up_required=False, sources=_payroll_sources(limits, age))
+    elections, schedule, _ = e.elections_for_the_year(
+        payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
+        rate_retirement=persona.tax.marginal_rate_retirement, capture_pct=m.match_capture_pct(plan.match.tiers).value)
+    match = m.employer_match(payroll, matched_pct=e.employer_match_pct(payroll, elections.value, schedule.value["deferrals"]))
+    found = [room, roth_rule, elections, schedule, match]
+    if "next_plan_match_reserve" in figures:  # against filling the limit here first: only what that leaves
+        left = clamp(limits.elective_deferral.value + catch_up.value - other - here.amount(here.max_total_pct))
+        matched = ratio(left, plan_pay) * HUNDRED if plan_pay else ZERO
+        found.append(nxt.match_kept(kept=match.value, without_split=m.employer_match(payroll, matched_pct=min(
+            matched, m.match_capture_pct(plan.match.tiers).value)).value))
+    named = {figure.name if figure.name.startswith(NEXT) else NEXT + figure.name: figure for figure in found}
     return payroll, {name: _renamed(figure, name) for name, figure in named.items()}
 
 

@@ -51,7 +51,8 @@ def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[P
         note(("tax", "capital_gains_rate"), "not given: company stock's appreciation is taxed at an assumed "
              f"{ASSUMED_CAPITAL_GAINS_RATE} %",
              "add the long-term capital-gains rate for an exact comparison")
-    if results.year_end_plan and results.persona.job_change and results.year_end_plan is not results.plan:
+    if results.year_end_plan and results.persona.job_change and results.year_end_plan is not results.plan \
+            and results.next_payroll is None:
         note(("job_change", "new_plan"), f"the guide covers the old plan only; {results.year_end_plan.name} needs "
-             "its own persona", "give that persona pay.other_deferrals_this_year: what was deferred here")
+             "its own persona", "or add job_change.new_pay: the guide then splits the limit across both plans")
     return sorted(notes)

@@ -285,6 +285,8 @@ class JobChange(Model):
     employer_money: Money = Decimal(0)  # the part of balances.pre_tax the employer put in, vested or not
     loan: Money = Decimal(0)  # a plan loan still owed on leaving: the plan offsets it against the account
 
+    new_pay: Money | None = None  # pay at the new job this year: the two plans' matches then split the limit
+
     @model_validator(mode="after")
     def _vesting_facts(self) -> JobChange:
         if self.employer_money > self.balances.pre_tax:

@@ -131,6 +131,27 @@ def test_second_plan_mistakes_are_located(tmp_path, persona, key, words):
     assert words in problems[0].message
 
 
+def test_omar_splits_the_limit_so_both_jobs_match(examples):
+    r = examples["omar"]
+    # Acme matches per paycheck (100% of 3% + 50% of the next 2%), no true-up: its whole match needs 5% of his
+    # 39,600 of Acme pay = 1,980 deferred there. Globex could take 50% × 58,900 = 29,450, more than 24,500, so
+    # filling it first would leave Acme nothing: keep 1,980 back. Globex room 24,500 − 1,980 = 22,520, which
+    # still holds Globex's own whole match (6% × 58,900 = 3,534).
+    assert r.value("next_plan_match_reserve") == D(1980)
+    assert r.value("elective_deferral_limit") == D(22_520)
+    here = r.value("election_schedule")["deferrals"]
+    assert here <= D(22_520)
+    # the new plan gets the rest of the one limit: 24,500 − what Globex's elections put in
+    assert r.value("next_plan_deferral_limit") == D(24_500) - here
+    assert r.value("next_plan_election_schedule")["deferrals"] == D(24_500) - here
+    # its match at 5% of 39,600: 3% × 100% + 2% × 50% = 4% = 1,584; filling Globex first leaves 0 there: all kept
+    assert r.value("next_plan_employer_match") == D(1584)
+    assert r.value("next_plan_match_kept") == D(1584)
+    # the Roth catch-up wage test is per employer: a new hire had no FICA wages there last year
+    assert r.value("next_plan_roth_catch_up_required") is False
+    assert r["next_plan_roth_catch_up_required"].steps[0].amount == 0
+
+
 def test_mei_no_pay_of_her_own_funds_a_spousal_ira(examples):
     r = examples["mei"]
     # no plan, no pay: the IRA limit counts David's 150,000 (219(c)); age 52: 7,500 + 1,100 = 8,600.

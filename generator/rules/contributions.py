@@ -16,7 +16,8 @@ def age_on_dec_31(birth_date: date, tax_year: int) -> int:
     return tax_year - birth_date.year
 
 
-def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separate_limit: bool = False) -> Figure:
+def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separate_limit: bool = False,
+                            reserved: Decimal = ZERO) -> Figure:
     """402(g) room left at this employer, without catch-up.
 
     The limit is per person across every 401(k) and 403(b) in the year (IRC 402(g)(1)), so
@@ -30,8 +31,10 @@ def elective_deferral_limit(limits: Limits, *, other_deferrals: Decimal, separat
                           None, "IRC 457(e)(15)"))
         room = limit.value
     else:
-        room = clamp(limit.value - other_deferrals)
+        room = clamp(limit.value - other_deferrals - reserved)
         steps.append(Step("Deferrals already made at another employer this year", other_deferrals, OTHER_DEFERRALS, "−"))
+        if reserved:  # room kept back for a next job's match later this year (rules/next_plan.py)
+            steps.append(Step("Kept back for your next job's whole match", reserved, "next_plan_match_reserve", "−"))
     steps.append(Step("Room left for pre-tax and Roth deferrals here", room, "", "="))
     return Figure("elective_deferral_limit", room, tuple(steps))
 
