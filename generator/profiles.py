@@ -284,7 +284,6 @@ class JobChange(Model):
     service_start: date | None = None  # first day working for this employer: vesting counts years of service from it
     employer_money: Money = Decimal(0)  # the part of balances.pre_tax the employer put in, vested or not
     loan: Money = Decimal(0)  # a plan loan still owed on leaving: the plan offsets it against the account
-
     new_pay: Money | None = None  # pay at the new job this year: the two plans' matches then split the limit
 
     @model_validator(mode="after")

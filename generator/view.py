@@ -133,7 +133,8 @@ def _estimates(results: Results, left_already: bool) -> tuple[tuple[Item, ...], 
     }
     items = [Item(key, values=values[key]() if key in values else {}) for key in results.estimates]
     return (tuple(i for i in items if i.key != "modified_agi"),
-            next((i for i in items if i.key == "modified_agi"), None))
+            # with no IRA contribution possible (no pay, no spouse's), income changes nothing: not said
+            next((i for i in items if i.key == "modified_agi" and results.figures["ira_contribution_limit"].value), None))
 
 
 def _sections(results: Results, left_already: bool) -> tuple[str, ...]:
@@ -239,6 +240,8 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
             rows += ["last_paychecks"] if schedule["last_paychecks"] else []
             rows += ["after_tax_total"] if f["recommended_elections"].value["after_tax_pct"] else []
         rows.append("deferrals_total")  # what the year's paychecks put in, also for a job already left
+        if results.next_payroll:  # the new job's plan shares the limit: what is left for it, and its match
+            rows += ["next_plan_room", "next_plan_elections", "next_plan_match"]
         if results.second_plan:  # a 457(b) beside it, on a limit of its own
             rows += ["second_plan", "second_plan_room"] + ([] if left_already else ["second_plan_elections"])
             rows.append("second_plan_deferrals")
@@ -246,7 +249,8 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
             rows.append("lost_match")
     else:
         rows.append("no_plan")
-    rows.append("ira_limit")
+    if f["ira_contribution_limit"].value:  # none without pay of one's own (or a spouse's, for a spousal IRA)
+        rows.append("ira_limit")
     if f["ira_route"].value:
         rows.append("ira_route")
     return tuple(rows)

@@ -78,3 +78,24 @@ def test_a_day_job_saver_with_a_side_business_sets_elections_then_opens_a_busine
     # the job's elections fill the 24,500 deferral limit, so the business adds its employer share only:
     # 60,000 − half SE tax 2,942.45 = 57,057.55 × 20% = 11,411.51 (tests/test_business_profiles.py)
     assert business.values == {"plan": "solo_401k", "has_plan": False, "total": Decimal("11411.51")}
+
+
+def test_no_pay_of_ones_own_shows_no_zero_rows():
+    # Ray, 64, retired: no pay, no plan, an old 401(k). An IRA needs taxable compensation (IRC 219(b)(1)):
+    # limit 0, so the glance table has no IRA rows (never "$0"), and the old plan is the one thing to do.
+    from generator.profiles import Persona
+    ray = Persona.model_validate({"id": "ray", "name": "Ray", "tax_year": 2026, "birth_date": dt.date(1962, 3, 1),
+                                  "pay": {"salary": Decimal(0)}, "tax": {"marginal_rate_now": Decimal(12)},
+                                  "previous_plans": [{"name": "Initech 401(k)", "pre_tax": Decimal(300000)}]})
+    results = compute(ray, EXAMPLES.plans)
+    assert results.value("ira_contribution_limit") == 0 and results.value("ira_route") is None
+    view = guide_view(results, advise(results), dt.date(2026, 3, 1))
+    assert view.glance == ("age", "no_plan")
+    assert [t.key for t in view.todo] == ["old_plan"]
+
+
+def test_mei_with_no_pay_has_a_spousal_ira_to_fund():
+    view = view_for("mei", dt.date(2026, 3, 1))
+    # 7,500 + 1,100 (52) from David's pay: the glance keeps the IRA rows, and the IRA is what to do
+    assert view.glance == ("age", "no_plan", "ira_limit", "ira_route")
+    assert [t.key for t in view.todo] == ["ira"] and view.todo[0].values["amount"] == Decimal(8600)
