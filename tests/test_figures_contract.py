@@ -117,7 +117,10 @@ def test_no_page_prints_age_0_a_raw_decimal_or_unused_deferral_room(built):
         room = results.value("elective_deferral_limit") + results.value("catch_up_limit")
         guide = next(text for path, text in pages.items() if f"# {persona.name}:" in text)
         assert f"| Deferrals these elections put in this year | {money(schedule.value['deferrals'])} |" in guide, persona.id
-        if schedule.has("rounding_leaves_room"):
+        if "next_plan_election_schedule" in results.figures:
+            # a job change with the new plan in the profile: the new plan's elections take all the limit left
+            assert results.value("next_plan_election_schedule")["deferrals"] == results.value("next_plan_deferral_limit")
+        elif schedule.has("rounding_leaves_room"):
             assert "stays unused" in guide, persona.id
         else:  # never less than the room the page prints (a 457(b) or 403(b) may add a special catch-up on top)
             assert schedule.value["deferrals"] >= room and schedule.value["unused_deferral_room"] == 0, persona.id
