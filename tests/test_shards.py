@@ -34,6 +34,7 @@ birth_date: 1971-09-14
 plan: acme-401k
 pay:
   salary: 173219
+  prior_year_fica_wages: 168000
 tax:
   marginal_rate_now: 24
   marginal_rate_retirement: 22
