@@ -122,10 +122,10 @@ def _estimates(results: Results, left_already: bool) -> tuple[tuple[Item, ...], 
     """What the engine assumed for inputs the profile leaves out (compute.Results.estimates), with
     what the guide says about each; the modified AGI estimate is said in the IRA section."""
     values = {
-        "modified_agi": lambda: {"magi": results.figures["modified_agi"].value,
-                                 "own_pay": bool(results.persona.pay.salary),
-                                 "other_employer_pay": bool(results.persona.pay.other_employer_pay),
-                                 "joint": results.persona.filing_status == "married_joint"},
+        "modified_agi": lambda: {"magi": results.figures["modified_agi"].value, "parts": tuple(
+            part for part, counted in (("own_pay", results.persona.pay.salary),
+                                       ("other_employer_pay", results.persona.pay.other_employer_pay),
+                                       ("spouse", results.persona.filing_status == "married_joint")) if counted)},
         "paychecks_until_separation": lambda: {
             "left_already": left_already, "separation": results.persona.job_change.separation_date,
             "paychecks": results.payroll.paychecks, "pay_periods": results.plan.pay_periods},

@@ -148,8 +148,8 @@ CASES = {
     "dates/rollover_window_ends": ({"days": D("60"), "from": dt.date(2026, 8, 14)},
                                    "60 days from a payout on Aug 14, 2026"),
     "dates/set_elections": ({}, "Set your payroll elections"),
-    "estimates/modified_agi": ({"magi": D("86000"), "own_pay": True, "other_employer_pay": False, "joint": True}, "about $86,000: your pay less the\n"
-                                                                    "pre-tax deferrals recommended here, plus your spouse's"),
+    "estimates/modified_agi": ({"magi": D("86000"), "parts": ("own_pay", "spouse")}, "about $86,000: your pay less the pre-tax "
+                                                                    "deferrals recommended here, plus your spouse's"),
     "estimates/paychecks_until_separation": ({"left_already": True, "separation": dt.date(2026, 8, 14),
                                               "paychecks": 16, "pay_periods": 26},
                                              "You left on Aug 14, 2026, so we counted\n  16 of the plan's 26"),
