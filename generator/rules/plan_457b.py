@@ -70,8 +70,8 @@ def governmental_457b_limit(limits: Limits, constants: Mapping[str, Constant], *
 def age_catch_up_replaced(catch_up: Figure, limit: Figure) -> Figure:
     """The age catch-up in a year when the larger special 457(b) catch-up applies instead: none on top,
     so no page adds both (IRC 457(e)(18))."""
-    steps = catch_up.steps[:-1] + (
-        Step("This year the 457(b) special catch-up is larger and applies instead: never both", limit.value,
-             "IRC 457(e)(18)"),
+    steps = catch_up.steps + (
+        Step("Left out: this year the larger 457(b) special catch-up applies instead, never both",
+             catch_up.value, "IRC 457(e)(18)", "−"),
         Step("Age catch-up on top of your 457(b) limit", ZERO, "", "="))
     return Figure(catch_up.name, ZERO, steps, flags=frozenset({"special_457b_instead"}))
