@@ -70,7 +70,7 @@ def test_calc_year_flag_recomputes_for_that_year(project, monkeypatch):
 
 def test_check_passes_on_the_examples_and_writes_nothing(project, monkeypatch):
     result = run(project, monkeypatch, "check")
-    assert result.exit_code == 0 and result.stdout.startswith("OK: 26 personas, 11 plans")
+    assert result.exit_code == 0 and result.stdout.startswith("OK: 27 personas, 11 plans")
     assert not (project.root / "site").exists()
 
 
