@@ -216,6 +216,24 @@ def test_roth_qualified_distribution(first_year, paid, qualified, flag):
     assert flag is None or figure.has(flag)
 
 
+@pytest.mark.parametrize("cause, first_year, qualified", [
+    # born 1980-01-01, paid in 2026 at 46: before 59½. 402A(d)(2)(A) takes 408A(d)(2)(A)'s list, so a payout on
+    # disability or after death qualifies once the five years (first contribution 2018 → from 2023) are over
+    ("disability", 2018, True),
+    ("death", 2018, True),
+    # ... but never before the five years: first contribution 2023 → qualified only from 2028
+    ("disability", 2023, False),
+    # no such cause: at 46 the payout is not qualified, however old the account
+    (None, 2018, False),
+], ids=["disability", "death", "disability-five-years-short", "neither-before-59-half"])
+def test_roth_qualified_on_disability_or_death(cause, first_year, qualified):
+    paid = date(2026, 6, 1)
+    at_59_half = reached_penalty_free_age(C, birth_date=date(1980, 1, 1), distribution_date=paid)
+    figure = roth_qualified_distribution(C, reached_59_half=at_59_half, first_roth_year=first_year,
+                                         distribution_year=paid.year, disability_or_death=cause)
+    assert figure.value is qualified
+
+
 @pytest.mark.parametrize("first_ira_year, balance, start, qualified_from", [
     (None, D(0), 2026, 2031),        # no Roth IRA yet: the 2026 rollover starts its clock → 2026 + 5 = 2031
     (2012, D(60_000), 2012, 2017),   # a Roth IRA since 2012: its clock ran out in 2017, whatever the plan's

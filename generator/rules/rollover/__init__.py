@@ -129,7 +129,9 @@ def rollover_options(limits: Limits, constants: Mapping[str, Constant], leaver: 
     exception = additional_tax_exception(facts)
     roth_qualified = roth_qualified_distribution(constants, reached_59_half=facts.reached_59_half,
                                                  first_roth_year=plan.first_roth_year,
-                                                 distribution_year=plan.distribution_date.year)
+                                                 distribution_year=plan.distribution_date.year,
+                                                 disability_or_death=next((n.kind for n in plan.named_exceptions
+                                                                           if n.kind in ("disability", "death")), None))
     decisions = {source: additional_tax(source, PLAN, facts) for source in SOURCES}
     # Only the 457(b) exemption keeps this money free of the additional tax, which another plan or an IRA would lose.
     only_457b = exception.flags == {"governmental_457b"}

@@ -254,12 +254,15 @@ def roth_five_years_from(constants: Mapping[str, Constant], first_year: int) -> 
 
 
 def roth_qualified_distribution(constants: Mapping[str, Constant], *, reached_59_half: Figure,
-                                first_roth_year: int | None, distribution_year: int) -> Figure:
-    """IRC 402A(d)(2): a payout from a designated Roth account is tax-free when it comes after 59½
-    and at least five taxable years after the first Roth contribution to the plan (Treas. Reg.
-    1.402A-1, Q&A-4: the period starts on January 1 of that contribution's year). Disability and death
-    also qualify; they are not modelled. When the profile does not give the year, the five years are
-    not assumed (flag `five_years_unknown`): the earnings are shown as taxable, the cautious side."""
+                                first_roth_year: int | None, distribution_year: int,
+                                disability_or_death: str | None = None) -> Figure:
+    """IRC 402A(d)(2): a payout from a designated Roth account is tax-free when it comes at least five
+    taxable years after the first Roth contribution to the plan (Treas. Reg. 1.402A-1, Q&A-4: the
+    period starts on January 1 of that contribution's year) and after 59½, on disability or after
+    death (402A(d)(2)(A) by way of 408A(d)(2)(A)); `disability_or_death` is the exception the profile
+    names for the plan ("disability" or "death"), if any. When the profile does not give the year, the
+    five years are not assumed (flag `five_years_unknown`): the earnings are shown as taxable, the
+    cautious side."""
     rule = constants["roth_five_years"]
     steps = list(reached_59_half.steps)
     flags = set()
@@ -277,7 +280,11 @@ def roth_qualified_distribution(constants: Mapping[str, Constant], *, reached_59
                        + ("met" if five_years else "not yet met"), None, rule.source)]
     if not five_years:
         flags.add("five_years_not_met")
-    qualified = bool(reached_59_half.value) and five_years
+    if disability_or_death and not reached_59_half.value:
+        steps.append(Step("Before 59½, but " + ("on disability" if disability_or_death == "disability"
+                                                   else "paid after the owner's death") + ", which also qualifies",
+                          None, "IRC 402A(d)(2)(A); 408A(d)(2)(A)(ii)-(iii)"))
+    qualified = (bool(reached_59_half.value) or disability_or_death is not None) and five_years
     steps.append(Step("Qualified Roth distribution (tax-free)" if qualified else "Not a qualified Roth distribution: "
                       "the earnings in it are taxable", None, "IRC 402A(d)(2)"))
     return Figure("roth_qualified_distribution", qualified, tuple(steps), unit=BOOL, flags=frozenset(flags))
