@@ -281,7 +281,7 @@ def roth_qualified_distribution(constants: Mapping[str, Constant], *, reached_59
     if not five_years:
         flags.add("five_years_not_met")
     if disability_or_death and not reached_59_half.value:
-        steps.append(Step("Before 59½, but " + ("on disability" if disability_or_death == "disability"
+        steps.append(Step(f"Before {PENALTY_FREE_AGE}, but " + ("on disability" if disability_or_death == "disability"
                                                    else "paid after the owner's death") + ", which also qualifies",
                           None, "IRC 402A(d)(2)(A); 408A(d)(2)(A)(ii)-(iii)"))
     qualified = (bool(reached_59_half.value) or disability_or_death is not None) and five_years
