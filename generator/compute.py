@@ -189,33 +189,17 @@ def _workplace_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     add(c.annual_additions_limit(limits, compensation=pay.salary))
     add(m.employer_nonelective(plan_compensation=figures["plan_compensation"].value, nonelective_pct=plan.nonelective_pct,
                                compensation_source=limits.compensation_limit.source))
-    payroll = Payroll(
-        compensation=pay.salary,
-        plan_compensation=figures["plan_compensation"].value,
-        paychecks=paychecks,
-        increment_pct=plan.elections.step_pct,
-        unit=plan.elections.unit,
-        stops_at_limit=plan.elections.stops_at_limit,
-        max_total_pct=plan.contributions.max_total_pct,
-        deferral_room=figures["elective_deferral_limit"].value + extra_room,
-        catch_up_room=catch_up_room,
-        annual_additions_limit=figures["annual_additions_limit"].value,
-        tiers=plan.match.tiers,
-        match_per_paycheck=plan.match.period == "per_pay_period",
-        true_up=plan.match.true_up,
-        matches_after_tax=plan.match.matches_after_tax,
-        nonelective=figures["employer_nonelective"].value,
-        roth_offered=plan.contributions.roth,
+    payroll = Payroll.from_plan(
+        plan, compensation=pay.salary, plan_compensation=figures["plan_compensation"].value, paychecks=paychecks,
+        deferral_room=figures["elective_deferral_limit"].value + extra_room, catch_up_room=catch_up_room,
+        annual_additions_limit=figures["annual_additions_limit"].value, nonelective=figures["employer_nonelective"].value,
+        roth_catch_up_required=figures["roth_catch_up_required"].value, sources=_payroll_sources(limits, age),
         # A governmental 457(b) sits outside 415(c) and takes no after-tax money.
         after_tax_offered=plan.contributions.after_tax and not separate,
-        after_tax_max_pct=plan.contributions.after_tax_max_pct,
-        roth_catch_up_required=figures["roth_catch_up_required"].value,
         # a governmental 457(b)'s limit is its own: payroll stops at the whole room, special catch-up included
         plan_deferral_cap=None if separate else c.plan_deferral_cap(
             limits, age=age, roth_required=figures["roth_catch_up_required"].value,
-            plan_offers_roth=plan.contributions.roth) + extra_room,
-        sources=_payroll_sources(limits, age),
-    )
+            plan_offers_roth=plan.contributions.roth) + extra_room)
     add(m.match_capture_pct(plan.match.tiers))
     for figure in e.elections_for_the_year(payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
                                            rate_retirement=persona.tax.marginal_rate_retirement,
@@ -252,19 +236,17 @@ def _second_plan(persona: Persona, plan: Plan, limits: Limits, age: int,
     if limit.has("special_catch_up"):
         catch_up = plan_457b.age_catch_up_replaced(catch_up, limit)
     first = figures["recommended_elections"].value
-    payroll = Payroll(
-        compensation=persona.pay.salary, plan_compensation=figures["plan_compensation"].value,
+    payroll = Payroll.from_plan(
+        plan, compensation=persona.pay.salary, plan_compensation=figures["plan_compensation"].value,
         paychecks=paychecks_this_year(given=persona.pay.paychecks_this_year, pay_periods=plan.pay_periods,
                                       separation_date=persona.job_change.separation_date if persona.job_change else None)[0],
-        increment_pct=plan.elections.step_pct, unit=plan.elections.unit,
-        stops_at_limit=plan.elections.stops_at_limit,
         max_total_pct=min(plan.contributions.max_total_pct,
                           Decimal(100) - first["pre_tax_pct"] - first["roth_pct"] - first["after_tax_pct"]),
         deferral_room=limit.value - catch_up.value if catch_up.value else limit.value, catch_up_room=catch_up.value,
-        annual_additions_limit=persona.pay.salary, tiers=plan.match.tiers,
-        match_per_paycheck=plan.match.period == "per_pay_period", true_up=plan.match.true_up,
-        matches_after_tax=False, nonelective=ZERO, roth_offered=plan.contributions.roth, after_tax_offered=False,
-        after_tax_max_pct=None, roth_catch_up_required=figures["roth_catch_up_required"].value,
+        annual_additions_limit=persona.pay.salary, nonelective=ZERO,
+        roth_catch_up_required=figures["roth_catch_up_required"].value,
+        # outside 415(c): no after-tax money, so none matched
+        matches_after_tax=False, after_tax_offered=False, after_tax_max_pct=None,
         # the same dollar amount as 402(g), on a limit of its own
         sources={**_payroll_sources(limits, age), "deferral_room": "IRC 457(e)(15); " + limits.elective_deferral.source})
     capture = m.match_capture_pct(plan.match.tiers).value
@@ -300,16 +282,14 @@ def _next_plan(persona: Persona, plan: Plan, limits: Limits, age: int, figures: 
     paychecks = max(plan.pay_periods * days // 365, 1)  # the new plan's pay periods left after the separation date
     plan_pay = min(change.new_pay, limits.compensation_limit.value)
     regular = min(room.value, clamp(limits.elective_deferral.value - other - deferred_here))
-    payroll = Payroll(
-        compensation=change.new_pay, plan_compensation=plan_pay, paychecks=paychecks,
-        increment_pct=plan.elections.step_pct, unit=plan.elections.unit, stops_at_limit=plan.elections.stops_at_limit,
-        max_total_pct=plan.contributions.max_total_pct, deferral_room=regular, catch_up_room=room.value - regular,
-        annual_additions_limit=min(limits.annual_additions.value, change.new_pay), tiers=plan.match.tiers,
-        match_per_paycheck=plan.match.period == "per_pay_period", true_up=plan.match.true_up,
-        matches_after_tax=plan.match.matches_after_tax,
+    payroll = Payroll.from_plan(
+        plan, compensation=change.new_pay, plan_compensation=plan_pay, paychecks=paychecks,
+        deferral_room=regular, catch_up_room=room.value - regular,
+        annual_additions_limit=min(limits.annual_additions.value, change.new_pay),
         nonelective=m.employer_nonelective(plan_compensation=plan_pay, nonelective_pct=plan.nonelective_pct).value,
-        roth_offered=plan.contributions.roth, after_tax_offered=False, after_tax_max_pct=None,
-        roth_catch_up_required=False, sources=_payroll_sources(limits, age))
+        roth_catch_up_required=False, sources=_payroll_sources(limits, age),
+        # after-tax money at the new job is left to its own year: none planned for these few months
+        after_tax_offered=False, after_tax_max_pct=None)
     elections, schedule, _ = e.elections_for_the_year(
         payroll, goal=persona.savings_goal, rate_now=persona.tax.marginal_rate_now,
         rate_retirement=persona.tax.marginal_rate_retirement, capture_pct=m.match_capture_pct(plan.match.tiers).value)

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
 
 from ..money import ZERO, clamp, pct_of
+
+if TYPE_CHECKING:
+    from ..profiles import Plan
 
 
 # What each limit of a Payroll rests on when no source is given: the statute alone. The engine gives
@@ -49,6 +52,19 @@ class Payroll:
     unit: str = "whole_pct"          # whole_pct | fractional_pct (in increment_pct steps) | dollar (per paycheck)
     stops_at_limit: bool = True      # payroll stops deferrals at the yearly limit (most recordkeepers do)
     sources: Mapping[str, str] = field(default_factory=dict)  # per limit above (STATUTES' keys): what it rests on
+
+    @classmethod
+    def from_plan(cls, plan: Plan, **given: Any) -> Payroll:
+        """A payroll under `plan`'s election, contribution and match rules; `given` holds the pay and the
+        limits at this employer, and any plan rule that does not hold here (a second plan's after-tax)."""
+        rules = dict(
+            increment_pct=plan.elections.step_pct, unit=plan.elections.unit,
+            stops_at_limit=plan.elections.stops_at_limit, max_total_pct=plan.contributions.max_total_pct,
+            tiers=plan.match.tiers, match_per_paycheck=plan.match.period == "per_pay_period",
+            true_up=plan.match.true_up, matches_after_tax=plan.match.matches_after_tax,
+            roth_offered=plan.contributions.roth, after_tax_offered=plan.contributions.after_tax,
+            after_tax_max_pct=plan.contributions.after_tax_max_pct)
+        return cls(**(rules | given))
 
     def cite(self, *limits: str) -> str:
         """The sources of limits above, for a step that uses them (each part once: one notice sets them all)."""
