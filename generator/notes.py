@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .compute import Results
 from .figure import Figure
+from .formatting import pct
 from .rules.employer_stock import ASSUMED_CAPITAL_GAINS_RATE
 from .errors import Problem
 from .yamlio import line_of, load_yaml
@@ -49,7 +50,7 @@ def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[P
     if any("capital_gains_rate_assumed" in extras.get("net_unrealized_appreciation", _NONE).flags
            for extras in results.leaving_extras):
         note(("tax", "capital_gains_rate"), "not given: company stock's appreciation is taxed at an assumed "
-             f"{ASSUMED_CAPITAL_GAINS_RATE} %",
+             f"{pct(ASSUMED_CAPITAL_GAINS_RATE)}",
              "add the long-term capital-gains rate for an exact comparison")
     if results.year_end_plan and results.persona.job_change and results.year_end_plan is not results.plan \
             and results.next_payroll is None:

@@ -604,7 +604,7 @@ def test_excess_deferrals_across_two_employers(year, old, new, age, excess):
 def test_excess_deferrals_deadline_is_april_15_next_year():
     assert excess_deferral_deadline(2026) == date(2027, 4, 15)
     figure = excess_deferrals(L2026, deferrals_by_employer={"Initech": D(15_000), "Globex": D(12_000)}, age_on_dec_31=40)
-    assert any("April 15, 2027" in step.label for step in figure.steps)
+    assert any("Apr 15, 2027" in step.label for step in figure.steps)
 
 
 # ----------------------------------------------------------------------------- the worked example reads as pencil work
@@ -711,4 +711,4 @@ def test_excess_deferrals_claim_by_march_1_and_payout_by_april_15():
     figure = excess_deferrals(L2026, deferrals_by_employer={"A": D(15_000), "B": D(22_000)}, age_on_dec_31=40)
     assert figure.value == D(12_500)
     labels = " ".join(step.label for step in figure.steps)
-    assert "March 1, 2027" in labels and "April 15, 2027" in labels
+    assert "Mar 1, 2027" in labels and "Apr 15, 2027" in labels

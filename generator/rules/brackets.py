@@ -11,15 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import PCT, Figure, Step
+from ..formatting import money, pct
 from ..limits import Brackets, Limits
 from ..money import ZERO, cents, pct_of
 
 PROFILE = "your profile"
-
-
-def _dollars(amount: Decimal) -> str:
-    """$21,900, or $21,900.50 when there are cents, for a step's words."""
-    return f"${amount:,.2f}" if amount != amount.to_integral_value() else f"${int(amount):,}"
 
 
 def tax_at_brackets(brackets: Brackets, filing_status: str, taxable_income: Decimal) -> Decimal:
@@ -56,11 +52,11 @@ def tax_on_added_income(limits: Limits, *, filing_status: str, taxable_income: D
     taxes = []
     for rate, bottom, top, part in _slices(brackets, filing_status, taxable_income, taxable_income + added):
         taxes.append((rate, cents(pct_of(rate, part))))
-        steps += [Step(f"The part from {_dollars(bottom)} to {_dollars(top)} of taxable income", part, brackets.source),
-                  Step(f"Taxed at {rate} %", rate, brackets.source, "×", PCT),
+        steps += [Step(f"The part from {money(bottom)} to {money(top)} of taxable income", part, brackets.source),
+                  Step(f"Taxed at {pct(rate)}", rate, brackets.source, "×", PCT),
                   Step("Tax on that part", taxes[-1][1], "", "=")]
     if len(taxes) > 1:  # add up the parts
-        steps += [Step(f"Tax on the part at {rate} %", tax, "", "+" if n else "") for n, (rate, tax) in enumerate(taxes)]
+        steps += [Step(f"Tax on the part at {pct(rate)}", tax, "", "+" if n else "") for n, (rate, tax) in enumerate(taxes)]
     if not taxes:
         steps.append(Step("Nothing added, so no tax", ZERO, ""))
     total = cents(sum((tax for _, tax in taxes), ZERO))
@@ -79,13 +75,13 @@ def bracket_room(limits: Limits, *, filing_status: str, taxable_income: Decimal)
     n = _bracket_of(brackets, filing_status, taxable_income)
     rate = table[n][0]
     steps = [Step("Your taxable income this year", taxable_income, PROFILE),
-             Step(f"Your bracket: {rate} % on taxable income over {_dollars(table[n][1])}", rate, brackets.source, unit=PCT)]
+             Step(f"Your bracket: {pct(rate)} on taxable income over {money(table[n][1])}", rate, brackets.source, unit=PCT)]
     if n + 1 == len(table):
         steps.append(Step("The top bracket: no higher rate above it", None, brackets.source))
         return Figure("bracket_room", {"rate_pct": rate, "next_rate_pct": None, "room": None}, tuple(steps))
     next_rate, next_start = table[n + 1]
     room = next_start - taxable_income
-    steps += [Step(f"Where the {next_rate} % bracket starts", next_start, brackets.source),
+    steps += [Step(f"Where the {pct(next_rate)} bracket starts", next_start, brackets.source),
               Step("Your taxable income", taxable_income, PROFILE, "−"),
-              Step(f"Room left at {rate} %", room, "", "=")]
+              Step(f"Room left at {pct(rate)}", room, "", "=")]
     return Figure("bracket_room", {"rate_pct": rate, "next_rate_pct": next_rate, "room": room}, tuple(steps))

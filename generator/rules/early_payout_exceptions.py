@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping
 
 from ..figure import BOOL, COUNT, PCT, Figure, Step
+from ..formatting import money, pct
 from ..limits import Constant
 from ..money import ZERO, cents, pct_of
 
@@ -144,7 +145,7 @@ def _covered(constants: Mapping[str, Constant], kind: Kind, item: Named, vested_
         expenses, income = item.expenses or ZERO, agi or ZERO
         covered = max(expenses - cents(pct_of(floor.value, income)), ZERO)
         return covered, [Step("Unreimbursed medical expenses this year", expenses, PROFILE),
-                         Step(f"Less {floor.value} % of your AGI (${income:,})", cents(pct_of(floor.value, income)),
+                         Step(f"Less {pct(floor.value)} of your AGI ({money(income)})", cents(pct_of(floor.value, income)),
                               floor.source, "−"),
                          Step("Under zero counts as zero", ZERO, "", "max"),
                          Step("Covered by the medical-expense exception", covered, kind.statute, "=")]
@@ -159,7 +160,7 @@ def _covered(constants: Mapping[str, Constant], kind: Kind, item: Named, vested_
         share = constants["domestic_abuse_balance_pct"]
         half = cents(pct_of(share.value, vested_balance))
         covered = min(covered, half)
-        steps += [Step(f"{share.value} % of your vested balance", half, share.source, "min")]
+        steps += [Step(f"{pct(share.value)} of your vested balance", half, share.source, "min")]
     steps.append(Step(f"Covered by the exception for {kind.words}", covered, kind.statute, "="))
     return covered, steps
 

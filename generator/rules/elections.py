@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import PCT, USD, Figure, Step, from_profile
+from .. import formatting as fmt
 from ..formatting import dollars
 from ..money import CENT, HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_down_to, round_up_to
 from .match import lost_match_from_front_loading
@@ -81,7 +82,7 @@ def _election(payroll: Payroll, label: str, pct: Decimal, source: str = "", op: 
 
 
 def _words(payroll: Payroll, pct: Decimal) -> str:
-    return f"${per_paycheck(payroll, pct):,} a paycheck" if payroll.unit == "dollar" else f"{pct}%"
+    return f"{fmt.money(per_paycheck(payroll, pct))} a paycheck" if payroll.unit == "dollar" else fmt.pct(pct)
 
 
 def _front_loading_costs_match(payroll: Payroll) -> bool:
@@ -205,11 +206,11 @@ def after_tax_space(payroll: Payroll, deferrals: Decimal | None = None) -> Figur
     space, binding = room, None
     if payroll.after_tax_max_pct is not None:
         cap = payroll.amount(payroll.after_tax_max_pct)
-        steps.append(Step(f"Your plan's after-tax cap: {payroll.after_tax_max_pct}% of pay", cents(cap), PLAN, "min"))
+        steps.append(Step(f"Your plan's after-tax cap: {fmt.pct(payroll.after_tax_max_pct)} of pay", cents(cap), PLAN, "min"))
         if cap < space:
             space, binding = cap, "plan_cap_binding"
     total_cap = clamp(payroll.amount(payroll.max_total_pct) - deferrals)
-    steps.append(Step(f"Your plan's cap on all contributions ({payroll.max_total_pct}% of pay, "
+    steps.append(Step(f"Your plan's cap on all contributions ({fmt.pct(payroll.max_total_pct)} of pay, "
                       f"{dollars(payroll.amount(payroll.max_total_pct))}) less your deferrals",
                       cents(total_cap), PLAN, "min"))
     if total_cap < space:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..figure import PCT, Figure, Step
+from ..formatting import pct
 from ..limits import Constant, Limits, law
 from ..money import ZERO, cents, pct_of
 from .brackets import tax_on_added_income
@@ -67,7 +68,7 @@ def net_unrealized_appreciation(limits: Limits, constants: Mapping[str, Constant
     state_now = cents(pct_of(state_rate_pct, taxed_now))
     additional = cents(pct_of(early.value, taxed_now)) if additional_tax_applies else cents(ZERO)
     steps += [Step("The shares' cost basis", taxed_now, ""),
-              Step(f"Your state rate", state_rate_pct, PROFILE, "×", PCT),
+              Step("Your state rate", state_rate_pct, PROFILE, "×", PCT),
               Step("State income tax on it", state_now, "", "="),
               Step("The shares' cost basis", taxed_now, ""),
               Step(f"Additional tax before {law('penalty_free_age').shown} (none on the NUA, none when an exception applies)",
@@ -75,11 +76,11 @@ def net_unrealized_appreciation(limits: Limits, constants: Mapping[str, Constant
               Step("Additional tax now", additional, "", "=")]
     if capital_gains_rate_pct is None:
         flags.add("capital_gains_rate_assumed")
-    gains_label = ("Long-term capital-gains rate (not in your profile: 15 % assumed, the rate of most incomes)"
+    gains_label = (f"Long-term capital-gains rate (not in your profile: {pct(ASSUMED_CAPITAL_GAINS_RATE)} assumed, the rate of most incomes)"
                    if capital_gains_rate_pct is None else "Your long-term capital-gains rate")
     gains_tax = cents(pct_of(gains_rate + state_rate_pct, nua))
     steps += [Step("NUA, taxed only when you sell the shares", nua, "Treas. Reg. 1.402(a)-1(b)(1)(i); IRS Notice 98-24"),
-              Step(f"{gains_label} + state rate ({gains_rate} % + {state_rate_pct} %)", gains_rate + state_rate_pct,
+              Step(f"{gains_label} + state rate ({pct(gains_rate)} + {pct(state_rate_pct)})", gains_rate + state_rate_pct,
                    f"{PROFILE}; IRC 1(h)", "×", PCT),
               Step("Tax on the NUA when you sell", gains_tax, "", "=")]
     nua_route = federal_tax + state_now + additional + gains_tax
@@ -92,7 +93,7 @@ def net_unrealized_appreciation(limits: Limits, constants: Mapping[str, Constant
     ira_rate = retirement_rate_pct + state_rate_pct
     ira_route = cents(pct_of(ira_rate, market_value))
     steps += [Step("Rolled to an IRA instead: the shares' value, all taxed when withdrawn", market_value, "IRC 408(d)(1)"),
-              Step(f"Your federal rate in retirement + state rate ({retirement_rate_pct} % + {state_rate_pct} %)",
+              Step(f"Your federal rate in retirement + state rate ({pct(retirement_rate_pct)} + {pct(state_rate_pct)})",
                    ira_rate, PROFILE, "×", PCT),
               Step("Rolling to an IRA: tax in all", ira_route, "", "="),
               Step("Rolling to an IRA: tax in all", ira_route, ""),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..figure import NOTE, OPERAND, PCT, RATIO, TEXT, Figure, Step, from_profile
-from ..formatting import money
+from ..formatting import money, pct
 from ..limits import Limits, PhaseOut, law, load_constants
 from ..money import HUNDRED, ZERO, cents, clamp, pct_of, ratio, round_up_to
 
@@ -401,7 +401,7 @@ def ira_route(*, contribution_limit: Decimal, deductible_limit: Decimal, roth_li
         return Figure("ira_route", None, tuple(steps), TEXT, frozenset({"no_compensation"}))
     prefers_pre_tax = _prefers_pre_tax(marginal_rate_now, marginal_rate_retirement)
     if marginal_rate_now is not None and marginal_rate_retirement is not None:
-        steps.append(Step(f"Your marginal tax rate now {marginal_rate_now}% against {marginal_rate_retirement}% "
+        steps.append(Step(f"Your marginal tax rate now {pct(marginal_rate_now)} against {pct(marginal_rate_retirement)} "
                           "expected in retirement", None, PROFILE))
     roth_full = roth_limit >= contribution_limit
     clean = pretax_balance <= 0
@@ -486,7 +486,7 @@ def pro_rata_fix(*, pretax_balance: Decimal, plan_accepts_roll_ins: bool, backdo
     else:
         tax_if_converted = cents(pct_of(rate, pretax_balance))
         tax_if_left = cents(pct_of(rate, backdoor_taxable))
-        steps += [Step(f"Your marginal tax rate (federal {marginal_rate_pct}% + state {state_rate_pct}%)",
+        steps += [Step(f"Your marginal tax rate (federal {pct(marginal_rate_pct)} + state {pct(state_rate_pct)})",
                        rate, TAX_RATES, "×", PCT),
                   Step("Tax to convert it all to Roth by Dec 31", tax_if_converted, CONVERSION_TAX, "="),
                   Step("Taxable part of this year's backdoor if the balance stays", backdoor_taxable, PRO_RATA),
@@ -521,7 +521,7 @@ def nondeductible_part(*, contribution_limit: Decimal, deductible_limit: Decimal
     roth_instead = min(roth_limit, nondeductible)
     steps = (Step("Your IRA contribution limit", contribution_limit, CONTRIBUTION_LIMIT),
              Step("The part you may deduct", deductible_limit, WORKSHEET_1_2, "−"),
-             Step(f"Nondeductible part: report it on Form 8606 (not filing it costs a ${penalty.value} penalty)",
+             Step(f"Nondeductible part: report it on Form 8606 (not filing it costs a {money(penalty.value)} penalty)",
                   nondeductible, f"IRC 408(o)(4); {penalty.source}", "="),
              Step("Your direct Roth IRA limit at your income", roth_limit, "IRC 408A(c)(3); Pub 590-A Worksheet 2-2"),
              Step("What the deductible traditional contribution leaves of your yearly limit", nondeductible,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ..figure import COUNT, NOTE, PCT, Figure, Step, from_profile
+from ..formatting import pct
 from ..money import ZERO, cents, pct_of
 from .payroll import STATUTES, MatchTier, Payroll, match_by_tier, match_on
 
@@ -16,7 +17,7 @@ def match_capture_pct(tiers: Sequence[MatchTier]) -> Figure:
     """The deferral percentage at which the match stops growing: the top of the last tier."""
     if not tiers:
         return Figure("match_capture_pct", ZERO, (Step("Your plan has no match", ZERO, PLAN, "=", PCT),), unit=PCT)
-    steps = [Step(f"Tier {n}: {t.rate_pct}% match on contributions up to {t.up_to_pct}% of pay", t.up_to_pct, PLAN,
+    steps = [Step(f"Tier {n}: {pct(t.rate_pct)} match on contributions up to {pct(t.up_to_pct)} of pay", t.up_to_pct, PLAN,
                   "max" if n > 1 else "", PCT)
              for n, t in enumerate(tiers, 1)]
     steps.append(Step("Contribute at least this share of each paycheck to get the whole match", tiers[-1].up_to_pct,
@@ -29,11 +30,11 @@ def employer_match(payroll: Payroll, *, matched_pct: Decimal) -> Figure:
     pay = payroll.plan_compensation
     matched = payroll.amount(matched_pct)
     steps = [Step("Pay the match formula uses", pay, payroll.cite("plan_compensation"), role=NOTE),
-             Step(f"Your matched contributions: {matched_pct}% of that pay", cents(matched), "recommended elections",
+             Step(f"Your matched contributions: {pct(matched_pct)} of that pay", cents(matched), "recommended elections",
                   role=NOTE)]
     by_tier = match_by_tier(matched, pay, payroll.tiers)
     for n, (tier, lower, amount) in enumerate(by_tier):
-        steps.append(Step(f"{tier.rate_pct}% of your contributions between {lower}% and {tier.up_to_pct}% of pay",
+        steps.append(Step(f"{pct(tier.rate_pct)} of your contributions between {pct(lower)} and {pct(tier.up_to_pct)} of pay",
                           amount, PLAN, "+" if n else ""))
     if not by_tier:
         steps.append(Step("Your plan has no match", ZERO, PLAN))
@@ -78,7 +79,7 @@ def lost_match_from_front_loading(payroll: Payroll, *, deferral_pct: Decimal, af
     # A true-up only ever adds money: when a rising tier rate pays more per paycheck than on the
     # year's total, nothing is lost (and nothing is taken back).
     lost = cents(max(trued_up - paid, ZERO))
-    steps = [Step(f"Your election: {deferral_pct}% of each paycheck's pay", cents(per_check), from_profile("elections"),
+    steps = [Step(f"Your election: {pct(deferral_pct)} of each paycheck's pay", cents(per_check), from_profile("elections"),
                   role=NOTE),
              Step("Where this plan's payroll stops your deferrals (402(g) plus any catch-up)", room,
                   payroll.cite("deferral_room", "catch_up_room"), role=NOTE),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..figure import PCT, RATIO, Figure, Step
+from ..formatting import money, pct
 from ..limits import Constant, Limits
 from ..money import CENT, HUNDRED, ZERO, cents, clamp, pct_of, round_down_to
 
@@ -28,9 +29,9 @@ def net_earnings_from_self_employment(constants: Mapping[str, Constant], *, net_
     share, floor = constants["self_employment_earnings_pct"], constants["self_employment_tax_floor"]
     earnings = cents(pct_of(share.value, clamp(net_profit)))
     steps = [Step("Net profit of your business (Schedule C line 31 or K-1 box 14)", net_profit, PROFILE),
-             Step(f"× {share.value}%", share.value, share.source, "×", unit="pct")]
+             Step(f"× {pct(share.value)}", share.value, share.source, "×", unit="pct")]
     if earnings < floor.value:
-        steps.append(Step(f"Below {floor.value:,} there is no self-employment tax", ZERO, floor.source, "="))
+        steps.append(Step(f"Below {money(floor.value)} there is no self-employment tax", ZERO, floor.source, "="))
         return Figure("net_earnings_from_self_employment", ZERO, tuple(steps), flags=frozenset({"below_floor"}))
     steps.append(Step("Net earnings from self-employment (Schedule SE line 4a)", earnings, SCHEDULE_SE, "="))
     return Figure("net_earnings_from_self_employment", earnings, tuple(steps))
@@ -52,8 +53,8 @@ def self_employment_tax(limits: Limits, constants: Mapping[str, Constant], *, ne
              Step("Social Security wages from a job (W-2 box 3)", social_security_wages, PROFILE, "−"),
              Step("Wage base left for your business", room, "", "="),
              Step("Net earnings taxed for Social Security (the smaller)", taxed, SCHEDULE_SE + " line 9", "min"),
-             Step(f"Social Security part: × {social.value}%", pct_of(social.value, taxed), social.source),
-             Step(f"Medicare part: all your net earnings × {medicare.value}%", pct_of(medicare.value, net_earnings),
+             Step(f"Social Security part: × {pct(social.value)}", pct_of(social.value, taxed), social.source),
+             Step(f"Medicare part: all your net earnings × {pct(medicare.value)}", pct_of(medicare.value, net_earnings),
                   medicare.source, "+")]
     tax = cents(pct_of(social.value, taxed) + pct_of(medicare.value, net_earnings))
     steps.append(Step("Self-employment tax (Schedule SE line 12)", tax, SCHEDULE_SE, "="))
@@ -67,7 +68,7 @@ def self_employment_tax_deduction(constants: Mapping[str, Constant], *, self_emp
     half = constants["self_employment_tax_deduction_pct"]
     value = cents(pct_of(half.value, self_employment_tax))
     steps = (Step("Self-employment tax", self_employment_tax, SCHEDULE_SE + " line 12"),
-             Step(f"× {half.value}%", half.value, half.source, "×", unit="pct"),
+             Step(f"× {pct(half.value)}", half.value, half.source, "×", unit="pct"),
              Step("Deduction for half of self-employment tax (Schedule SE line 13)", value, "", "="))
     return Figure("self_employment_tax_deduction", value, steps)
 
@@ -119,7 +120,7 @@ def employer_contribution_self_employed(limits: Limits, *, compensation: Decimal
              Step("Step 4: your rate as a self-employed person", rate, "Pub 560 rate table", "×", unit=RATIO),
              *_to_the_cent(compensation * rate, by_rate),
              Step("Step 5: contribution at that rate", by_rate, "IRC 401(c)(2)(A)(v)", "="),
-             Step(f"Step 6: compensation limit × plan rate of {plan_rate_pct}%", by_cap, cap.source, "min")]
+             Step(f"Step 6: compensation limit × plan rate of {pct(plan_rate_pct)}", by_cap, cap.source, "min")]
     value = min(by_rate, by_cap)
     room = clamp(dollar.value - deferrals)
     if deferrals:

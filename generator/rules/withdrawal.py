@@ -13,6 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Mapping
 
 from ..figure import PCT, RATIO, Figure, Step
+from ..formatting import pct
 from ..limits import Constant, Limits
 from ..money import CENT, ZERO, cents, pct_of, ratio
 from .brackets import bracket_room, tax_on_added_income
@@ -49,7 +50,7 @@ def withdrawal_at_brackets(limits: Limits, constants: Mapping[str, Constant], *,
              Step("Cash to you now, before the rest of the tax", amount - withheld, "", "="),
              *federal.steps,
              Step("Taxable part", taxable, ""),
-             Step(f"Your state rate ({state_rate_pct} %)", state_rate_pct, PROFILE, "×", PCT),
+             Step(f"Your state rate ({pct(state_rate_pct)})", state_rate_pct, PROFILE, "×", PCT),
              Step("State income tax on the payout", state, "", "="),
              Step("Federal and state income tax + additional tax", federal.value + state + additional_tax, ""),
              Step("Already withheld", withheld, withholding.source, "−"),
@@ -83,6 +84,6 @@ def _payout_room(room: Figure, amount: Decimal, taxable: Decimal) -> tuple[Decim
     payout_room = (room.value["room"] / share).quantize(CENT, rounding=ROUND_FLOOR)
     steps += [Step("Taxable share of each dollar paid out (taxable part ÷ payout)", share,
                    "IRC 72(e)(8)", "÷", RATIO),
-              Step(f"Payout you can take before any of it is taxed at {room.value['next_rate_pct']} %",
+              Step(f"Payout you can take before any of it is taxed at {pct(room.value['next_rate_pct'])}",
                    payout_room, "", "=")]
     return payout_room, steps

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...figure import PCT, RATIO, Figure, Step
+from ...formatting import pct
 from ...money import HUNDRED, cents, pct_of
 from .kinds import PROFILE
 
@@ -40,11 +41,11 @@ def roth_conversion(*, amount: Decimal, marginal_rate_pct: Decimal, state_rate_p
     rate_later = retirement_rate_pct + state_rate_pct  # the state's rate assumed unchanged
     tax_later = cents(pct_of(rate_later, later))
     difference = tax_later - tax_now_grown
-    grow = Step(f"Growth at {annual_return_pct} % a year for {years} years", factor,
+    grow = Step(f"Growth at {pct(annual_return_pct)} a year for {years} years", factor,
                 f"{PROFILE}: assumptions; {years_source}", "×", RATIO)
     steps = (
         Step("Pre-tax money rolled straight to a Roth IRA: all of it income this year", amount, CONVERSION),
-        Step(f"Your federal marginal rate ({marginal_rate_pct} %) + state rate ({state_rate_pct} %)", rate_now, PROFILE, "×", PCT),
+        Step(f"Your federal marginal rate ({pct(marginal_rate_pct)}) + state rate ({pct(state_rate_pct)})", rate_now, PROFILE, "×", PCT),
         Step("Tax this year (no additional tax on a conversion; pay it from other money)", tax_now,
              "IRC 408A(d)(3)(A)(ii)", "="),
         grow,
@@ -55,7 +56,7 @@ def roth_conversion(*, amount: Decimal, marginal_rate_pct: Decimal, state_rate_p
         Step("Converted", amount, "", "−"),
         Step("Growth you would take out tax-free from the Roth IRA", growth, "IRC 408A(d)(2)", "="),
         Step("Value at retirement, if left in a traditional IRA instead", later, ""),
-        Step(f"Your federal marginal rate in retirement ({retirement_rate_pct} %) + state rate ({state_rate_pct} %)",
+        Step(f"Your federal marginal rate in retirement ({pct(retirement_rate_pct)}) + state rate ({pct(state_rate_pct)})",
              rate_later, PROFILE, "×", PCT),
         Step("Tax later on the same money, not converted", tax_later, "IRC 408(d)(1)", "="),
         Step("Tax paid now, grown", tax_now_grown, "", "−"),

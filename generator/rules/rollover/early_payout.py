@@ -13,12 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping
 
+from ...formatting import day
 from ...figure import BOOL, YEAR, Figure, Step
 from ...limits import Constant
 from ...money import ZERO
 from .. import early_payout_exceptions as named
 from .inputs import Leaver, PlanLeft
-from .kinds import PENALTY_FREE_AGE, PROFILE, day
+from .kinds import PENALTY_FREE_AGE, PROFILE
 
 PLAN, IRA = "plan", "ira"  # the accounts a payout can come from: the plan left, or an IRA the money went to
 
@@ -270,13 +271,13 @@ def roth_qualified_distribution(constants: Mapping[str, Constant], *, reached_59
         flags.add("five_years_unknown")
         five_years = False
         steps.append(Step("Year of your first Roth contribution to this plan: not in your profile, so its "
-                          f"{rule.value} years are not assumed", None, f"{PROFILE}; {rule.source}"))
+                          f"{rule.shown} years are not assumed", None, f"{PROFILE}; {rule.source}"))
     else:
         from_year = roth_five_years_from(constants, first_roth_year)
         five_years = distribution_year >= from_year
         steps += [Step(f"Year of your first Roth contribution to this plan: {first_roth_year}", None, PROFILE),
-                  Step(f"First year of a qualified payout, {rule.value} taxable years later: {from_year}", None, rule.source),
-                  Step(f"Paid out in {distribution_year}: the {rule.value} years are "
+                  Step(f"First year of a qualified payout, {rule.shown} taxable years later: {from_year}", None, rule.source),
+                  Step(f"Paid out in {distribution_year}: the {rule.shown} years are "
                        + ("met" if five_years else "not yet met"), None, rule.source)]
     if not five_years:
         flags.add("five_years_not_met")

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Mapping
 
+from ...formatting import day
 from ...figure import Figure, Step
 from ...limits import Constant, Limits, load_constants
 from ...money import ZERO, cents
 from ..contributions import catch_up_for_age
-from .kinds import PROFILE, day
+from .kinds import PROFILE
 
 
 def _day_next_year(constant: Constant, tax_year: int) -> date:

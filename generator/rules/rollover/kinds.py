@@ -1,7 +1,6 @@
 """The kinds of money in a plan, the five homes for each, and the words and citations they carry."""
 from __future__ import annotations
 
-from datetime import date
 
 from ...limits import law
 
@@ -50,6 +49,3 @@ NO_RULE_OF_55_IN_IRAS = "IRC 72(t)(3)(A)"
 PRO_RATA = "IRC 408(d)(2); Form 8606 lines 6-13"
 
 
-def day(when: date) -> str:
-    """A date as the guides write it: "July 1, 2026"."""
-    return f"{when.strftime('%B')} {when.day}, {when.year}"

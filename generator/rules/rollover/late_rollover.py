@@ -38,7 +38,7 @@ def late_rollover(constants: Mapping[str, Constant]) -> Figure:
     days = constants["late_rollover_days_after_reason"]
     window = constants["indirect_rollover_days"]
     steps = (
-        Step(f"Missed the {window.value}-day deadline: you may still roll the money over by certifying in writing "
+        Step(f"Missed the {window.shown}-day deadline: you may still roll the money over by certifying in writing "
              "to the IRA or plan that receives it that you qualify", None, SELF_CERTIFICATION),
         Step("The IRS has never denied a waiver for this payout", None, f"{SELF_CERTIFICATION}, section 3.02"),
         Step("One of these kept you from finishing in time: " + "; ".join(REASONS), None,

@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import Mapping
 
 from ...figure import PCT, Figure, Step
+from ...formatting import day, pct
 from ...limits import Constant
 from ...money import ZERO, cents, pct_of
 from .early_payout import AdditionalTax
-from .kinds import PROFILE, day
+from .kinds import PROFILE
 
 QPLO = "IRC 402(c)(3)(C); Treas. Reg. 1.402(c)-3"
 
@@ -46,7 +47,7 @@ def loan_offset(constants: Mapping[str, Constant], *, loan: Decimal, offset_year
         Step(f"To keep it untaxed, put the same amount into an IRA or a plan by {day(due)}, or by {day(extended)} "
              "if you extend your return (later when that day is a weekend or holiday)", None, QPLO),
         Step("Offset not made up: taxable", loan, "IRC 402(a); 72(p)"),
-        Step(f"Your federal marginal rate ({marginal_rate_pct} %) + state rate ({state_rate_pct} %)", rate, PROFILE, "×", PCT),
+        Step(f"Your federal marginal rate ({pct(marginal_rate_pct)}) + state rate ({pct(state_rate_pct)})", rate, PROFILE, "×", PCT),
         Step("Income tax", income_tax, "", "="),
         Step("Offset not made up: taxable", loan, "IRC 72(t)(1)"),
         Step(additional_label, additional_tax.rate_pct, additional_tax.citation, "×", PCT),

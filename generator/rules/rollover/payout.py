@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ...figure import COUNT, PCT, RATIO, Figure, Step
+from ...formatting import money, pct
 from ...limits import Constant
 from ...money import ZERO, cents, pct_of, ratio
 from .early_payout import AdditionalTax
@@ -68,7 +69,7 @@ def withholding_pct(constants: Mapping[str, Constant], paid: Decimal) -> tuple[D
     withholding = constants["mandatory_withholding_pct"]
     floor = constants["withholding_minimum_payout"]
     if paid < floor.value:
-        return ZERO, Step(f"Mandatory federal withholding: none on a payout under ${floor.value:,}", ZERO,
+        return ZERO, Step(f"Mandatory federal withholding: none on a payout under {money(floor.value)}", ZERO,
                           floor.source, "×", PCT)
     return withholding.value, Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT)
 
@@ -109,7 +110,7 @@ def cash_out(constants: Mapping[str, Constant], *, amount: Decimal, taxable: Fig
         Step("Withheld", withheld, withholding.source, "−"),
         Step("Cash to you now, before the rest of the tax", net_cash, "", "="),
         Step("Taxable part", t, "IRC 402(a)"),
-        Step(f"Your federal marginal rate ({marginal_rate_pct} %) + state rate ({state_rate_pct} %)", rate, PROFILE, "×", PCT),
+        Step(f"Your federal marginal rate ({pct(marginal_rate_pct)}) + state rate ({pct(state_rate_pct)})", rate, PROFILE, "×", PCT),
         Step("Income tax on the payout", income_tax, "", "="),
         *base_steps,
         Step(additional_label, additional_tax.rate_pct, additional_tax.citation, "×", PCT),
@@ -150,7 +151,7 @@ def partial_payout(constants: Mapping[str, Constant], *, balances: Mapping[str, 
         # the last account takes what rounding left, so the parts add up to the payout
         part = amount - paid_so_far if n == len(present) - 1 else cents(balance * amount / total)
         paid_so_far += part
-        steps.append(Step(f"From your {SOURCE_LABEL[source]} (${balance:,} × payout ÷ plan balance)", part, "your plan"))
+        steps.append(Step(f"From your {SOURCE_LABEL[source]} ({money(balance)} × payout ÷ plan balance)", part, "your plan"))
         if source in PRE_TAX_SOURCES:
             taxable = part
             steps.append(Step("All of it taxable", taxable, "IRC 402(a)"))
@@ -167,7 +168,7 @@ def partial_payout(constants: Mapping[str, Constant], *, balances: Mapping[str, 
             earnings_share = ratio(balance - contributions, balance)
             taxable = cents(part * earnings_share)
             steps += [Step("Roth earnings in the account ÷ its balance (contributions: "
-                           + ("none assumed" if roth_contributions is None else f"${contributions:,}") + ")",
+                           + ("none assumed" if roth_contributions is None else money(contributions)) + ")",
                            earnings_share, "IRC 72(e)(8); Treas. Reg. 1.402A-1, Q&A-3", "×", RATIO),
                       Step("Taxable part of the Roth money paid out", taxable, "", "=")]
         taxable_total += taxable
@@ -214,9 +215,9 @@ def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, D
     for account, sources in ACCOUNTS:
         account_taxable = sum((taxable.get(s, ZERO) for s in sources), ZERO)
         account_paid = sum((paid.get(s, ZERO) for s in sources), ZERO)
-        pct = withholding_pct(constants, account_paid)[0]
-        withheld_on += account_taxable if pct else ZERO
-        withheld = cents(pct_of(pct, account_taxable))
+        withheld_pct = withholding_pct(constants, account_paid)[0]
+        withheld_on += account_taxable if withheld_pct else ZERO
+        withheld = cents(pct_of(withheld_pct, account_taxable))
         if not withheld:
             continue
         tax_free = account_paid - account_taxable
@@ -224,7 +225,7 @@ def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, D
         withheld_total += withheld
         taxed_total += taxed
         shortfall_steps += [
-            Step(f"Withheld from {account} ({withholding.value} % of its taxable part)", withheld, withholding.source),
+            Step(f"Withheld from {account} ({pct(withholding.value)} of its taxable part)", withheld, withholding.source),
             Step(f"Tax-free money in {account}, which the amount not made up uses first", tax_free, BASIS_FIRST, "−"),
             Step("Under zero counts as zero", ZERO, BASIS_FIRST, "max"),
             Step(f"Taxed if not made up, from {account}", taxed, "", "=")]
@@ -234,7 +235,7 @@ def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, D
     check = paid_out - withheld_total
     steps = [
         Step("Taxable part of the payout", taxable_total, "IRC 402(a)") if withheld_on == taxable_total else
-        Step(f"Taxable part withheld on (none on an account paying out under ${constants['withholding_minimum_payout'].value:,})",
+        Step(f"Taxable part withheld on (none on an account paying out under {money(constants['withholding_minimum_payout'].value)})",
              withheld_on, constants["withholding_minimum_payout"].source),
         Step("Mandatory federal withholding", withholding.value, withholding.source, "×", PCT),
         Step("Withheld", withheld_total, "", "="),
@@ -247,7 +248,7 @@ def indirect_rollover(constants: Mapping[str, Constant], *, paid: Mapping[str, D
         Step("To roll over everything, add from other money", withheld_total, days.source),
         *shortfall_steps,
         Step("Taxed if you add nothing", taxed_total, BASIS_FIRST),
-        Step("Federal marginal + state rate" + (f" + {additional_tax.rate_pct} % additional tax" if applies else ""), rate,
+        Step("Federal marginal + state rate" + (f" + {pct(additional_tax.rate_pct)} additional tax" if applies else ""), rate,
              f"your profile; {additional_tax.citation}", "×", PCT),
         Step("Tax on the amount not made up", tax, "", "="),
     ]

@@ -5,7 +5,7 @@ The age is set by birth year (IRC 401(a)(9)(C)(v), SECURE 2.0 s.107): 73 for peo
 75 for people born in 1960 or later (72 and 70½ for earlier births, from the law before). The first
 year an account owes one is the year of reaching that age; for the plan of an employer the person
 still works for, the year they retire if later (the still-working exception, 401(a)(9)(C)(i)(II)),
-which never covers IRAs (408(a)(6)) nor an owner of more than 5 % of the employer. The first one may
+which never covers IRAs (408(a)(6)) nor an owner of more than 5% of the employer. The first one may
 wait until April 1 of the next year (the required beginning date); every later one is due by Dec 31.
 An RMD is not an eligible rollover distribution (IRC 402(c)(4)(B)), and in a year one is due the
 first dollars paid out are the RMD (Treas. Reg. 1.402(c)-2, Q&A-7).
@@ -18,12 +18,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Mapping
 
+from ...formatting import day
 from ...figure import COUNT, RATIO, Figure, Step
 from ...limits import LIMITS_DIR, Constant
 from ...money import ZERO, cents, ratio
 from ...yamlio import load_yaml
 from .early_payout import date_of_age
-from .kinds import PROFILE, day
+from .kinds import PROFILE
 
 # The kinds of account, as the rules about the first RMD see them.
 EMPLOYER_PLAN = "employer_plan"  # a workplace plan; the still-working exception can apply
@@ -93,11 +94,11 @@ def first_rmd(constants: Mapping[str, Constant], *, kind: str, birth_date: date,
         if retired_year is None:
             first_year = None
             steps.append(Step("You still work for this employer: its plan owes none until the year you retire "
-                              "(not if you own more than 5 % of the employer)", None, cite))
+                              "(not if you own more than 5% of the employer)", None, cite))
         else:
             first_year = max(age_year, retired_year)
             steps.append(Step(f"You left this employer in {retired_year}, after that year: this plan first owes one "
-                              f"for {first_year} (not if you own more than 5 % of the employer)", None, cite))
+                              f"for {first_year} (not if you own more than 5% of the employer)", None, cite))
     elif kind == IRA_ACCOUNT:
         steps.append(Step("An IRA has no still-working exception: the age alone decides", None, "IRC 408(a)(6)"))
     beginning = _beginning_date(constants, first_year) if first_year is not None else None

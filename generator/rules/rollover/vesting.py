@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Sequence
 
 from ...figure import COUNT, PCT, Figure, Step
+from ...formatting import day, pct
 from ...money import ZERO, cents, pct_of
 from .early_payout import date_of_age
-from .kinds import PROFILE, day
+from .kinds import PROFILE
 
 CLOSE_DAYS = 90  # a vesting step this near is worth naming: staying a little longer may be a choice
 SCHEDULE = "your plan's vesting schedule"
@@ -44,22 +45,22 @@ def vesting(*, schedule: Sequence[tuple[int, Decimal]], employer_money: Decimal,
     most CLOSE_DAYS away.
     """
     years = years_of_service(service_start, separation_date)
-    pct = vested_pct(schedule, years)
-    kept = cents(pct_of(pct, employer_money))
+    vested = vested_pct(schedule, years)
+    kept = cents(pct_of(vested, employer_money))
     forfeited = employer_money - kept
     steps = [Step(f"Service from {day(service_start)} to {day(separation_date)}: whole years", Decimal(years),
                   f"{PROFILE}; {ELAPSED_TIME}", unit=COUNT),
              Step("Employer money in your account, vested or not", employer_money, PROFILE),
-             Step(f"Vested after {years} years", pct, SCHEDULE, "×", PCT),
+             Step(f"Vested after {years} years", vested, SCHEDULE, "×", PCT),
              Step("Yours to keep", kept, "IRC 411(a)(2)", "="),
              Step("Employer money in your account", employer_money, PROFILE),
              Step("Yours to keep", kept, "IRC 411(a)(2)", "−"),
              Step("Forfeited when you leave", forfeited, "IRC 411(a)(2)", "=")]
-    value = {"employer_money": cents(employer_money), "years_of_service": years, "vested_pct": pct, "kept": kept, "forfeited": cents(forfeited),
+    value = {"employer_money": cents(employer_money), "years_of_service": years, "vested_pct": vested, "kept": kept, "forfeited": cents(forfeited),
              "next_step_date": None, "days_to_next_step": None, "next_step_pct": None, "next_step_adds": None,
              "next_step_close": False}
     flags: set[str] = {"forfeits"} if forfeited else set()
-    ahead = sorted((after, step_pct) for after, step_pct in schedule if after > years and step_pct > pct)
+    ahead = sorted((after, step_pct) for after, step_pct in schedule if after > years and step_pct > vested)
     if ahead and employer_money:
         after, next_pct = ahead[0]
         when = date_of_age(service_start, Decimal(after))
@@ -68,9 +69,9 @@ def vesting(*, schedule: Sequence[tuple[int, Decimal]], employer_money: Decimal,
         close = days <= CLOSE_DAYS
         if close:
             flags.add("next_step_close")
-        steps += [Step(f"Next step: {next_pct} % vested after {after} years of service, on {day(when)}, "
+        steps += [Step(f"Next step: {pct(next_pct)} vested after {after} years of service, on {day(when)}, "
                        f"{days} days after you leave", None, SCHEDULE),
-                  Step(f"Employer money vested at {next_pct} %", cents(pct_of(next_pct, employer_money)), SCHEDULE),
+                  Step(f"Employer money vested at {pct(next_pct)}", cents(pct_of(next_pct, employer_money)), SCHEDULE),
                   Step("Yours to keep now", kept, "", "−"),
                   Step(f"More you would keep by staying until {day(when)}", adds, "", "=")]
         value |= {"next_step_date": when, "days_to_next_step": days, "next_step_pct": next_pct,
