@@ -7,14 +7,19 @@ N guides (each with its own name, spouse name and pay; PRIVATE_SHARE of them pri
   (the whole process tree, sampled);
 - a plain `mkdocs build` of the Markdown that build wrote (build/docs, no hook, one process) in the
   same run, and the ratio of the two walls (below 1: the guides build is the faster);
-- the rebuild after one persona's pay changed;
+- the rebuild after one private persona's pay changed, then after one public persona's pay changed
+  (which also builds the site-wide pages again: the guides index and the search index list it);
 - the time until search is ready in headless Debian chromium (the index loaded by Material's
   search worker), with the number of public guides in the index.
 
+Then, on its own, the search-ready time of a site of SEARCH_PUBLIC guides that are all public (the
+goal is search ready in 2 s with 1,000 public guides; the rows above hold a tenth of N public).
+
 Run: python3 benchmarks/build_speed.py [N ...]      (default 1000 3000)
-     python3 benchmarks/build_speed.py --big        (1000 3000 10000; the 10,000 row takes ~an hour on
-                                                     2 cores for the plain MkDocs build alone)
-     --no-plain skips the plain MkDocs build, --jobs J sets the build's processes.
+     python3 benchmarks/build_speed.py --big        (1000 3000 10000; the plain MkDocs build of the
+                                                     10,000 row alone takes about 15 minutes on 2 cores)
+     --no-plain skips the plain MkDocs build, --plain-up-to N skips it above N guides,
+     --jobs J sets the build's processes, --no-search-row skips the all-public search site.
 Prints figures; it asserts nothing (tests check behaviour, this measures it). Each build runs as
 `python3 -m generator build` in its own process, as a user runs it.
 """
@@ -34,11 +39,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PRIVATE_SHARE = 0.9
+SEARCH_PUBLIC = 1000
 PARTS = ("mkdocs.yml", "profiles", "templates", "site_content", "overrides")
 DROPPED = re.compile(r"^(id|audience|share_until|revoked):.*\n", re.M)
 
 
-def make_project(root: Path, count: int) -> None:
+def make_project(root: Path, count: int, private_share: float = PRIVATE_SHARE) -> None:
     """The example project with its personas varied to `count` guides."""
     for part in PARTS:
         source = REPO / part
@@ -47,7 +53,7 @@ def make_project(root: Path, count: int) -> None:
     examples = sorted(p.read_text() for p in personas.glob("*.yaml"))
     for path in personas.glob("*.yaml"):
         path.unlink()
-    every = round(1 / (1 - PRIVATE_SHARE)) if PRIVATE_SHARE < 1 else 0
+    every = round(1 / (1 - private_share)) if private_share < 1 else 0
     for n in range(count):
         text = DROPPED.sub("", examples[n % len(examples)])
         text = re.sub(r"^name: .*$", f"name: Person {n}", text, count=1, flags=re.M)
@@ -122,12 +128,21 @@ def search_ready(site: Path) -> float:
     return ready
 
 
+def environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1",
+            "SOURCE_DATE_EPOCH": str(int(time.time()) // 86400 * 86400)}
+
+
+def raise_pay(persona: Path) -> None:
+    persona.write_text(re.sub(r"^(  salary: )(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + 1000}",
+                              persona.read_text(), count=1, flags=re.M))
+
+
 def measure(count: int, jobs: int | None, plain: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="guides-bench-") as tmp:
         root = Path(tmp)
         make_project(root, count)
-        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1",
-               "SOURCE_DATE_EPOCH": str(int(time.time()) // 86400 * 86400)}
+        env = environment()
         if jobs:
             env["GUIDES_JOBS"] = str(jobs)
         guides = Measured([sys.executable, "-m", "generator", "build"], root, env)
@@ -138,13 +153,22 @@ def measure(count: int, jobs: int | None, plain: bool) -> None:
             print(f"{'':26} | plain mkdocs build: {mkdocs} | guides build / plain: wall "
                   f"{guides.wall / mkdocs.wall:4.2f}×, CPU {guides.cpu / mkdocs.cpu:4.2f}×", flush=True)
             shutil.rmtree(root / "plain")
-        persona = root / "profiles" / "personas" / "bench-00001.yaml"
-        persona.write_text(re.sub(r"^(  salary: )(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + 1000}",
-                                  persona.read_text(), count=1, flags=re.M))
-        rebuild = Measured([sys.executable, "-m", "generator", "build"], root, env)
-        print(f"{'':26} | one persona changed, rebuild: {rebuild}", flush=True)
+        for which, number in (("private", 1), ("public", 0)):  # bench-00000 is public, bench-00001 private
+            raise_pay(root / "profiles" / "personas" / f"bench-{number:05d}.yaml")
+            rebuild = Measured([sys.executable, "-m", "generator", "build"], root, env)
+            print(f"{'':26} | one {which} persona changed, rebuild: {rebuild}", flush=True)
         print(f"{'':26} | search ready in chromium after {search_ready(root / 'site'):.2f} s "
               f"({public:,d} public guides indexed by summary)", flush=True)
+
+
+def measure_search(count: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="guides-bench-") as tmp:
+        root = Path(tmp)
+        make_project(root, count, private_share=0)
+        Measured([sys.executable, "-m", "generator", "build"], root, environment())
+        index = root / "site" / "search" / "search_index.json"
+        print(f"search site, {count:,d} public guides | search ready in chromium after "
+              f"{search_ready(root / 'site'):.2f} s (index {index.stat().st_size / 2**20:.1f} MB)", flush=True)
 
 
 def main() -> None:
@@ -153,13 +177,17 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="add the 10,000-guide row")
     parser.add_argument("--jobs", type=int, help="processes for the guides build (default: one per core)")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain mkdocs build")
+    parser.add_argument("--plain-up-to", type=int, help="skip the plain mkdocs build above this many guides")
+    parser.add_argument("--no-search-row", action="store_true", help="skip the all-public search site")
     options = parser.parse_args()
     counts = options.counts or [1000, 3000] + ([10_000] if options.big else [])
     print(f"{platform.node()}: {len(os.sched_getaffinity(0))} cores ({platform.processor() or platform.machine()}), "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}; "
           f"{PRIVATE_SHARE:.0%} of the guides private", flush=True)
     for count in counts:
-        measure(count, options.jobs, not options.no_plain)
+        measure(count, options.jobs, not options.no_plain and count <= (options.plain_up_to or count))
+    if not options.no_search_row:
+        measure_search(SEARCH_PUBLIC)
 
 
 if __name__ == "__main__":

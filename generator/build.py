@@ -29,6 +29,8 @@ from .compute import Results, compute
 from .errors import BuildFailed, Problem, ProblemsFound, display_path
 from .limits import limits_problems, load_limits, provisional_refused, published_years
 from .new_year import profiles_dir_for
+from .persona_cache import PersonaCache
+from .plain_text import PlainText
 from .profiles import Persona, Plan, Profiles, load_profiles
 from .notes import maintainer_notes
 from .pdf import write_pdfs
@@ -156,7 +158,7 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
 
 def _build_and_publish(project: Project, target: publish.Target, year: int | None, today: dt.date | None,
                        allow_provisional: bool, keep_going: bool, jobs: int, only_cached: bool) -> BuildReport:
-    profiles, left_out = load_and_validate(project, year, keep_going=keep_going)
+    profiles, left_out = load_and_validate(project, year, keep_going=keep_going, cached=True)
     if not allow_provisional:
         refuse_projections(profiles)
     secret, notice = secret_for_build(project.root, [p.id for p in profiles.personas if p.audience == "private"])
@@ -182,7 +184,7 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         docs = Path(work) / "docs"  # kept for review and `mkdocs serve`; no protected guide in clear
         shards.link_into(built, context, "docs", docs)
         swap_into_place(docs, project.docs_dir)
-    shards.prune(context, {shard.key for shard in built})
+    shards.prune(context, built)
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
     order = {profiles.persona_files[p.id]: n for n, p in enumerate(profiles.personas)}
     return BuildReport(target.link, guides, left_out,
@@ -198,7 +200,7 @@ def build_shards(project: Project, part: int, parts: int, *, year: int | None = 
     """`guides build --shard K/N`: build every Nth guide shard (from the Kth, counted from 1) into
     build/shards/, and publish nothing; `guides publish` assembles the site once all are there.
     Returns the names of the shards built (or found already built)."""
-    profiles, _ = load_and_validate(project, year)
+    profiles, _ = load_and_validate(project, year, cached=True)
     if not allow_provisional:
         refuse_projections(profiles)
     secret = load_secret(project.root)
@@ -267,15 +269,19 @@ def profile_notes(project: Project, profiles: Profiles, results: list[Results]) 
     return notes
 
 
-def load_and_validate(project: Project, year: int | None = None, *,
-                      keep_going: bool = False) -> tuple[Profiles, dict[str, list[Problem]]]:
+def load_and_validate(project: Project, year: int | None = None, *, keep_going: bool = False,
+                      cached: bool = False) -> tuple[Profiles, dict[str, list[Problem]]]:
     """Every limits file and every profile, checked; all their problems at once.
 
     With `keep_going`, a persona with problems of its own is left out (returned with its problems)
-    and the others go on; a problem in a limits or plan file still stops everything.
+    and the others go on; a problem in a limits or plan file still stops everything. `cached` (the
+    build) reads again only the persona files changed since the last build (persona_cache.py).
     """
     profiles_dir = project.profiles_for(year)
-    profiles = load_profiles(profiles_dir, project.root, year)
+    cache = PersonaCache(project.root, profiles_dir, year, lambda p: not is_protected(project.settings, p)) if cached else None
+    profiles = load_profiles(profiles_dir, project.root, year, cache=cache)
+    if cache:
+        cache.save()
     problems = all_problems(profiles, project)
     left_out: dict[str, list[Problem]] = {}
     if keep_going:
@@ -516,6 +522,7 @@ def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date
     logger.addHandler(warnings)
     try:
         config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(site), strict=True)
+        config.markdown_extensions.append(PlainText())  # the same HTML, sooner (plain_text.py)
         apply_branding(config, project.settings)
         if shard_pages is not None:
             config.plugins["guides-shard"] = shard_pages

@@ -8,6 +8,7 @@ fails the build if any private page's token, id or name reached one of them.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import re
@@ -61,20 +62,28 @@ def close_listing(site: Path) -> None:
     (folder / "index.html").write_text(EMPTY_LISTING, encoding="utf-8")
 
 
-def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = None) -> list[Problem]:
+def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = None,
+          checked: CheckedFiles | None = None) -> list[Problem]:
     """Every place where a private page shows in a shared file of the built site.
 
     `pages` are every private guide of the build; `own` those whose page this site must hold
-    (default: all; a shard holds a few, the site-wide shard none)."""
+    (default: all; a shard holds a few, the site-wide shard none). `checked` skips the files found
+    clean by an earlier build, byte for byte the same and checked for the same pages."""
     if not pages:
         return []
     problems: list[Problem] = []
     found = _finder(pages)
+    looked_for = hashlib.sha256(repr((pages, own)).encode()).hexdigest()
     for path in sorted(site.rglob("*")):
         relative = path.relative_to(site).as_posix()
         if not path.is_file() or path.suffix not in SHARED_SUFFIXES or relative == f"{PRIVATE_DIR}/index.html":
             continue
-        text = _readable(path)
+        data = path.read_bytes()
+        mark = checked.mark(looked_for, relative, data) if checked else ""
+        if checked and checked.clean(mark):
+            continue
+        text = _readable(path.suffix, data)
+        before = len(problems)
         for start, needle in found.matches(text):
             page, what = found.needles[needle]
             if not page.owns(relative):
@@ -83,14 +92,41 @@ def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = 
                                         f"private guide leaked: its {what} {needle!r} appears in a shared file",
                                         "the site was not published; a private page must stay out of search, "
                                         "the sitemap and every other page"))
+        if checked and len(problems) == before:
+            checked.found_clean(mark)
     for page in pages if own is None else own:
-        own = site / PRIVATE_DIR / page.token / "index.html"
-        if not own.is_file() or NOINDEX not in own.read_text(encoding="utf-8"):
+        own_page = site / PRIVATE_DIR / page.token / "index.html"
+        if not own_page.is_file() or NOINDEX not in own_page.read_text(encoding="utf-8"):
             problems.append(Problem(f"{PRIVATE_DIR}/{page.token}/index.html", 1, page.persona_id,
                                     "private guide is missing or does not ask search engines not to index it",
                                     "the site was not published"))
     problems.extend(_in_search_index(site, pages))
     return problems
+
+
+class CheckedFiles:
+    """The files `leaks` found clean, each an empty file in `folder` named by the hash of the private
+    pages looked for, the file's place and its bytes: the same file checked for the same pages
+    is clean again, so a rebuild reads only the files that changed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: list[str] = []  # the marks this build read or wrote (the rest may be pruned)
+
+    @staticmethod
+    def mark(looked_for: str, relative: str, data: bytes) -> str:
+        return hashlib.sha256(f"{looked_for}\0{relative}\0".encode() + data).hexdigest()
+
+    def clean(self, mark: str) -> bool:
+        if (self.folder / mark).is_file():
+            self.used.append(mark)
+            return True
+        return False
+
+    def found_clean(self, mark: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / mark).touch()
+        self.used.append(mark)
 
 
 _WORD = re.compile(r"\w+")
@@ -152,10 +188,10 @@ def _finder(pages: list[PrivatePage]) -> _Finder:
     return _Finder(needles, by_key, frozenset(p.token for p in pages), frozenset(by_key))
 
 
-def _readable(path: Path) -> str:
+def _readable(suffix: str, data: bytes) -> str:
     """A file's text as a reader sees it: JSON with its \\u escapes decoded (the search index escapes non-ASCII)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".json":
+    text = data.decode("utf-8", errors="replace")
+    if suffix == ".json":
         try:
             return json.dumps(json.loads(text), ensure_ascii=False, indent=0)
         except ValueError:

@@ -6,12 +6,14 @@ mistake worth reporting, not something to guess at.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 
@@ -21,6 +23,9 @@ from .rules.contributions import age_on_dec_31
 from .rules.ira import FILING_STATUSES
 from .rules.early_payout_exceptions import KINDS as EXCEPTION_KINDS
 from .yamlio import Node, line_of, load_yaml, unwanted_character
+
+if TYPE_CHECKING:
+    from .persona_cache import PersonaCache
 
 
 # Upper bound of every amount: a billion dollars is beyond any person's pay or balance, and keeps
@@ -410,11 +415,13 @@ class Profiles:
 
 
 def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: int | None = None,
-                  only: Path | None = None) -> Profiles:
+                  only: Path | None = None, cache: PersonaCache | None = None) -> Profiles:
     """Load and validate every plan and persona below `profiles_dir`; collect all problems.
 
     `year` replaces each persona's tax_year (the yearly refresh: `guides build --year 2027`).
     `only` loads that one persona file and the plans (calc and check of one persona, at any N).
+    `cache` (persona_cache.py) keeps each persona file's outcome, so a rebuild reads again only the
+    files that changed (the build uses it; check and calc write nothing).
     """
     result = Profiles()
     shown = lambda path: display_path(path, project_root)  # noqa: E731 - a local naming helper
@@ -437,35 +444,60 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
                                                f"plan id {plan.id!r} is also used by {first[0]}:{first[1]}"))
             result.plans[plan.id] = plan
             plan_lines[plan.id] = (shown(path), data.key_lines.get("id", 1))
-    for path in [only] if only else sorted((profiles_dir / "personas").glob("*.yaml")):
-        data, problems = load_yaml(path, shown(path))
-        if problems:
-            result.problems.extend(problems)
-            continue
-        data = _with_default_id(data, path)
-        if isinstance(data, Node) and year is not None:
-            data = data.with_value("tax_year", Decimal(year))
-        if isinstance(data, Node):
-            result.problems.extend(_reference_checks(data, shown(path), result.plans, year))
-            result.to_confirm.extend(_to_confirm(data, shown(path)))
-        persona = _validate(Persona, data, shown(path), result.problems)
+    folder = shown(profiles_dir / "personas")  # once: resolving each of thousands of paths takes seconds
+    for path in [only] if only else sorted((profiles_dir / "personas").glob("*.yaml"), key=lambda p: p.name):
+        where = shown(path) if only else os.path.join(folder, path.name)
+        read = partial(read_persona, path, where, result.plans, year)
+        loaded = cache.read(path, where, read) if cache else read()
+        result.problems.extend(loaded.problems)
+        result.to_confirm.extend(loaded.to_confirm)
+        persona = loaded.persona
         if persona is None:
             continue
-        _check_id(persona.id, path, data, shown(path), result.problems)
-        if persona.id in RESERVED_IDS:
-            result.problems.append(Problem(shown(path), data.key_lines.get("id", 1), "id",
-                                           f"{persona.id!r} is a name the site uses for its own pages",
-                                           f"rename the file, e.g. {persona.id}-guide.yaml"))
-        result.problems.extend(_persona_checks(persona, data, shown(path)))
         if persona.id in result.persona_files:
-            result.problems.append(Problem(shown(path), data.key_lines.get("id", 1), "id",
+            result.problems.append(Problem(where, loaded.id_line, "id",
                                            f"persona id {persona.id!r} is also used by {result.persona_files[persona.id]}"))
-        result.persona_files[persona.id] = shown(path)
+        result.persona_files[persona.id] = where
         result.personas.append(persona)
     if not result.personas and not result.problems:
         result.problems.append(Problem(shown(profiles_dir / "personas"), 1, "", "no persona files (*.yaml) found"))
     result.problems = list(dict.fromkeys(result.problems))  # a broken limits file is reported once, not per persona
     return result
+
+
+@dataclass(frozen=True)
+class LoadedPersona:
+    """One persona file, read and checked on its own: the persona (None when it has problems),
+    the line of its id, its problems and its review: entries."""
+
+    persona: Persona | None
+    id_line: int = 1
+    problems: tuple[Problem, ...] = ()
+    to_confirm: tuple[Problem, ...] = ()
+
+
+def read_persona(path: Path, shown: str, plans: dict[str, Plan], year: int | None) -> LoadedPersona:
+    """Read and check one persona file against the plans and the limits (not against other personas)."""
+    data, problems = load_yaml(path, shown)
+    if problems:
+        return LoadedPersona(None, problems=tuple(problems))
+    data = _with_default_id(data, path)
+    to_confirm: list[Problem] = []
+    if isinstance(data, Node) and year is not None:
+        data = data.with_value("tax_year", Decimal(year))
+    if isinstance(data, Node):
+        problems.extend(_reference_checks(data, shown, plans, year))
+        to_confirm = _to_confirm(data, shown)
+    persona = _validate(Persona, data, shown, problems)
+    if persona is None:
+        return LoadedPersona(None, problems=tuple(problems), to_confirm=tuple(to_confirm))
+    _check_id(persona.id, path, data, shown, problems)
+    if persona.id in RESERVED_IDS:
+        problems.append(Problem(shown, data.key_lines.get("id", 1), "id",
+                                f"{persona.id!r} is a name the site uses for its own pages",
+                                f"rename the file, e.g. {persona.id}-guide.yaml"))
+    problems.extend(_persona_checks(persona, data, shown))
+    return LoadedPersona(persona, data.key_lines.get("id", 1), tuple(problems), tuple(to_confirm))
 
 
 def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | None, dict[str, Plan], list[Problem]]:

@@ -86,9 +86,11 @@ def fail(message: str) -> str:
     raise jinja2.TemplateRuntimeError(message)
 
 
-def environment(templates_dir: Path) -> jinja2.Environment:
+def environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The guides' templates; `compiled` keeps them compiled there between builds (keyed by their text)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(_folder(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML: profile text goes through `inert` instead
         keep_trailing_newline=True,
@@ -102,3 +104,8 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     env.filters.update(money=formatting.money, dollars=formatting.dollars, pct=formatting.pct, amount=amount,
                        inert=inert, result=result, day=formatting.day, paychecks=paychecks, cited=formatting.cited)
     return env
+
+
+def _folder(path: Path) -> str:
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)

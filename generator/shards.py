@@ -31,6 +31,7 @@ import pickle
 import re
 import shutil
 import tempfile
+import zlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -45,14 +46,19 @@ from .notes import maintainer_notes
 from .privacy import PrivatePage
 from .profiles import Persona, Plan
 from .render import environment, read_front_matter
-from .site_hook import ShardPages
+from .site_hook import HtmlCache, ShardPages
+from .tree_hash import hash_tree
 
-SHARD_SIZE = int(os.environ.get("GUIDES_SHARD_SIZE", "250"))  # guides per MkDocs build
+SHARD_SIZE = int(os.environ.get("GUIDES_SHARD_SIZE", "100"))  # guides per MkDocs build
 CACHE = Path("build") / "shards"
 RESULT = "result.pickle"  # written last: a folder without it is not a finished shard
+GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
+HTML = "html"  # below the cache: each guide page's HTML, converted by MkDocs once (site_hook.HtmlCache)
+CHECKED = "checked"  # below the cache: the files the privacy check found clean (privacy.CheckedFiles)
 SITE = "site"  # the name of the site-wide shard
 STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard: its link and sitemap entry
 SUMMARY_WORDS = 400
+COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
 COMMON_FROM = 100  # from this many public guides, a word in more than half of them is left to the site-wide pages
 
 
@@ -74,10 +80,35 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A persona of a shard: its file as shown in messages, and the hash of what its guide is made from."""
+
+    persona: Persona
+    shown: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Shard:
     name: str
-    personas: tuple[tuple[Persona, str], ...]  # each with its file, as shown in messages
+    members: tuple[Member, ...]
     key: str
+
+
+@dataclass(frozen=True)
+class GuideFiles:
+    """One guide as its shard needs it: its files, and what the site-wide pages and the checks take
+    from it. Kept under its member's key (GUIDES below the cache), so a shard built again because
+    one of its personas changed works out and renders that one guide only."""
+
+    path: str
+    private: bool
+    protected: bool
+    pages: dict[str, str]  # docs path -> text: the page, its charts, its calendar
+    notes: tuple[Problem, ...]
+    row: dict | None  # a public guide's row in the guides index
+    summary: dict | None  # a public guide's entry in the search index
+    private_page: PrivatePage | None
 
 
 @dataclass(frozen=True)
@@ -88,40 +119,25 @@ class ShardResult:
     problems: tuple[Problem, ...] = ()  # what stops the build (privacy, MkDocs); never cached
     rows: tuple[dict, ...] = ()  # the guides index's row of each public guide
     summaries: tuple[dict, ...] = ()  # the search index's entry of each public guide
+    kept: tuple[str, ...] = ()  # the files of GUIDES and HTML it uses (the others may be pruned)
 
 
 # ----------------------------------------------------------------------------- what a shard is made from
-
-def _hash_tree(digest, folder: Path, root: Path) -> None:
-    for path in sorted(_files(folder)):
-        digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
-
-
-def _files(folder: Path):
-    if folder.is_file():
-        yield folder
-        return
-    for top, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in names:
-            yield Path(top) / name
-
 
 def shared_inputs(project, profiles_dir: Path, year: int | None, generated_on: dt.date,
                   allow_provisional: bool, secret: bytes | None) -> str:
     """The digest of everything every shard is made from (a persona's own file is added per shard)."""
     digest = hashlib.sha256()
     code = Path(__file__).parent
-    _hash_tree(digest, code, code.parent)
-    _hash_tree(digest, limits.LIMITS_DIR, limits.LIMITS_DIR.parent)  # tests point it at a copy
+    hash_tree(digest, code, code.parent)
+    hash_tree(digest, limits.LIMITS_DIR, limits.LIMITS_DIR.parent)  # tests point it at a copy
     for part in (project.mkdocs_yml, project.templates_dir, project.content_dir, project.root / "overrides",
                  project.root / "guides.yml", profiles_dir / "plans"):
         if part.exists():
-            _hash_tree(digest, part, project.root)
+            hash_tree(digest, part, project.root)
     branding = project.settings.branding
     if branding and branding.logo and (project.root / branding.logo).is_file():
-        _hash_tree(digest, project.root / branding.logo, project.root)
+        hash_tree(digest, project.root / branding.logo, project.root)
     versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")]
     digest.update(repr((versions, year, generated_on.isoformat(), allow_provisional,
                         os.environ.get("SOURCE_DATE_EPOCH") or pipeline.epoch_of(generated_on),
@@ -134,14 +150,17 @@ def plan_shards(project, personas: list[Persona], persona_files: dict[str, str],
     """The guides in shards of `size` (default SHARD_SIZE), by id, public ones first."""
     size = size or SHARD_SIZE
     ordered = sorted(personas, key=lambda p: (p.audience == "private", p.id))
+    members = []
+    for persona in ordered:
+        shown = persona_files[persona.id]
+        digest = hashlib.sha256(f"{inputs}\0{persona.id}\0{shown}\0".encode())
+        digest.update((project.root / shown).read_bytes())
+        members.append(Member(persona, shown, digest.hexdigest()))
     shards = []
-    for number, start in enumerate(range(0, len(ordered), size)):
-        group = tuple((p, persona_files[p.id]) for p in ordered[start:start + size])
-        digest = hashlib.sha256(inputs.encode())
-        for persona, shown in group:
-            digest.update(f"\0{persona.id}\0{shown}\0".encode())
-            digest.update((project.root / shown).read_bytes())
-        shards.append(Shard(f"guides-{number:04d}", group, digest.hexdigest()))
+    for number, start in enumerate(range(0, len(members), size)):
+        group = tuple(members[start:start + size])
+        key = hashlib.sha256("\0".join(member.key for member in group).encode()).hexdigest()
+        shards.append(Shard(f"guides-{number:04d}", group, key))
     return shards
 
 
@@ -204,33 +223,55 @@ def build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple[
 def _build_guide_shard(context: Context, shard: Shard) -> ShardResult:
     """Compute, render and build one shard's guides; keep their files under the shard's key."""
     project = pipeline.Project(context.root)
-    settings = project.settings
-    env = environment(project.templates_dir)
-    guides = [pipeline.plan_guide(persona, context.plans, context.secret, settings) for persona, _ in shard.personas]
+    env = environment(project.templates_dir, context.cache / COMPILED)
+    guides = [guide_files(context, project, env, member) for member in shard.members]
     pages: dict[str, str] = {}
     for guide in guides:
-        pages.update(pipeline.render_guide(env, guide, context.generated_on, settings))
+        pages.update(guide.pages)
     own_files = set(pages)
     public = [g for g in guides if not g.private]
     result = ShardResult(
-        shard.name, shard.key,
-        notes=tuple(note for guide, (_, shown) in zip(guides, shard.personas)
-                    for note in maintainer_notes(guide.results, project.root / shown, shown)),
-        rows=tuple(pipeline.index_row(g) for g in public),
-        summaries=tuple(summary(g, pages[g.path]) for g in public))
+        shard.name, shard.key, notes=tuple(note for g in guides for note in g.notes),
+        rows=tuple(g.row for g in public), summaries=tuple(g.summary for g in public),
+        kept=tuple(f"{GUIDES}/{m.key}.pickle" for m, g in zip(shard.members, guides) if not g.protected))
     pages.update(pipeline.site_pages(env, [], context.allow_provisional))  # placeholders, for the navigation
-    passphrases = {g.path: protect.passphrase_for(context.secret, g.results.persona.id) for g in guides if g.protected}
+    passphrases = {g.path: protect.passphrase_for(context.secret, m.persona.id)
+                   for m, g in zip(shard.members, guides) if g.protected}
     stems = tuple(g.path.removesuffix(".md") + "/" for g in guides)
+    html = HtmlCache(context.cache / HTML, context.inputs, {g.path for g in guides if not g.protected})
 
-    def check(site: Path) -> list[Problem]:
+    def check(site: Path, checked: privacy.CheckedFiles) -> list[Problem]:
         privacy.hide_from_sitemap(site)  # it lists the shard's private pages; the site shard's is published
-        private = [pipeline.private_page(g) for g in guides if g.private]
-        return (privacy.leaks(site, list(context.private_pages), own=private)
-                + protect.readable_on_locked_pages(site, [pipeline.private_page(g) for g in guides if g.protected]))
+        private = [g.private_page for g in guides if g.private]
+        return (privacy.leaks(site, list(context.private_pages), own=private, checked=checked)
+                + protect.readable_on_locked_pages(site, [g.private_page for g in guides if g.protected]))
 
     return _run_mkdocs(context, result, pages, own_files, lambda rel: rel.startswith(stems) or rel in own_files,
-                       {g.path for g in public}, passphrases, check, kept_docs=own_files - set(passphrases))
+                       {g.path for g in public}, passphrases, check, kept_docs=own_files - set(passphrases),
+                       html_cache=html)
 
+
+def guide_files(context: Context, project, env, member: Member) -> GuideFiles:
+    """A guide's files: kept from an earlier build of the same inputs, or worked out and rendered now.
+    A passphrase-protected guide is never kept: its text stays out of the cache, as out of build/docs."""
+    settings = project.settings
+    kept = context.cache / GUIDES / f"{member.key}.pickle"
+    protected = pipeline.is_protected(settings, member.persona)
+    if not protected and kept.is_file():
+        return pickle.loads(zlib.decompress(kept.read_bytes()))
+    guide = pipeline.plan_guide(member.persona, context.plans, context.secret, settings)
+    pages = pipeline.render_guide(env, guide, context.generated_on, settings)
+    files = GuideFiles(guide.path, guide.private, protected, pages,
+                       tuple(maintainer_notes(guide.results, project.root / member.shown, member.shown)),
+                       None if guide.private else pipeline.index_row(guide),
+                       None if guide.private else summary(guide, pages[guide.path]),
+                       pipeline.private_page(guide) if guide.private else None)
+    if not protected:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        staged = kept.with_name(f".{kept.name}.{os.getpid()}")
+        staged.write_bytes(zlib.compress(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        staged.replace(kept)
+    return files
 
 
 def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple[dict, ...],
@@ -250,11 +291,11 @@ def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple
     pages.update({stub: STUB for stub in stubs})
     stems = tuple(stub.removesuffix(".md") + "/" for stub in stubs)
 
-    def check(site: Path) -> list[Problem]:
+    def check(site: Path, checked: privacy.CheckedFiles) -> list[Problem]:
         add_summaries(site, summaries)
         privacy.hide_from_sitemap(site)
         privacy.close_listing(site)
-        return privacy.leaks(site, list(context.private_pages), own=[])
+        return privacy.leaks(site, list(context.private_pages), own=[], checked=checked)
 
     return _run_mkdocs(context, ShardResult(SITE, key), pages, None, lambda rel: not rel.startswith(stems),
                        set(), {}, check, kept_docs=None, placeholders=stubs)
@@ -263,11 +304,12 @@ def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple
 
 def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], own_files: set[str] | None,
                 keeps, summarised: set[str], passphrases: dict[str, str], check, kept_docs: set[str] | None,
-                placeholders: set[str] | None = None) -> ShardResult:
+                placeholders: set[str] | None = None, html_cache: HtmlCache | None = None) -> ShardResult:
     """Write the docs folder, build it, check it, and keep the files `keeps` names under the key.
 
     `own_files` (None: every page) are rendered in full; other Markdown pages are placeholders."""
     project = pipeline.Project(context.root)
+    checked = privacy.CheckedFiles(context.cache / CHECKED)
     work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=context.cache))
     try:
         docs, site, out = work / "docs", work / "site", work / "out"
@@ -277,14 +319,17 @@ def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], ow
             placeholders = markdown - (own_files or set())
         try:
             pipeline.mkdocs_build(project, docs, site, context.generated_on, passphrases,
-                                  ShardPages(placeholders, summarised, own_files))
-            problems = check(site)
+                                  ShardPages(placeholders, summarised, own_files, html_cache, context.cache / COMPILED))
+            problems = check(site, checked)
         except ProblemsFound as failed:  # as a value: the exception does not cross processes intact
             problems = failed.problems
         if problems:
             return dataclasses.replace(result, problems=tuple(problems))
         _move(site, out / "site", keeps)
         _move(docs, out / "docs", lambda rel: rel not in placeholders and (kept_docs is None or rel in kept_docs))
+        converted = html_cache.used if html_cache else []
+        kept = [f"{CHECKED}/{mark}" for mark in checked.used] + [f"{HTML}/{name}" for name in converted]
+        result = dataclasses.replace(result, kept=result.kept + tuple(kept))
         (out / RESULT).write_bytes(pickle.dumps(result))
         try:
             out.rename(context.cache / result.key)
@@ -358,18 +403,26 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
     """Every shard's `part` (site or docs) into `target`: hard links, or copies across file systems."""
     for result in results:
         source = context.cache / result.key / part
-        for path in sorted(source.rglob("*")):
-            if path.is_file():
-                destination = target / path.relative_to(source)
-                destination.parent.mkdir(parents=True, exist_ok=True)
+        for top, _, names in os.walk(source):  # top down: each folder is made once, before its files
+            folder = target / Path(top).relative_to(source)
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in names:
                 try:
-                    os.link(path, destination)
+                    os.link(os.path.join(top, name), folder / name)
                 except OSError:
-                    shutil.copy2(path, destination)
+                    shutil.copy2(os.path.join(top, name), folder / name)
 
 
-def prune(context: Context, keep: set[str]) -> None:
-    """Drop the cached shards this build did not use (the cache folder holds only what builds made)."""
+def prune(context: Context, results: list[ShardResult]) -> None:
+    """Drop what this build did not use from the cache (which holds only what builds made): the other
+    shards, and the guides and pages none of this build's shards uses."""
+    keep = {result.key for result in results}
     for folder in context.cache.iterdir():
         if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()):
             shutil.rmtree(folder, ignore_errors=True)
+    used = {name for result in results for name in result.kept}
+    for part in (GUIDES, HTML, CHECKED):
+        if (context.cache / part).is_dir():
+            for path in (context.cache / part).iterdir():
+                if f"{part}/{path.name}" not in used:
+                    path.unlink(missing_ok=True)

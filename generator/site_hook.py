@@ -8,13 +8,19 @@ kept from its output. This hook makes the others cheap:
 - a page the shard does not own (a placeholder) is rendered as its headings only. Its title and
   anchors, which the navigation and the link checks of the owned pages read, stay those of the
   real page; its output is thrown away.
+- the theme's templates are kept compiled between builds (in the cache, keyed by their text).
 - a file that is not a page (the theme's scripts and styles, the site's assets) is copied only where
   the shard keeps it: the site shard publishes them once.
 - a public guide leaves Material's search: the site's search index gets one short summary per
   public guide instead (shards.summary), never its body or its figures.
+- a guide's page is converted from Markdown to HTML by MkDocs once: the HTML, its table of contents
+  and its anchors are kept (`HtmlCache`) under the hash of the page's Markdown, its place and
+  everything the shard is made from, and a later build of the same page hands them to MkDocs
+  instead of converting again (conversion is most of the time of a build). The theme still
+  renders every page, so the page is byte for byte what a conversion would give.
 
-Private guides are left alone here: their own front matter keeps them out of search, and the
-privacy check after the build (privacy.leaks) proves it did.
+Private guides stay out of search by their own front matter, and the privacy check after the
+build (privacy.leaks) proves it. A passphrase-protected guide is never kept in clear.
 
 The build adds it to the configuration (build.mkdocs_build); mkdocs.yml does not name it, so
 `mkdocs build` of the docs folder on disk (build/docs) still builds the whole site without it,
@@ -22,20 +28,71 @@ only more slowly, on any Material-compatible engine (tests/test_shards.py builds
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
 
-from mkdocs.plugins import BasePlugin
+import jinja2
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.toc import TableOfContents
 
 _HEADING = re.compile(r"^#{1,6}\s.*$", re.M)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 
 
+@dataclass(frozen=True)
+class Converted:
+    """What MkDocs makes of a page's Markdown before the theme renders it."""
+
+    source: str  # the page's docs path
+    html: str
+    toc: TableOfContents
+    anchors: frozenset[str]
+    title: str | None
+
+
+class HtmlCache:
+    """Converted pages in `folder`, one file each, named by the hash of (salt, page, Markdown)."""
+
+    def __init__(self, folder: Path, salt: str, pages: set[str]) -> None:
+        self.folder, self.salt, self.pages = folder, salt, pages  # pages: the docs paths it may keep
+        self.used: list[str] = []  # the file names this build read or wrote (the rest may be pruned)
+
+    def name(self, source: str, markdown: str) -> str:
+        return hashlib.sha256(f"{self.salt}\0{source}\0{markdown}".encode()).hexdigest() + ".pickle"
+
+    def get(self, source: str, markdown: str) -> Converted | None:
+        name = self.name(source, markdown)
+        try:
+            found = pickle.loads(zlib.decompress((self.folder / name).read_bytes()))
+        except (OSError, EOFError, zlib.error, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+        self.used.append(name)
+        return found
+
+    def put(self, source: str, markdown: str, converted: Converted) -> None:
+        name = self.name(source, markdown)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        staged = self.folder / f".{name}.{os.getpid()}"
+        staged.write_bytes(zlib.compress(pickle.dumps(converted, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        staged.replace(self.folder / name)
+        self.used.append(name)
+
+
 class ShardPages(BasePlugin):
-    def __init__(self, placeholders: set[str], summarised: set[str], other_files: set[str] | None = None) -> None:
+    def __init__(self, placeholders: set[str], summarised: set[str], other_files: set[str] | None = None,
+                 html_cache: HtmlCache | None = None, compiled: Path | None = None) -> None:
         super().__init__()
         self.placeholders = placeholders  # docs paths rendered as their headings, output not kept
         self.summarised = summarised  # docs paths of public guides: searchable by their summary only
         self.other_files = other_files  # the files other than pages to copy (None: all)
+        self.html_cache = html_cache
+        self.compiled = compiled  # where the theme's templates are kept compiled between builds
+        self.converting: dict[str, str] = {}  # the Markdown of each page MkDocs converts, to keep its HTML under
 
     def on_files(self, files, config):
         if self.other_files is not None:
@@ -44,11 +101,44 @@ class ShardPages(BasePlugin):
                     files.remove(file)
         return files
 
+    def on_env(self, env, config, files):
+        if self.compiled:  # compiling Material's templates costs about a second per build
+            self.compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.compiled))
+        return env
+
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         source = page.file.src_uri
         if source in self.summarised or source in self.placeholders:
             page.meta["search"] = {"exclude": True}
-        return headings_only(markdown) if source in self.placeholders else markdown
+        if source in self.placeholders:
+            return headings_only(markdown)
+        if self.html_cache and source in self.html_cache.pages:
+            converted = self.html_cache.get(source, markdown)
+            if converted is None:
+                self.converting[source] = markdown
+            else:
+                page.render = lambda config, files: _serve(page, converted)  # instead of converting again
+        return markdown
+
+    @event_priority(100)  # first: the HTML as the conversion made it, before any other plugin changes it
+    def on_page_content(self, html: str, page, config, files) -> str:
+        source = page.file.src_uri
+        if source in self.converting:
+            anchors = frozenset(page.present_anchor_ids or ())
+            self.html_cache.put(source, self.converting.pop(source),
+                                Converted(source, html, page.toc, anchors, page._title_from_render))
+        return html
+
+
+def _serve(page, converted: Converted) -> None:
+    """What Page.render sets, from a conversion kept by an earlier build. Links to other pages'
+    anchors were checked when it was converted, with the same inputs."""
+    page.content = converted.html
+    page.toc = converted.toc
+    page._title_from_render = converted.title
+    page.present_anchor_ids = set(converted.anchors)
+    page.links_to_anchors = {}
 
 
 def headings_only(markdown: str) -> str:

@@ -172,6 +172,25 @@ for _number_kind in ("int", "float"):  # every YAML number becomes a Decimal
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
+if yaml.__with_libyaml__:
+    class _FastLoader(_Loader, yaml._yaml.CParser):
+        """The same loader reading its events from libyaml's parser, in C (parsing is most of the time
+        of a load): the composing above, with its bounds, and the constructing stay in Python. Its
+        messages for malformed YAML are terser, so a file it refuses is read again by _Loader."""
+
+        def __init__(self, stream: str):
+            yaml._yaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._depth, self._values, self._sizes, self._open = 0, 0, {}, set()
+
+        # the event methods are libyaml's; the composing ones stay _Loader's (Composer's)
+        check_event, peek_event, get_event = (yaml._yaml.CParser.check_event, yaml._yaml.CParser.peek_event,
+                                              yaml._yaml.CParser.get_event)
+else:  # PyYAML built without libyaml
+    _FastLoader = _Loader
+
 
 def load_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     """Parse `path`; return (data, problems). On a problem the data is None."""
@@ -179,7 +198,10 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     if problems:
         return None, problems
     try:
-        return yaml.load(text, Loader=_Loader), []
+        try:
+            return yaml.load(text, Loader=_FastLoader), []
+        except yaml.YAMLError:
+            return yaml.load(text, Loader=_Loader), []  # the pure-Python parser's message, or its reading
     except _Refused as refused:
         return None, [Problem(shown_as, *refused.problem)]
     except yaml.MarkedYAMLError as error:

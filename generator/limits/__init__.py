@@ -152,7 +152,7 @@ def available_years() -> list[int]:
 
 def _snapshot(directory: Path) -> tuple:
     """The limits folder's files and their versions: a cache key that changes when a file does."""
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.yaml")))
+    return tuple((p.name, (found := p.stat()).st_mtime_ns, found.st_size) for p in sorted(directory.glob("*.yaml")))
 
 
 def load_schema() -> dict[str, KeySpec]:

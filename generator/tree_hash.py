@@ -1,0 +1,22 @@
+"""The hash of a folder's files, names and bytes: what the build's caches are keyed by."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def hash_tree(digest, folder: Path, root: Path) -> None:
+    """Add every file below `folder` (or `folder` itself, a file) to `digest`: its path from `root`, then its bytes."""
+    for path in sorted(_files(folder)):
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+
+
+def _files(folder: Path):
+    if folder.is_file():
+        yield folder
+        return
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            yield Path(top) / name

@@ -1,0 +1,134 @@
+"""What the build keeps between builds so that a rebuild does only what changed: each persona file's
+outcome (persona_cache.py), the files the privacy check found clean (privacy.CheckedFiles), and the
+profiles read through libyaml. Each cache must give what no cache gives; the byte-for-byte site
+comparisons are in test_shards.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import profiles as profiles_module
+from generator import yamlio
+from generator.build import load_and_validate
+from generator.errors import ProblemsFound
+from generator.persona_cache import FILE
+from generator.privacy import CheckedFiles, PrivatePage, leaks
+
+from conftest import REPO
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The persona files read and checked (not taken from the cache), by name."""
+    found: list[str] = []
+    read = profiles_module.read_persona
+    monkeypatch.setattr(profiles_module, "read_persona",
+                        lambda path, *rest: found.append(path.name) or read(path, *rest))
+    return found
+
+
+def test_a_second_load_reads_no_persona_file_and_gives_the_same_personas(project, reads):
+    first, _ = load_and_validate(project, cached=True)
+    assert len(reads) == len(first.personas) > 20
+    reads.clear()
+    second, _ = load_and_validate(project, cached=True)
+    assert reads == [] and second.personas == first.personas
+    assert second.persona_files == first.persona_files and second.to_confirm == first.to_confirm
+
+
+def test_only_a_changed_persona_file_is_read_again(project, reads):
+    load_and_validate(project, cached=True)
+    maya = project.profiles_dir / "personas" / "maya.yaml"
+    maya.write_text(maya.read_text().replace("name: Maya", "name: Maia"))
+    reads.clear()
+    profiles, _ = load_and_validate(project, cached=True)
+    assert reads == ["maya.yaml"] and next(p for p in profiles.personas if p.id == "maya").name.startswith("Maia")
+
+
+def test_a_changed_plan_reads_every_persona_again(project, reads):
+    """A persona is checked against the plans (its plan must exist and be of the right kind)."""
+    count = len(load_and_validate(project, cached=True)[0].personas)
+    plan = project.profiles_dir / "plans" / "acme-401k.yaml"
+    plan.write_text(plan.read_text().replace("Acme", "Acme Holdings", 1))
+    reads.clear()
+    load_and_validate(project, cached=True)
+    assert len(reads) == count
+
+
+def test_a_mistake_made_after_a_cached_load_is_reported_with_its_line(project):
+    load_and_validate(project, cached=True)
+    maya = project.profiles_dir / "personas" / "maya.yaml"
+    maya.write_text(maya.read_text().replace("tax_year: 2026", "tax_year: twenty"))
+    with pytest.raises(ProblemsFound) as failed:
+        load_and_validate(project, cached=True)
+    assert [(p.path, p.key) for p in failed.value.problems] == [("profiles/personas/maya.yaml", "tax_year")]
+    assert failed.value.problems[0].line == 3  # maya.yaml: name on line 2, tax_year on line 3
+
+
+def test_a_damaged_cache_file_is_read_past(project, reads):
+    load_and_validate(project, cached=True)
+    (project.root / FILE).write_bytes(b"not a pickle")
+    reads.clear()
+    profiles, _ = load_and_validate(project, cached=True)
+    assert len(reads) == len(profiles.personas)
+
+
+def test_check_and_calc_write_no_cache(project):
+    load_and_validate(project)
+    assert not (project.root / FILE).exists()
+
+
+# ----------------------------------------------------------------------------- the privacy check's marks
+
+CLIENT = PrivatePage("client-a", "ab" * 16, ("Ann Lee",))
+
+
+def test_a_file_found_clean_is_checked_again_once_its_bytes_change(tmp_path):
+    site, checked = tmp_path / "site", CheckedFiles(tmp_path / "checked")
+    site.mkdir()
+    (site / "index.html").write_text("<p>Nothing of anyone's</p>")
+    assert leaks(site, [CLIENT], own=[], checked=checked) == [] and len(checked.used) == 1
+    (site / "index.html").write_text("<p>Ann Lee was here</p>")
+    found = leaks(site, [CLIENT], own=[], checked=CheckedFiles(tmp_path / "checked"))
+    assert [(p.path, p.key) for p in found] == [("index.html", "client-a")]
+
+
+def test_a_file_found_clean_is_checked_again_for_a_new_private_guide(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Bo Chen wrote this</p>")
+    assert leaks(site, [CLIENT], own=[], checked=CheckedFiles(tmp_path / "checked")) == []
+    newcomer = PrivatePage("client-b", "cd" * 16, ("Bo Chen",))
+    found = leaks(site, [CLIENT, newcomer], own=[], checked=CheckedFiles(tmp_path / "checked"))
+    assert [p.key for p in found] == ["client-b"]
+
+
+def test_a_leak_is_never_marked_clean(tmp_path):
+    site, checked = tmp_path / "site", CheckedFiles(tmp_path / "checked")
+    site.mkdir()
+    (site / "index.html").write_text("<p>Ann Lee</p>")
+    assert len(leaks(site, [CLIENT], own=[], checked=checked)) == 1 and checked.used == []
+    assert len(leaks(site, [CLIENT], own=[], checked=CheckedFiles(tmp_path / "checked"))) == 1
+
+
+# ----------------------------------------------------------------------------- YAML through libyaml
+
+EXAMPLES = sorted((REPO / "profiles").rglob("*.yaml")) + sorted((REPO / "generator" / "limits").glob("*.yaml"))
+
+
+@pytest.mark.skipif(yamlio._FastLoader is yamlio._Loader, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_libyaml_reads_every_example_as_the_python_parser_does(path: Path):
+    text = path.read_text(encoding="utf-8")
+    fast, slow = yamlio.yaml.load(text, Loader=yamlio._FastLoader), yamlio.yaml.load(text, Loader=yamlio._Loader)
+    assert fast == slow and lines(fast) == lines(slow)
+
+
+def lines(data) -> object:
+    """Every mapping's line and key lines, nested as the data is."""
+    if isinstance(data, dict):
+        return (data.line, data.key_lines, {key: lines(value) for key, value in data.items()})
+    if isinstance(data, list):
+        return [lines(item) for item in data]
+    return None
