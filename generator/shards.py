@@ -55,10 +55,10 @@ RESULT = "result.pickle"  # written last: a folder without it is not a finished 
 GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
 HTML = "html"  # below the cache: each guide page's HTML, converted by MkDocs once (site_hook.HtmlCache)
 CHECKED = "checked"  # below the cache: the files the privacy check found clean (privacy.CheckedFiles)
+COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
 SITE = "site"  # the name of the site-wide shard
 STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard: its link and sitemap entry
 SUMMARY_WORDS = 400
-COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
 COMMON_FROM = 100  # from this many public guides, a word in more than half of them is left to the site-wide pages
 
 
@@ -119,7 +119,7 @@ class ShardResult:
     problems: tuple[Problem, ...] = ()  # what stops the build (privacy, MkDocs); never cached
     rows: tuple[dict, ...] = ()  # the guides index's row of each public guide
     summaries: tuple[dict, ...] = ()  # the search index's entry of each public guide
-    kept: tuple[str, ...] = ()  # the files of GUIDES and HTML it uses (the others may be pruned)
+    kept: tuple[str, ...] = ()  # the files of GUIDES, HTML and CHECKED it uses (prune drops the others)
 
 
 # ----------------------------------------------------------------------------- what a shard is made from
@@ -325,6 +325,8 @@ def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], ow
             problems = failed.problems
         if problems:
             return dataclasses.replace(result, problems=tuple(problems))
+        if html_cache:
+            html_cache.commit()
         _move(site, out / "site", keeps)
         _move(docs, out / "docs", lambda rel: rel not in placeholders and (kept_docs is None or rel in kept_docs))
         converted = html_cache.used if html_cache else []

@@ -56,11 +56,15 @@ class Converted:
 
 
 class HtmlCache:
-    """Converted pages in `folder`, one file each, named by the hash of (salt, page, Markdown)."""
+    """Converted pages in `folder`, one file each, named by the hash of (salt, page, Markdown).
+
+    A conversion is kept only once its build has succeeded (`commit`): a page whose conversion
+    warned (a broken link fails a strict build) is converted, and warns, again next time."""
 
     def __init__(self, folder: Path, salt: str, pages: set[str]) -> None:
         self.folder, self.salt, self.pages = folder, salt, pages  # pages: the docs paths it may keep
         self.used: list[str] = []  # the file names this build read or wrote (the rest may be pruned)
+        self.pending: dict[str, Converted] = {}  # converted in this build, by file name
 
     def name(self, source: str, markdown: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{source}\0{markdown}".encode()).hexdigest() + ".pickle"
@@ -75,12 +79,17 @@ class HtmlCache:
         return found
 
     def put(self, source: str, markdown: str, converted: Converted) -> None:
-        name = self.name(source, markdown)
+        self.pending[self.name(source, markdown)] = converted
+
+    def commit(self) -> None:
+        """Keep this build's conversions (each written whole, then renamed into place)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        staged = self.folder / f".{name}.{os.getpid()}"
-        staged.write_bytes(zlib.compress(pickle.dumps(converted, protocol=pickle.HIGHEST_PROTOCOL), 1))
-        staged.replace(self.folder / name)
-        self.used.append(name)
+        for name, converted in self.pending.items():
+            staged = self.folder / f".{name}.{os.getpid()}"
+            staged.write_bytes(zlib.compress(pickle.dumps(converted, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            staged.replace(self.folder / name)
+            self.used.append(name)
+        self.pending = {}
 
 
 class ShardPages(BasePlugin):

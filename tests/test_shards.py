@@ -23,6 +23,7 @@ from conftest import copy_project
 from generator import build as pipeline
 from generator import shards
 from generator.cli import main
+from generator.errors import ProblemsFound
 from generator.plain_text import PlainText
 from generator.privacy import PrivatePage, _finder
 from generator.formatting import money
@@ -201,6 +202,16 @@ def test_a_rebuild_after_one_persona_changed_works_out_and_converts_that_guide_o
 
 
 plan_guide, put = pipeline.plan_guide, HtmlCache.put
+
+
+def test_a_page_whose_conversion_warned_is_not_kept_so_the_next_build_fails_too(small):
+    """A strict build fails on a warning (here a broken link in every guide); the HTML of that
+    conversion must not be handed back next time, or the retry would pass without the warning."""
+    edit(small.templates_dir / "sections" / "sources.md.j2", "lists them all", "lists them all ([more](nowhere.md))")
+    for attempt in range(2):
+        with pytest.raises(ProblemsFound, match="nowhere.md"):
+            pipeline.build(small, today=TODAY)
+        assert cached(small, shards.HTML) == set(), attempt
 
 
 def test_the_markdown_on_disk_builds_without_the_hook_into_the_same_text(small, tmp_path):
