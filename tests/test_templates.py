@@ -279,3 +279,18 @@ def test_every_section_template_is_a_section_some_guide_shows():
         for on in (dt.date(persona.tax_year, 1, 2), dt.date(persona.tax_year, 12, 30)):
             shown |= set(view.guide_view(results, advise(results), on).sections)
     assert shown | {"prepared"} == {p.name.removesuffix(".md.j2") for p in (TEMPLATES / "sections").glob("*.md.j2")}
+
+
+def test_every_ira_route_is_named_and_told_in_its_one_partial():
+    """partials/_ira_route.md.j2 alone words the routes rules/ira.py chooses between: the short name
+    (glance table, guides index), the IRA section's headline, the action and the "What to do" line."""
+    from generator.rules.ira import ROUTES
+    words = ENV.get_template("partials/_ira_route.md.j2").module
+    assert set(words.ira_route_names) == set(ROUTES)
+    for route in ROUTES:
+        v = {"route": route, "limit": D("7500"), "amount": D("7500"), "deductible": D("7500"), "roth_limit": None,
+             "roll_into_plan": False}
+        told = [str(words.ira_route_headline(route)), str(words.ira_route_action(v)), str(words.ira_route_todo(v, "](#a)"))]
+        assert all(told) and not any("None" in text for text in told), (route, told)
+        assert told[0].startswith("**Your route: ") and "$7,500" in told[2]
+    assert "No IRA contribution this year" in str(words.ira_route_headline(None))
