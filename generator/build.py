@@ -407,7 +407,7 @@ def render_guide(env, guide: Guide, generated_on: dt.date, settings: Settings = 
         calendar_file=calendar.download_name, brand=brand_view(settings, results.persona),
         share_until=results.persona.share_until,
         hide_site_navigation=guide.private and not settings.private_pages.show_site_navigation,
-        view=guide_view(results, guide.advice, generated_on),
+        view=guide_view(results, guide.advice, generated_on, env.globals["page_sections"]),
         name=text(results.persona.name),
         plan_name=text(results.plan and results.plan.name),
         second_plan_name=text(results.second_plan and results.second_plan.name),

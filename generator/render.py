@@ -21,6 +21,7 @@ from .rules import business_plan_choice
 from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
 from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
+from .view import read_sections
 
 # The characters that can start Markdown syntax inside a line: emphasis, code, links and images
 # (an escaped "[" stops both), table cells, and attr_list's "{: ...}". Line-start syntax (#, -, +,
@@ -37,8 +38,6 @@ CHANGE_LABELS = {
     "roth_ira_limit": "Direct Roth IRA contribution", "recommended_elections.pre_tax_pct": "Pre-tax election",
     "recommended_elections.roth_pct": "Roth election", "recommended_elections.after_tax_pct": "After-tax election",
 }
-IRA_ROUTES = {"deductible_traditional": "deductible traditional IRA", "roth": "Roth IRA",
-              "backdoor_roth": "backdoor Roth", "nondeductible_traditional": "nondeductible traditional IRA"}
 
 
 def inert(text: str) -> str:
@@ -99,8 +98,9 @@ def environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Env
     )
     env.globals.update(fail=fail, law=load_constants(), front_matter=front_matter, cadence_words=CADENCE_WORDS,
                        timing_words=TIMING_WORDS,
-                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, ira_routes=IRA_ROUTES, change_labels=CHANGE_LABELS,
-                       plan_words=business_plan_choice.WORDS)
+                       source_labels=SOURCE_LABEL, option_labels=OPTION_LABEL, change_labels=CHANGE_LABELS,
+                       plan_words=business_plan_choice.WORDS,
+                       page_sections=read_sections(templates_dir))  # what its sections/ declares, for guide_view
     env.filters.update(money=formatting.money, dollars=formatting.dollars, pct=formatting.pct, amount=amount,
                        inert=inert, result=result, day=formatting.day, paychecks=paychecks, cited=formatting.cited)
     return env

@@ -5,12 +5,18 @@ date, the "What to do" list at the top of the page, the order of operations, the
 and the estimates the guide made (each an Item: a key that names its template, the values the
 template prints and, for "What to do", the section it links to), the rows of the glance table that
 carry information for this person, and whether dates in the guide are still ahead of the reader.
-Each kind of item has a folder of templates, one per key (see the README's "Development").
+Each kind of item has a folder of templates, one per key (see the README's "Development"); each
+section template says in its first line where it stands and when it applies (read_sections).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import jinja2
 
 from .advice import Advice, match_timing
 from .compute import RETIREMENT_AGE, Results
@@ -33,8 +39,7 @@ class GuideView:
     todo: tuple[Item, ...]           # templates/todo/KEY.md.j2
     glance: tuple[str, ...]          # glance-table rows that say something about this person, in order
     left_already: bool               # the separation date in the profile is on or before generated_on
-    plan_sections: tuple[str, ...]   # the workplace-plan sections (templates/sections/*.md.j2), in order
-    sections: tuple[str, ...]        # every section of the page after the glance table, in order
+    sections: tuple[str, ...]        # the sections after the glance table (templates/sections/*.md.j2), in order
     checklists: dict[str, tuple[str, ...]]  # advice's checklists without those for a job already left
     actions: tuple[Item, ...]        # advice's order of operations, without the old job's payroll steps
     callouts: tuple[Item, ...]       # templates/callouts/KEY.md.j2, in "Mistakes to avoid"
@@ -70,7 +75,8 @@ SECOND_PLAN = "your-second-plan"
 PRO_RATA_TODO = {"roll_into_plan": "pro_rata_roll_into_plan", "convert_all": "pro_rata_convert_all"}
 
 
-def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> GuideView:
+def guide_view(results: Results, advice: Advice, generated_on: dt.date, sections: Sequence[Section]) -> GuideView:
+    """What the page shows on `generated_on`; `sections`: those the templates declare (read_sections)."""
     f, business = results.figures, results.business_plan
     separation = results.persona.job_change.separation_date if results.persona.job_change else None
     left_already = separation is not None and separation <= generated_on
@@ -80,7 +86,7 @@ def guide_view(results: Results, advice: Advice, generated_on: dt.date) -> Guide
     return GuideView(
         generated_on=generated_on, todo=_todo(results, advice, separation, left_already),
         glance=_glance(results, left_already), left_already=left_already,
-        plan_sections=_plan_sections(results, left_already), sections=_sections(results, left_already),
+        sections=tuple(s.name for s in sections if WHEN[s.when](results, left_already)),
         checklists={name: () if left_already and name in ("payroll", "hr_questions") else items
                     for name, items in advice.checklists.items()},
         actions=keyed(a for a in advice.actions if not (left_already and a in PAYROLL_ACTIONS)),
@@ -135,23 +141,6 @@ def _estimates(results: Results, left_already: bool) -> tuple[tuple[Item, ...], 
     return (tuple(i for i in items if i.key != "modified_agi"),
             # with no IRA contribution possible (no pay, no spouse's), income changes nothing: not said
             next((i for i in items if i.key == "modified_agi" and results.figures["ira_contribution_limit"].value), None))
-
-
-def _sections(results: Results, left_already: bool) -> tuple[str, ...]:
-    """The page's sections after the glance table; each decides within itself whether it has
-    anything to say (a business plan's section only for someone with a business)."""
-    return (_plan_sections(results, left_already) + ("ira",) + (("business",) if results.persona.business else ())
-            + ("public_sector", "leaving", "changes", "mistakes", "dates", "checklists", "sources"))
-
-
-def _plan_sections(results: Results, left_already: bool) -> tuple[str, ...]:
-    """After the last paycheck, choosing elections is past: only the yearly limit, which the next job
-    shares, still matters."""
-    if results.plan is None:
-        return ()
-    if left_already:
-        return ("deferrals",)
-    return ("match", "pre_tax_or_roth", "deferrals", "after_tax", "elections")
 
 
 def _todo(results: Results, advice: Advice, separation: dt.date | None, left_already: bool) -> tuple[Item, ...]:
@@ -254,3 +243,41 @@ def _glance(results: Results, left_already: bool) -> tuple[str, ...]:
     if f["ira_route"].value:
         rows.append("ira_route")
     return tuple(rows)
+
+
+# ----------------------------------------------------------------------------- the page's sections
+
+# When a section applies: the condition its template names in its first line.
+WHEN = {
+    "always": lambda results, left_already: True,  # a section with nothing to say for someone prints nothing
+    "plan": lambda results, left_already: results.plan is not None,
+    # elections still to choose: after the last paycheck only the yearly limit, which the next job shares, matters
+    "payroll": lambda results, left_already: results.plan is not None and not left_already,
+    "business": lambda results, left_already: results.persona.business is not None,
+}
+_HEADER = re.compile(r"\{#-?\s*section (\d+) when (\w+)")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A template of templates/sections/ that opens with `{#- section ORDER when CONDITION -#}`: the page
+    shows it in ORDER (then by name) whenever CONDITION, a key of WHEN, holds for the guide."""
+
+    name: str
+    order: int
+    when: str
+
+
+def read_sections(templates_dir: Path) -> tuple[Section, ...]:
+    """The sections templates_dir/sections/ declares, in page order. A template without the header line
+    (prepared.md.j2, the title block) is not a section of its own: guide.md.j2 includes it."""
+    found = []
+    for path in sorted((templates_dir / "sections").glob("*.md.j2")):
+        header = _HEADER.match(path.read_text(encoding="utf-8"))
+        if header is None:
+            continue
+        if header[2] not in WHEN:
+            raise jinja2.TemplateSyntaxError(f"a section applies when one of {', '.join(WHEN)}, not {header[2]!r}",
+                                             1, f"sections/{path.name}", str(path))
+        found.append(Section(path.name.removesuffix(".md.j2"), int(header[1]), header[2]))
+    return tuple(sorted(found, key=lambda section: (section.order, section.name)))

@@ -277,8 +277,43 @@ def test_every_section_template_is_a_section_some_guide_shows():
     for persona in examples.personas:
         results = compute(persona, examples.plans)
         for on in (dt.date(persona.tax_year, 1, 2), dt.date(persona.tax_year, 12, 30)):
-            shown |= set(view.guide_view(results, advise(results), on).sections)
+            shown |= set(view.guide_view(results, advise(results), on, view.read_sections(TEMPLATES)).sections)
     assert shown | {"prepared"} == {p.name.removesuffix(".md.j2") for p in (TEMPLATES / "sections").glob("*.md.j2")}
+
+
+def test_sections_stand_in_the_order_their_templates_declare():
+    assert [(s.name, s.when) for s in view.read_sections(TEMPLATES)] == [
+        ("match", "payroll"), ("pre_tax_or_roth", "payroll"), ("deferrals", "plan"), ("after_tax", "payroll"),
+        ("elections", "payroll"), ("ira", "always"), ("business", "business"), ("public_sector", "always"),
+        ("leaving", "always"), ("changes", "always"), ("mistakes", "always"), ("dates", "always"),
+        ("checklists", "always"), ("sources", "always")]
+
+
+def test_a_new_section_is_its_template_alone(tmp_path):
+    """A template with the header line is a section, in its place and under its condition; no code
+    lists it. Same order: by name. No header: not a section (the title block)."""
+    from generator.advice import advise
+    from generator.compute import compute
+    from generator.profiles import load_profiles
+    (tmp_path / "sections").mkdir()
+    for name, first_line in (("last", "{#- section 30 when always -#}"), ("first", "{#- section 10 when always -#}"),
+                             ("payroll_b", "{#- section 20 when payroll -#}"), ("payroll_a", "{#- section 20 when payroll: a comment may go on -#}"),
+                             ("business", "{#- section 25 when business -#}"), ("title", "## No header")):
+        (tmp_path / "sections" / f"{name}.md.j2").write_text(first_line + "\nwords\n")
+    sections = view.read_sections(tmp_path)
+    assert [s.name for s in sections] == ["first", "payroll_a", "payroll_b", "business", "last"]
+    examples = load_profiles(REPO / "profiles")
+    maya = compute(next(p for p in examples.personas if p.id == "maya"), examples.plans)  # a plan, no business
+    assert view.guide_view(maya, advise(maya), dt.date(2026, 3, 1), sections).sections == (
+        "first", "payroll_a", "payroll_b", "last")
+
+
+def test_a_section_under_an_unknown_condition_is_a_template_error(tmp_path):
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "odd.md.j2").write_text("{#- section 10 when someday -#}\n")
+    with pytest.raises(jinja2.TemplateSyntaxError, match="not 'someday'") as error:
+        view.read_sections(tmp_path)
+    assert error.value.name == "sections/odd.md.j2" and error.value.lineno == 1
 
 
 def test_every_ira_route_is_named_and_told_in_its_one_partial():

@@ -8,15 +8,17 @@ from pathlib import Path
 from generator.advice import advise
 from generator.compute import compute
 from generator.profiles import load_profiles
-from generator.view import guide_view
+from generator.view import guide_view, read_sections
 
-EXAMPLES = load_profiles(Path(__file__).resolve().parent.parent / "profiles")
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = load_profiles(REPO / "profiles")
+SECTIONS = read_sections(REPO / "templates")
 
 
 def view_for(persona_id: str, on: dt.date):
     persona = next(p for p in EXAMPLES.personas if p.id == persona_id)
     results = compute(persona, EXAMPLES.plans)
-    return guide_view(results, advise(results), on)
+    return guide_view(results, advise(results), on, SECTIONS)
 
 
 def test_a_saver_is_first_told_the_elections_to_set():
@@ -31,7 +33,7 @@ def test_before_leaving_the_old_plan_comes_first_with_its_date_and_the_elections
     assert [t.key for t in view.todo][:2] == ["old_plan", "elections"]
     assert view.todo[0].values["before"] == dt.date(2026, 8, 14)
     assert view.todo[1].values["until"] == dt.date(2026, 8, 14)
-    assert "match" in view.plan_sections and view.checklists["payroll"]
+    assert "match" in view.sections and view.checklists["payroll"]
 
 
 def test_after_leaving_nothing_asks_for_elections_at_the_old_job():
@@ -40,7 +42,8 @@ def test_after_leaving_nothing_asks_for_elections_at_the_old_job():
         assert view.left_already
         assert "elections" not in [t.key for t in view.todo]
         assert view.todo[0].key == "old_plan" and view.todo[0].values["before"] is None
-        assert view.plan_sections == ("deferrals",) and [a.key for a in view.actions] == ["ira"]
+        assert "deferrals" in view.sections and [a.key for a in view.actions] == ["ira"]
+        assert not {"match", "pre_tax_or_roth", "after_tax", "elections"} & set(view.sections)
         assert view.checklists["payroll"] == () and view.checklists["hr_questions"] == ()
         assert "elections" not in view.glance and "employer_match" not in view.glance
 
@@ -89,7 +92,7 @@ def test_no_pay_of_ones_own_shows_no_zero_rows():
                                   "previous_plans": [{"name": "Initech 401(k)", "pre_tax": Decimal(300000)}]})
     results = compute(ray, EXAMPLES.plans)
     assert results.value("ira_contribution_limit") == 0 and results.value("ira_route") is None
-    view = guide_view(results, advise(results), dt.date(2026, 3, 1))
+    view = guide_view(results, advise(results), dt.date(2026, 3, 1), SECTIONS)
     assert view.glance == ("age", "no_plan")
     assert [t.key for t in view.todo] == ["old_plan"]
 
