@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 
 from .errors import Problem, display_path
+from .formatting import pct
 from .limits import LIMITS_SHOWN, InvalidLimits, MissingLimits, available_years, law, load_limits
 from .rules.contributions import age_on_dec_31
 from .rules.ira import FILING_STATUSES
@@ -138,7 +139,7 @@ def _schedule_in_order(steps: list[VestingStep]) -> list[VestingStep]:
         if after.years <= before.years or after.vested_pct <= before.vested_pct:
             raise ValueError("each step needs more years and a higher vested_pct than the one before")
     if steps and steps[-1].vested_pct != 100:
-        raise ValueError(f"the last step must vest 100 % (it vests {steps[-1].vested_pct} %)")
+        raise ValueError(f"the last step must vest 100% (it vests {pct(steps[-1].vested_pct)})")
     return steps
 
 
@@ -206,7 +207,7 @@ class Elections(Model):
     @model_validator(mode="after")
     def _at_most_all_pay(self) -> Elections:
         if self.pre_tax_pct + self.roth_pct + self.after_tax_pct > 100:
-            raise ValueError("the three elections add up to more than 100 % of pay")
+            raise ValueError("the three elections add up to more than 100% of pay")
         return self
 
 

@@ -122,3 +122,12 @@ def test_unknown_plan_keys_are_reported_with_the_allowed_ones(tmp_path):
     assert "larger than the one before" in problems["match"].message
     assert problems["roth_conversion.frequncy"].message == "unknown key"
     assert "frequency" in problems["roth_conversion.frequncy"].hint
+
+
+def test_a_vesting_schedule_short_of_100_percent_says_where_it_stops(tmp_path):
+    # 20 % after 2 years, 60.5 % after 4: the last step must reach 100 %; the message prints percents as pages do
+    profiles = tmp_path / "profiles"
+    write(profiles / "plans" / "p.yaml", PLAN + "    vesting: [{years: 2, vested_pct: 20}, {years: 4, vested_pct: 60.50}]\n")
+    write(profiles / "personas" / "x.yaml", "name: X\ntax_year: 2026\nbirth_date: 1990-01-01\npay: {salary: 1}\n")
+    problems = {p.key: p.message for p in load_profiles(profiles, tmp_path).problems}
+    assert problems["vesting"] == "the last step must vest 100% (it vests 60.5%)"
