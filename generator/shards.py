@@ -59,7 +59,8 @@ COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and t
 SITE = "site"  # the name of the site-wide shard
 STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard: its link and sitemap entry
 SUMMARY_WORDS = 400
-COMMON_FROM = 100  # from this many public guides, a word in more than half of them is left to the site-wide pages
+COMMON_FROM = 100  # from this many public guides, a word in more than COMMON_SHARE of them is left to the
+COMMON_SHARE = 0.1  # site-wide pages: listing hundreds of guides for one word helps no one, and slows the index
 
 
 @dataclass(frozen=True)
@@ -384,7 +385,7 @@ def summary(guide, page: str) -> dict:
 def add_summaries(site: Path, summaries: tuple[dict, ...]) -> None:
     """Append the public guides' summaries to the search index MkDocs wrote for the site-wide pages.
 
-    Among many guides, a word most of them share ("Roth", "match") would list hundreds of guides
+    Among many guides, a word a tenth of them share ("Roth", "match") would list hundreds of guides
     for one query and slow the index down: it is left to the site-wide pages that explain it."""
     index_file = site / "search" / "search_index.json"
     if not index_file.is_file():
@@ -393,7 +394,7 @@ def add_summaries(site: Path, summaries: tuple[dict, ...]) -> None:
     common: set[str] = set()
     if len(summaries) >= COMMON_FROM:
         counts = collections.Counter(w for s in summaries for w in {w.lower() for w in s["text"].split()})
-        common = {word for word, count in counts.items() if count > len(summaries) / 2}
+        common = {word for word, count in counts.items() if count > len(summaries) * COMMON_SHARE}
     index["docs"] += [{**s, "text": " ".join(w for w in s["text"].split() if w.lower() not in common)}
                       for s in summaries]
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

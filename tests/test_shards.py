@@ -262,10 +262,12 @@ def test_a_summary_has_the_guides_words_once_and_no_figure():
     assert found["text"] == "Ann your guide Capture the match Worked example Step Pay of trued up"
 
 
-def test_among_many_guides_the_words_most_share_are_left_to_the_site_wide_pages(tmp_path):
+def test_among_many_guides_the_words_over_a_tenth_share_are_left_to_the_site_wide_pages(tmp_path):
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "search_index.json").write_text('{"config": {}, "docs": [{"location": "", "text": "Roth"}]}')
-    many = [{"location": f"guides/g{n}/", "title": f"Guide {n}", "text": "Roth match" + (" backdoor" if n < 10 else "")}
+    # of 100 guides: "Roth match" in all, "backdoor" in 10 (a tenth: kept), "rollover" in 11 (left out)
+    many = [{"location": f"guides/g{n}/", "title": f"Guide {n}",
+             "text": "Roth match" + (" backdoor" if n < 10 else "") + (" rollover" if n < 11 else "")}
             for n in range(shards.COMMON_FROM)]
     shards.add_summaries(tmp_path, tuple(many))
     docs = json.loads((tmp_path / "search" / "search_index.json").read_text())["docs"]
