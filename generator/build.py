@@ -306,7 +306,7 @@ def all_problems(profiles: Profiles, project: Project) -> list[Problem]:
 
 def refuse_projections(profiles: Profiles) -> None:
     """Projected limits never reach a site unless the build asked for them."""
-    years = sorted({p.tax_year for p in profiles.personas if load_limits(p.tax_year).provisional})
+    years = sorted(year for year in {p.tax_year for p in profiles.personas} if load_limits(year).provisional)
     if years:
         raise ProblemsFound([provisional_refused(year) for year in years])
 
@@ -550,10 +550,10 @@ def swap_into_place(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     for leftover in (staged, old):
         if leftover.exists():
-            shutil.rmtree(leftover)
+            publish.remove_tree(leftover)
     shutil.move(str(new), staged)
     if target.exists():
         target.rename(old)
     staged.rename(target)
     if old.exists():
-        shutil.rmtree(old)
+        publish.remove_tree(old)

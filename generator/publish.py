@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +114,7 @@ def clean_leftovers(project_root: Path, target: Target) -> None:
     """
     for scratch in project_root.glob(WORK_PREFIX + "*"):
         if scratch.is_dir() and not scratch.is_symlink():
-            shutil.rmtree(scratch)
+            remove_tree(scratch)
     for link in target.link.parent.glob(f".{target.link.name}.link-*"):
         if link.is_symlink():
             link.unlink()
@@ -122,7 +123,7 @@ def clean_leftovers(project_root: Path, target: Target) -> None:
     for swapped in (f".{target.link.name}.old", f".{target.link.name}.new"):  # older versions' two-rename swap
         old_site = target.link.with_name(swapped)
         if (old_site / "search" / "search_index.json").is_file() and (old_site / "sitemap.xml").is_file():
-            shutil.rmtree(old_site)
+            remove_tree(old_site)
     remove_old_versions(target)
 
 
@@ -134,10 +135,20 @@ def remove_old_versions(target: Target) -> None:
     for version in target.store.iterdir():
         if version.is_dir() and not version.is_symlink() and (version / MARKER).is_file() \
                 and (current is None or version.resolve() != current.resolve()):
-            shutil.rmtree(version)
+            remove_tree(version)
 
 
 # ----------------------------------------------------------------------------- build and switch
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder this program made, with everything in it. `rm -rf` does it in C, several
+    times faster than shutil.rmtree for the tens of thousands of files of a big site; shutil where
+    there is no rm or it fails (what it left is removed then)."""
+    if shutil.which("rm") and subprocess.run(["rm", "-rf", "--", str(folder)], capture_output=True).returncode == 0:
+        return
+    if folder.exists():
+        shutil.rmtree(folder)
+
 
 def new_version(target: Target) -> Path:
     """A fresh, marked folder for this build's site (the marker first, so a crash leaves it removable)."""

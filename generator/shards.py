@@ -30,6 +30,7 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
 import tempfile
 import zlib
 from dataclasses import dataclass
@@ -403,17 +404,25 @@ def add_summaries(site: Path, summaries: tuple[dict, ...]) -> None:
 # ----------------------------------------------------------------------------- publishing
 
 def link_into(results: list[ShardResult], context: Context, part: str, target: Path) -> None:
-    """Every shard's `part` (site or docs) into `target`: hard links, or copies across file systems."""
-    for result in results:
-        source = context.cache / result.key / part
+    """Every shard's `part` (site or docs) into `target`: hard links, or copies across file systems.
+
+    GNU `cp -al` links every shard's tree in one call, in C; Python does it where there is no such
+    cp or it fails (across file systems), linking or copying what is not there yet."""
+    sources = [context.cache / result.key / part for result in results]
+    target.mkdir(parents=True, exist_ok=True)
+    if shutil.which("cp") and subprocess.run(["cp", "-al", "--", *(f"{source}/." for source in sources), f"{target}/"],
+                                             capture_output=True).returncode == 0:
+        return
+    for source in sources:
         for top, _, names in os.walk(source):  # top down: each folder is made once, before its files
             folder = target / Path(top).relative_to(source)
             folder.mkdir(parents=True, exist_ok=True)
             for name in names:
-                try:
-                    os.link(os.path.join(top, name), folder / name)
-                except OSError:
-                    shutil.copy2(os.path.join(top, name), folder / name)
+                if not (folder / name).exists():
+                    try:
+                        os.link(os.path.join(top, name), folder / name)
+                    except OSError:
+                        shutil.copy2(os.path.join(top, name), folder / name)
 
 
 def prune(context: Context, results: list[ShardResult]) -> None:
