@@ -278,7 +278,8 @@ def load_and_validate(project: Project, year: int | None = None, *, keep_going: 
     build) reads again only the persona files changed since the last build (persona_cache.py).
     """
     profiles_dir = project.profiles_for(year)
-    cache = PersonaCache(project.root, profiles_dir, year, lambda p: not is_protected(project.settings, p)) if cached else None
+    keeps = lambda persona: not is_protected(project.settings, persona)  # noqa: E731 - a protected client's stays out
+    cache = PersonaCache(project.root, profiles_dir, year, keeps) if cached else None
     profiles = load_profiles(profiles_dir, project.root, year, cache=cache)
     if cache:
         cache.save()

@@ -4,10 +4,11 @@ Reading and checking a persona takes about a millisecond; with 10,000 of them th
 rebuild after one file changed. A file's outcome (profiles.LoadedPersona: the persona, or its
 problems) depends only on its bytes, its name, the plans, the limits, the tax year asked for and
 the generator's code, so the build keeps it under the hash of those and reads again only the files
-whose hash is new. Files with problems are read every time, and a passphrase-protected client's
-profile is never kept: the build folder holds nothing of theirs in clear. The cache is one file, written whole (a new file renamed over the old), holding
-the entries of the last build only. It is a pickle: it is made by the build and read by the build,
-never taken from elsewhere (like build/shards/).
+whose hash is new. A file that does not validate is read every time, and a passphrase-protected
+client's profile is never kept: the build folder holds nothing of theirs in clear. The cache is one
+file, written whole (a new file renamed over the old), holding the entries of the last build only.
+It is a pickle: it is made by the build and read by the build, never taken from elsewhere (like
+build/shards/).
 """
 from __future__ import annotations
 

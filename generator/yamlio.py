@@ -75,6 +75,9 @@ class _Loader(yaml.SafeLoader):
 
     def __init__(self, stream: str):
         super().__init__(stream)
+        self._start_counting()
+
+    def _start_counting(self) -> None:
         self._depth = 0
         self._values = 0
         self._sizes: dict[int, int] = {}  # node id -> values in it, aliases expanded
@@ -183,7 +186,7 @@ if yaml.__with_libyaml__:
             yaml.composer.Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
-            self._depth, self._values, self._sizes, self._open = 0, 0, {}, set()
+            self._start_counting()
 
         # the event methods are libyaml's; the composing ones stay _Loader's (Composer's)
         check_event, peek_event, get_event = (yaml._yaml.CParser.check_event, yaml._yaml.CParser.peek_event,
