@@ -7,6 +7,8 @@ N guides (each with its own name, spouse name and pay; PRIVATE_SHARE of them pri
   (the whole process tree, sampled);
 - a plain `mkdocs build` of the Markdown that build wrote (build/docs, no hook, one process) in the
   same run, and the ratio of the two walls (below 1: the guides build is the faster);
+- `guides calc` and `guides check` of one persona among the N (best of three; they read only its
+  file, the plans and the limits, so N should not matter);
 - the rebuild after one private persona's pay changed, then after one public persona's pay changed
   (which also builds the site-wide pages again: the guides index and the search index list it);
 - the time until search is ready in headless Debian chromium (the index loaded by Material's
@@ -138,6 +140,14 @@ def raise_pay(persona: Path) -> None:
                               persona.read_text(), count=1, flags=re.M))
 
 
+def one_persona_commands(root: Path, env: dict[str, str]) -> str:
+    """`guides calc ID` and `guides check FILE` of one persona, best of three walls each."""
+    walls = {}
+    for name, arguments in (("calc", ["calc", "bench-00001"]), ("check", ["check", "profiles/personas/bench-00001.yaml"])):
+        walls[name] = min(Measured([sys.executable, "-m", "generator", *arguments], root, env).wall for _ in range(3))
+    return " | ".join(f"guides {name} of one persona: {wall:.2f} s" for name, wall in walls.items())
+
+
 def measure(count: int, jobs: int | None, plain: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="guides-bench-") as tmp:
         root = Path(tmp)
@@ -145,6 +155,7 @@ def measure(count: int, jobs: int | None, plain: bool) -> None:
         env = environment()
         if jobs:
             env["GUIDES_JOBS"] = str(jobs)
+        print(f"N = {count:6,d} | {one_persona_commands(root, env)}", flush=True)
         guides = Measured([sys.executable, "-m", "generator", "build"], root, env)
         public = sum(1 for p in (root / "site" / "guides").iterdir() if p.is_dir())
         print(f"N = {count:6,d} ({public:,d} public) | guides build: {guides}", flush=True)

@@ -27,62 +27,18 @@ from .archive import keep_earlier_years
 from .changes import Change, changes, last_year
 from .compute import Results, compute
 from .errors import BuildFailed, Problem, ProblemsFound, display_path
-from .limits import limits_problems, load_limits, provisional_refused, published_years
-from .new_year import profiles_dir_for
+from .limits import load_limits, provisional_refused, published_years
 from .persona_cache import PersonaCache
+from .project import Project, all_problems, profile_notes  # noqa: F401 - the pipeline's names for them
 from .plain_text import PlainText
 from .profiles import Persona, Plan, Profiles, load_profiles
-from .notes import maintainer_notes
 from .pdf import write_pdfs
 from .privacy import PRIVATE_DIR
-from .render import environment, inert, read_front_matter
+from .formatting import inert
+from .render import environment, read_front_matter
 from .secret import load_secret, secret_for_build, token_for
-from .settings import Settings, apply_branding, brand_view, copy_brand_assets, load_settings
+from .settings import Settings, apply_branding, brand_view, copy_brand_assets
 from .view import guide_view
-
-
-@dataclass(frozen=True)
-class Project:
-    """A project folder: mkdocs.yml, profiles/, templates/, site_content/ (the repository is one)."""
-
-    root: Path
-
-    @property
-    def profiles_dir(self) -> Path:
-        return self.root / "profiles"
-
-    def profiles_for(self, year: int | None) -> Path:
-        """profiles/YEAR/ when that year has its own folder (written by `guides new-year`), else profiles/."""
-        return profiles_dir_for(self.root, year)
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "site_content"
-
-    @property
-    def mkdocs_yml(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-    @property
-    def docs_dir(self) -> Path:
-        return self.root / "build" / "docs"
-
-    @property
-    def protected(self) -> dict[Path, str]:
-        """The project's own folders, which a site may never replace or live in (see publish.target_for)."""
-        return {self.profiles_dir: "which holds the profiles", self.templates_dir: "which holds the templates",
-                self.content_dir: "which holds the hand-written pages", self.root / "overrides": "which holds the theme",
-                self.root / "build": "which holds the generated Markdown, private pages included",
-                self.root / ".git": "which holds the project's history"}
-
-    @cached_property
-    def settings(self) -> Settings:
-        """guides.yml; load_and_validate reports its problems first."""
-        return load_settings(self.root)[0]
 
 
 @dataclass(frozen=True)
@@ -260,15 +216,6 @@ def guide_pdfs(project: Project, report: BuildReport) -> list[Path]:
     return write_pdfs(report.site_dir, pages, report.site_dir.parent / "pdf", passphrases)
 
 
-def profile_notes(project: Project, profiles: Profiles, results: list[Results]) -> list[Problem]:
-    """For each persona, the inputs its guide had to assume, located in its file (notes.py)."""
-    notes = []
-    for found in results:
-        shown = profiles.persona_files[found.persona.id]
-        notes += maintainer_notes(found, project.root / shown, shown)
-    return notes
-
-
 def load_and_validate(project: Project, year: int | None = None, *, keep_going: bool = False,
                       cached: bool = False) -> tuple[Profiles, dict[str, list[Problem]]]:
     """Every limits file and every profile, checked; all their problems at once.
@@ -297,12 +244,6 @@ def load_and_validate(project: Project, year: int | None = None, *, keep_going: 
     if problems:
         raise ProblemsFound(problems)
     return profiles, left_out
-
-
-def all_problems(profiles: Profiles, project: Project) -> list[Problem]:
-    """The problems of every limits file, of guides.yml and of the profiles, sorted, each once."""
-    return sorted(set([p for found in limits_problems().values() for p in found] + load_settings(project.root)[1]
-                      + profiles.problems))
 
 
 def refuse_projections(profiles: Profiles) -> None:

@@ -1,4 +1,7 @@
-"""The `guides` command: a thin layer over the library (build.py, profiles.py, compute.py)."""
+"""The `guides` command: a thin layer over the library (build.py, profiles.py, compute.py).
+
+The build and client links are imported by the commands that use them, so `guides calc` and
+`guides check` load only the profiles and the rules (project.py), not the site machinery."""
 from __future__ import annotations
 
 import json
@@ -8,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import build as pipeline
-from . import client_links, secret
+from . import secret
 from .compute import compute
 from .changes import report as changes_report
 from .errors import BuildFailed, Problem, ProblemsFound, shown_problems
@@ -17,16 +19,17 @@ from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
 from .profiles import load_persona_file, load_profiles
+from .project import Project, all_problems, profile_notes
 from .formatting import amount, money
 
 
-def _project() -> pipeline.Project:
+def _project() -> Project:
     root = Path.cwd()
     if not (root / "profiles").is_dir() or not (root / "mkdocs.yml").is_file():
         raise click.ClickException(
             f"{root} is not a guides project: run this in a folder with mkdocs.yml and profiles/ "
             "(the repository is one)")
-    return pipeline.Project(root)
+    return Project(root)
 
 
 def _report(problems, advice: str = "") -> None:
@@ -93,6 +96,7 @@ def publish(year: int | None, out: Path | None, allow_provisional: bool) -> None
 
 
 def _build_shard(shard: str, year: int | None, allow_provisional: bool, jobs: int | None) -> None:
+    from . import build as pipeline
     try:
         part, parts = (int(n) for n in shard.split("/"))
         if not 1 <= part <= parts:
@@ -112,6 +116,7 @@ def _build_shard(shard: str, year: int | None, allow_provisional: bool, jobs: in
 
 
 def _publish(pdf: bool = False, **options) -> None:
+    from . import build as pipeline
     project = _project()
     year = options["year"]
     try:
@@ -150,14 +155,15 @@ WITHHELD = {"revoked": lambda persona: "revoked",
             "expired": lambda persona: f"share_until {persona.share_until} has passed"}
 
 
-def _private_personas(project: pipeline.Project):
+def _private_personas(project: Project):
+    from . import build as pipeline
     try:
         return pipeline.load_and_validate(project)[0].personas
     except ProblemsFound as found:
         _report(found.problems)
 
 
-def _secret(project: pipeline.Project) -> bytes:
+def _secret(project: Project) -> bytes:
     """The link secret the links are made with; none yet means no private link was ever built."""
     try:
         found = secret.load_secret(project.root)
@@ -174,6 +180,7 @@ def _secret(project: pipeline.Project) -> bytes:
               help="Write the published links as CSV for a mail merge (no passphrases); - for standard output.")
 def links(csv_path: Path | None) -> None:
     """List every private guide's id, name and full link (from site_url), with its passphrase if protected."""
+    from . import build as pipeline, client_links
     project = _project()
     listed = client_links.client_links(project, _private_personas(project), _secret(project), pipeline.build_date())
     if csv_path is not None and str(csv_path) == "-":
@@ -199,6 +206,7 @@ def links(csv_path: Path | None) -> None:
 @main.command("rotate-secret")
 def rotate_secret() -> None:
     """Replace the link secret: every private link (and passphrase) changes; prints old -> new."""
+    from . import build as pipeline, client_links
     project = _project()
     if os.environ.get(secret.ENV):
         raise click.ClickException(f"the link secret comes from {secret.ENV}: set a new value there "
@@ -231,12 +239,12 @@ def check(files: tuple[Path, ...], year: int | None) -> None:
     confirm = profiles.to_confirm
     for fact in confirm:
         click.echo(str(fact))
-    problems = pipeline.all_problems(profiles, project)
+    problems = all_problems(profiles, project)
     if problems:
         _report(problems, _personas_to_fix(problems))
         return
     results = [compute(persona, profiles.plans) for persona in profiles.personas]
-    _warn(pipeline.profile_notes(project, profiles, results))
+    _warn(profile_notes(project, profiles, results))
     click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans"
                + (f"; {_plural(len(confirm), 'fact')} to confirm (above)." if confirm else "."))
 
@@ -266,6 +274,7 @@ def new_year_command(year: int, force: bool) -> None:
 @click.option("--year", type=int, help="The new tax year (default: each persona's own).")
 def changes(year: int | None) -> None:
     """For the maintainer: whose elections and amounts change from last year, most dollars at stake first."""
+    from . import build as pipeline
     project = _project()
     try:
         profiles, left_out = pipeline.load_and_validate(project, year, keep_going=True)

@@ -3,11 +3,12 @@ charts, and the few step labels that name an amount.
 
 Rules compute Decimals and say their unit (figure.USD, PCT, ...); this module alone decides how
 they read: "$24,500" and "$1,234.56", "6.5%" (no space, whole numbers without ".0"), "2036" for a
-calendar year, "Aug 14, 2026" for a day.
+calendar year, "Aug 14, 2026" for a day. Text from a profile is made inert here too (`inert`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -88,3 +89,16 @@ def json_number(value: Decimal, unit: str) -> str | int:
     if value == value.to_integral_value():
         return int(value)
     return f"{value:f}"
+
+
+# The characters that can start Markdown syntax inside a line: emphasis, code, links and images
+# (an escaped "[" stops both), table cells, and attr_list's "{: ...}". Line-start syntax (#, -, +,
+# 1.) cannot occur: profile text is folded onto one line and never starts one. "<" and "&" are
+# HTML-escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
+
+
+def inert(text: str) -> str:
+    """Text from a profile, made inert: HTML and Markdown characters print as themselves."""
+    one_line = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))

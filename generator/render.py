@@ -15,6 +15,7 @@ import jinja2
 import yaml
 
 from . import formatting
+from .formatting import inert
 from .figure import Figure, Step
 from .limits import load_constants
 from .rules import business_plan_choice
@@ -23,11 +24,6 @@ from .rules.projection import TIMING_WORDS
 from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
 from .view import read_sections
 
-# The characters that can start Markdown syntax inside a line: emphasis, code, links and images
-# (an escaped "[" stops both), table cells, and attr_list's "{: ...}". Line-start syntax (#, -, +,
-# 1.) cannot occur: profile text is folded onto one line and never starts one. "<" and "&" are
-# HTML-escaped.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
 
 
 CHANGE_LABELS = {
@@ -38,12 +34,6 @@ CHANGE_LABELS = {
     "roth_ira_limit": "Direct Roth IRA contribution", "recommended_elections.pre_tax_pct": "Pre-tax election",
     "recommended_elections.roth_pct": "Roth election", "recommended_elections.after_tax_pct": "After-tax election",
 }
-
-
-def inert(text: str) -> str:
-    """Text from a profile, made inert: HTML and Markdown characters print as themselves."""
-    one_line = " ".join(str(text).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def amount(step: Step) -> str:

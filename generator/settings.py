@@ -15,7 +15,7 @@ from pydantic import Field
 
 from .errors import Problem
 from .profiles import Advisor, Model, Persona, Text, _validate
-from .render import inert
+from .formatting import inert
 from .yamlio import line_of, load_yaml
 
 FILE = "guides.yml"

@@ -160,3 +160,18 @@ def test_calc_json_has_the_ira_after_tax_and_rollover_figures(project, monkeypat
     assert options["pre_tax"]["cash_out"]["income_tax"] == "44400.00"
     assert options["pre_tax"]["cash_out"]["additional_tax"] == "12000.00"
     assert figures["rule_of_55_applies"]["value"] is False
+
+
+@pytest.mark.parametrize("command", [["calc", "priya"], ["check", "profiles/personas/priya.yaml"]])
+def test_calc_and_check_of_one_persona_load_no_site_machinery(project, command):
+    """`guides calc` and `guides check` read a persona, the plans and the limits and compute: they
+    must not pay for importing the site build (MkDocs, Jinja2, charts, the calendar) on every run."""
+    import subprocess
+    import sys
+    probe = ("import sys; from generator.cli import main\n"
+             f"try:\n    main({command!r})\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+             "print(' '.join(sorted(m for m in ('mkdocs', 'jinja2', 'markdown', 'icalendar', 'generator.build',"
+             " 'generator.charts', 'generator.render') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=project.root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "", done.stdout
