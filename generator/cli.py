@@ -14,7 +14,7 @@ import click
 from . import secret
 from .compute import compute
 from .changes import report as changes_report
-from .errors import BuildFailed, Problem, ProblemsFound, shown_problems
+from .errors import BuildFailed, Problem, ProblemsFound, shown_notes, shown_problems
 from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
@@ -56,8 +56,8 @@ def _plural(count: int, word: str) -> str:
 
 def _warn(notes) -> None:
     """Inputs a guide had to assume: the page says what it assumed; the maintainer can add them."""
-    for note in notes:
-        click.echo(f"warning: {note}", err=True)
+    for line in shown_notes(notes):
+        click.echo(f"warning: {line}", err=True)
 
 
 @click.group()

@@ -27,9 +27,11 @@ MAX_SHOWN = 200
 def shown_problems(problems: list[Problem]) -> list[str]:
     """The lines to print for `problems` (sorted): at most MAX_SHOWN_PER_FILE per file and MAX_SHOWN in
     all, each cut saying how many more there are."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
     lines: list[str] = []
-    for path in dict.fromkeys(p.path for p in problems):
-        found = [p for p in problems if p.path == path]
+    for path, found in by_file.items():
         lines.extend(str(p) for p in found[:MAX_SHOWN_PER_FILE])
         if len(found) > MAX_SHOWN_PER_FILE:
             first_left = found[MAX_SHOWN_PER_FILE]
@@ -37,6 +39,25 @@ def shown_problems(problems: list[Problem]) -> list[str]:
                                      "problems in this file", "fix these first")))
     if len(lines) > MAX_SHOWN:
         lines = lines[:MAX_SHOWN] + [f"... and {len(lines) - MAX_SHOWN} more lines of problems (fix these first)"]
+    return lines
+
+
+NOTES_LISTED = 50  # more notes than this (a book of thousands of clients) are summed up by kind
+
+
+def shown_notes(notes: list[Problem]) -> list[str]:
+    """The lines to print for the inputs the guides had to assume: each note, or, when there are more
+    than NOTES_LISTED, one line per kind of note with how many files have it and the first one."""
+    if len(notes) <= NOTES_LISTED:
+        return [str(note) for note in notes]
+    kinds: dict[tuple[str, str, str], list[Problem]] = {}
+    for note in notes:
+        kinds.setdefault((note.key, note.message, note.hint), []).append(note)
+    lines = [f"{len(notes):,} inputs the guides had to assume, in {len({n.path for n in notes}):,} files; "
+             "by kind (guides check FILE lists one persona's):"]
+    for (key, message, hint), found in sorted(kinds.items(), key=lambda kind: -len(kind[1])):
+        what = f"{_printable(key)}: {_printable(message)}" + (f" ({hint})" if hint else "")
+        lines.append(f"{what}: {len(found):,} files, the first {found[0].path}:{found[0].line}")
     return lines
 
 
