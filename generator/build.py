@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import tempfile
 import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -136,10 +135,7 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         publish.discard(site)
         raise
     publish.switch(target, site)
-    with tempfile.TemporaryDirectory(prefix=publish.WORK_PREFIX, dir=project.root) as work:
-        docs = Path(work) / "docs"  # kept for review and `mkdocs serve`; no protected guide in clear
-        shards.link_into(built, context, "docs", docs)
-        swap_into_place(docs, project.docs_dir)
+    shards.sync_docs(built, context, project.docs_dir)  # for review and `mkdocs serve`; no protected guide in clear
     shards.prune(context, built)
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
     order = {profiles.persona_files[p.id]: n for n, p in enumerate(profiles.personas)}
@@ -186,7 +182,8 @@ def shard_plan(project: Project, profiles: Profiles, guides: tuple[PublishedGuid
                              tuple(private_page(g) for g in guides if g.private),
                              shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
                                                   allow_provisional, secret))
-    return context, shards.plan_shards(project, [g.persona for g in guides], profiles.persona_files, context.inputs)
+    return context, shards.plan_shards(project, [g.persona for g in guides], profiles.persona_files, context.inputs,
+                                       profiles.file_contents)
 
 
 def default_jobs() -> int:
@@ -230,6 +227,7 @@ def load_and_validate(project: Project, year: int | None = None, *, keep_going: 
     profiles = load_profiles(profiles_dir, project.root, year, cache=cache)
     if cache:
         cache.save()
+        profiles.file_contents = cache.contents
     problems = all_problems(profiles, project)
     left_out: dict[str, list[Problem]] = {}
     if keep_going:
@@ -482,20 +480,3 @@ def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date
 def epoch_of(day: dt.date) -> str:
     """The SOURCE_DATE_EPOCH of a build date: MkDocs dates the sitemap with it."""
     return str(int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp()))
-
-
-def swap_into_place(new: Path, target: Path) -> None:
-    """Replace the docs folder `target` by `new` with two renames (the site itself is published by
-    publish.switch; the docs folder is only read by `mkdocs serve`)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.new")
-    old = target.with_name(f".{target.name}.old")
-    for leftover in (staged, old):
-        if leftover.exists():
-            publish.remove_tree(leftover)
-    shutil.move(str(new), staged)
-    if target.exists():
-        target.rename(old)
-    staged.rename(target)
-    if old.exists():
-        publish.remove_tree(old)

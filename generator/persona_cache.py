@@ -42,13 +42,16 @@ class PersonaCache:
             # no cache yet, or one left by another version of the generator: read every file
             self.found = {}
         self.used: dict[str, LoadedPersona] = {}
+        self.contents: dict[str, str] = {}  # each file read, as shown: the SHA-256 of its bytes (shard keys use it)
 
     def read(self, path: Path, shown: str, read: Callable[[], LoadedPersona]) -> LoadedPersona:
         """The outcome of `read()` for this file as it is now: kept from the last build, or read."""
         try:
-            key = hashlib.sha256(f"{self.salt}\0{shown}\0".encode() + path.read_bytes()).hexdigest()
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:  # the loader says what is wrong with the file
             return read()
+        self.contents[shown] = content
+        key = hashlib.sha256(f"{self.salt}\0{shown}\0{content}".encode()).hexdigest()
         loaded = self.found.get(key) or read()
         if loaded.persona is not None and self.keeps(loaded.persona):  # a file that does not validate is read each time
             self.used[key] = loaded

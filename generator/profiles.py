@@ -408,6 +408,8 @@ class Profiles:
     persona_files: dict[str, str] = field(default_factory=dict)
     plan_files: set[str] = field(default_factory=set)
     to_confirm: list[Problem] = field(default_factory=list)  # each persona's review: entries, located
+    file_contents: dict[str, str] = field(default_factory=dict)  # a persona file, as shown -> SHA-256 of its bytes
+                                                                  # as read (the build's persona cache fills it)
 
     def problems_of(self, persona_file: str) -> list[Problem]:
         """The problems that concern one persona: its own file's, every plan file's and the limits files'."""

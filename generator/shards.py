@@ -148,16 +148,17 @@ def shared_inputs(project, profiles_dir: Path, year: int | None, generated_on: d
 
 
 def plan_shards(project, personas: list[Persona], persona_files: dict[str, str], inputs: str,
-                size: int | None = None) -> list[Shard]:
-    """The guides in shards of `size` (default SHARD_SIZE), by id, public ones first."""
+                contents: dict[str, str] | None = None, size: int | None = None) -> list[Shard]:
+    """The guides in shards of `size` (default SHARD_SIZE), by id, public ones first. A guide's key
+    holds its persona file's SHA-256 as it was read (`contents`), else as the file is now."""
     size = size or SHARD_SIZE
     ordered = sorted(personas, key=lambda p: (p.audience == "private", p.id))
     members = []
     for persona in ordered:
         shown = persona_files[persona.id]
-        digest = hashlib.sha256(f"{inputs}\0{persona.id}\0{shown}\0".encode())
-        digest.update((project.root / shown).read_bytes())
-        members.append(Member(persona, shown, digest.hexdigest()))
+        content = (contents or {}).get(shown) or hashlib.sha256((project.root / shown).read_bytes()).hexdigest()
+        key = hashlib.sha256(f"{inputs}\0{persona.id}\0{shown}\0{content}".encode()).hexdigest()
+        members.append(Member(persona, shown, key))
     shards = []
     for number, start in enumerate(range(0, len(members), size)):
         group = tuple(members[start:start + size])
@@ -425,6 +426,72 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
                         shutil.copy2(os.path.join(top, name), folder / name)
 
 
+DOCS_RECORD = ".docs-shards.json"  # beside build/docs: the shard of each of its files, by name and key
+
+
+def sync_docs(results: list[ShardResult], context: Context, docs: Path) -> None:
+    """Make `docs` (build/docs) hold every shard's docs files, as a whole new folder would.
+
+    A record beside it names the shards it holds. When the cache still has the shards that changed,
+    only their files are swapped: the old shard's out, the new one's in (a few hundred files for one
+    persona changed, not every guide's). Otherwise the folder is linked whole and renamed into place.
+    The record is removed before and written after: a build stopped half-way swaps it whole next time."""
+    record = docs.with_name(DOCS_RECORD)
+    now = {result.name: result.key for result in results}
+    before = _read_record(record) if docs.is_dir() else None
+    record.unlink(missing_ok=True)
+    gone = [context.cache / key / "docs" for name, key in (before or {}).items() if now.get(name) != key]
+    if before is not None and all(folder.is_dir() for folder in gone):
+        for folder in gone:
+            _unlink_same(folder, docs)
+        link_into([result for result in results if before.get(result.name) != result.key], context, "docs", docs)
+    else:
+        with tempfile.TemporaryDirectory(prefix=publish.WORK_PREFIX, dir=context.root) as work:
+            link_into(results, context, "docs", Path(work) / "docs")
+            _swap_into_place(Path(work) / "docs", docs)
+    record.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
+
+
+def _read_record(record: Path) -> dict[str, str] | None:
+    """The shards build/docs holds, as the last build recorded them (None: no usable record)."""
+    try:
+        found = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    valid = isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v)
+                                            for k, v in found.items())
+    return found if valid else None
+
+
+def _unlink_same(source: Path, target: Path) -> None:
+    """Remove from `target` the files `source` holds (by relative path), then the folders left empty."""
+    folders = set()
+    for top, _, names in os.walk(source):
+        relative = Path(top).relative_to(source)
+        for name in names:
+            (target / relative / name).unlink(missing_ok=True)
+        folders.add(target / relative)
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        if folder != target and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Replace the folder `target` by `new` with two renames."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.new")
+    old = target.with_name(f".{target.name}.old")
+    for leftover in (staged, old):
+        if leftover.exists():
+            publish.remove_tree(leftover)
+    shutil.move(str(new), staged)
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    if old.exists():
+        publish.remove_tree(old)
+
+
 def prune(context: Context, results: list[ShardResult]) -> None:
     """Drop what this build did not use from the cache (which holds only what builds made): the other
     shards, and the guides and pages none of this build's shards uses."""
@@ -434,7 +501,8 @@ def prune(context: Context, results: list[ShardResult]) -> None:
             shutil.rmtree(folder, ignore_errors=True)
     used = {name for result in results for name in result.kept}
     for part in (GUIDES, HTML, CHECKED):
-        if (context.cache / part).is_dir():
-            for path in (context.cache / part).iterdir():
-                if f"{part}/{path.name}" not in used:
-                    path.unlink(missing_ok=True)
+        folder = context.cache / part
+        if folder.is_dir():
+            for name in os.listdir(folder):  # names, not Paths: tens of thousands at 10,000 guides
+                if f"{part}/{name}" not in used:
+                    (folder / name).unlink(missing_ok=True)

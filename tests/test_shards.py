@@ -65,6 +65,13 @@ def site_bytes(project) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def docs_bytes(project) -> dict[str, bytes]:
+    """build/docs, with the empty folders it holds (a rebuild that swaps shards must leave none behind)."""
+    docs = project.docs_dir
+    return {p.relative_to(docs).as_posix(): p.read_bytes() if p.is_file() else b"(folder)"
+            for p in sorted(docs.rglob("*")) if p.is_file() or not any(p.iterdir())}
+
+
 def cached_keys(project) -> set[str]:
     """The shards in the cache (beside them: each guide's files, pages, compiled templates, checks)."""
     return {p.name for p in (project.root / shards.CACHE).iterdir() if (p / shards.RESULT).is_file()}
@@ -75,10 +82,10 @@ def cached(project, part: str) -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
 
 
-def from_scratch(project) -> dict[str, bytes]:
+def from_scratch(project) -> tuple[dict[str, bytes], dict[str, bytes]]:
     shutil.rmtree(project.root / shards.CACHE)
     pipeline.build(project, today=TODAY)
-    return site_bytes(project)
+    return site_bytes(project), docs_bytes(project)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -106,10 +113,26 @@ def test_a_rebuild_after_each_change_equals_a_build_from_scratch_byte_for_byte(s
         before = cached_keys(small)
         apply(small, limits_dir)
         pipeline.build(small, today=TODAY)
-        incremental = site_bytes(small)
+        incremental = site_bytes(small), docs_bytes(small)
         new = cached_keys(small) - before
         assert len(new) == rebuilt + 1, (change, new)  # the changed guide shards and the site shard only
         assert incremental == from_scratch(small), change
+
+
+def test_build_docs_swaps_only_the_changed_shards_and_equals_a_whole_one(small):
+    """build/docs after one persona changed: the folder stays (only the shard of that persona and the
+    site shard are swapped in it), and it equals the folder a build without cache writes."""
+    pipeline.build(small, today=TODAY)
+    folder = small.docs_dir.stat().st_ino
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    pipeline.build(small, today=TODAY)
+    assert small.docs_dir.stat().st_ino == folder  # swapped in place, not linked whole and renamed
+    incremental = docs_bytes(small)
+    assert any(b"$180,000" in text for name, text in incremental.items() if name.endswith(".md"))
+    (small.root / "build" / shards.DOCS_RECORD).unlink()  # no record of what it holds: linked whole
+    pipeline.build(small, today=TODAY)
+    assert small.docs_dir.stat().st_ino != folder
+    assert docs_bytes(small) == incremental == from_scratch(small)[1]
 
 
 def test_an_unchanged_rebuild_builds_nothing_and_publishes_the_same_bytes(small):
