@@ -131,10 +131,11 @@ def _publish(pdf: bool = False, **options) -> None:
     _warn(report.notes)
     public = [g for g in report.guides if not g.private]
     click.echo(f"Built {len(report.guides)} guides ({len(public)} public) into {report.site_dir}")
-    for guide in report.guides:
-        if guide.private:
-            url = guide.path.removesuffix(".md") + "/"
-            click.echo(f"  private: {guide.persona.id} -> {url}")
+    private = [guide for guide in report.guides if guide.private]
+    for guide in private[:LINKS_LISTED]:
+        click.echo(f"  private: {guide.persona.id} -> {guide.path.removesuffix('.md')}/")
+    if len(private) > LINKS_LISTED:
+        click.echo(f"  ... and {len(private) - LINKS_LISTED:,} more private guides: guides links lists every one")
     for persona, why in report.withheld:
         click.echo(f"  not published: {persona.id} ({WITHHELD[why](persona)})")
     if report.earlier_years:
@@ -151,6 +152,7 @@ def _publish(pdf: bool = False, **options) -> None:
         click.echo(f"Printed {len(written)} guides to PDF in {written[0].parent if written else '-'}")
 
 
+LINKS_LISTED = 50  # a client book of thousands: `guides links` lists them all, with the full links
 WITHHELD = {"revoked": lambda persona: "revoked",
             "expired": lambda persona: f"share_until {persona.share_until} has passed"}
 

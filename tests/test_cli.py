@@ -118,6 +118,20 @@ def test_build_prints_private_links(project, monkeypatch):
     assert re.search(r"private: client-hoang -> c/[0-9a-f]{32}/", result.output)
 
 
+def test_a_build_of_many_private_guides_lists_the_first_and_sends_to_guides_links(project, monkeypatch):
+    import generator.cli
+    hoang = (project.profiles_dir / "personas" / "client-hoang.yaml").read_text()
+    for n, name in enumerate(("Ada Quill", "Bo Reyes", "Cy Tamm")):  # three more private clients, four in all
+        (project.profiles_dir / "personas" / f"client-{n}.yaml").write_text(
+            hoang.replace("name: Minh Hoang", f"name: {name}").replace("name: Lan", f"name: Partner {n}"))
+    monkeypatch.setattr(generator.cli, "LINKS_LISTED", 2)
+    result = run(project, monkeypatch, "build")
+    assert result.exit_code == 0, result.output
+    listed = re.findall(r"^  private: (\S+) -> c/[0-9a-f]{32}/$", result.output, re.M)
+    assert listed == ["client-0", "client-1"]  # the first two by id; four private, so two more
+    assert "  ... and 2 more private guides: guides links lists every one" in result.output.splitlines()
+
+
 def test_commands_outside_a_project_say_what_is_missing(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
