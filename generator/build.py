@@ -28,7 +28,7 @@ from .compute import Results, compute
 from .errors import BuildFailed, Problem, ProblemsFound, display_path
 from .limits import load_limits, provisional_refused, published_years
 from .persona_cache import PersonaCache
-from .project import Project, all_problems, profile_notes  # noqa: F401 - the pipeline's names for them
+from .project import Project, all_problems
 from .plain_text import PlainText
 from .profiles import Persona, Plan, Profiles, load_profiles
 from .pdf import write_pdfs

@@ -426,7 +426,7 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
                         shutil.copy2(os.path.join(top, name), folder / name)
 
 
-DOCS_RECORD = ".docs-shards.json"  # beside build/docs: the shard of each of its files, by name and key
+DOCS_RECORD = ".docs-shards.json"  # beside build/docs: the shards it holds, name -> key
 
 
 def sync_docs(results: list[ShardResult], context: Context, docs: Path) -> None:
@@ -458,9 +458,10 @@ def _read_record(record: Path) -> dict[str, str] | None:
         found = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    valid = isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v)
-                                            for k, v in found.items())
-    return found if valid else None
+    is_key = lambda key: isinstance(key, str) and re.fullmatch(r"[0-9a-f]{64}", key)  # noqa: E731
+    if isinstance(found, dict) and all(isinstance(name, str) and is_key(key) for name, key in found.items()):
+        return found
+    return None
 
 
 def _unlink_same(source: Path, target: Path) -> None:

@@ -129,10 +129,18 @@ def test_build_docs_swaps_only_the_changed_shards_and_equals_a_whole_one(small):
     assert small.docs_dir.stat().st_ino == folder  # swapped in place, not linked whole and renamed
     incremental = docs_bytes(small)
     assert any(b"$180,000" in text for name, text in incremental.items() if name.endswith(".md"))
-    (small.root / "build" / shards.DOCS_RECORD).unlink()  # no record of what it holds: linked whole
-    pipeline.build(small, today=TODAY)
-    assert small.docs_dir.stat().st_ino != folder
-    assert docs_bytes(small) == incremental == from_scratch(small)[1]
+    record = small.root / "build" / shards.DOCS_RECORD
+    for damaged in (None, '["guides-0000"]', '{"guides-0000": "../../profiles"}'):  # none, or none usable
+        folder = small.docs_dir.stat().st_ino
+        if damaged is None:
+            record.unlink()
+        else:
+            record.write_text(damaged)
+        pipeline.build(small, today=TODAY)
+        assert small.docs_dir.stat().st_ino != folder, damaged  # linked whole and renamed into place
+        assert docs_bytes(small) == incremental, damaged
+    assert (small.profiles_dir / "personas" / "maya.yaml").is_file()
+    assert incremental == from_scratch(small)[1]
 
 
 def test_an_unchanged_rebuild_builds_nothing_and_publishes_the_same_bytes(small):
