@@ -438,7 +438,7 @@ def sync_docs(results: list[ShardResult], context: Context, docs: Path) -> None:
     The record is removed before and written after: a build stopped half-way swaps it whole next time."""
     record = docs.with_name(DOCS_RECORD)
     now = {result.name: result.key for result in results}
-    before = _read_record(record) if docs.is_dir() else None
+    before = _read_record(record) if docs.is_dir() and not docs.is_symlink() else None  # never write through a link
     record.unlink(missing_ok=True)
     gone = [context.cache / key / "docs" for name, key in (before or {}).items() if now.get(name) != key]
     if before is not None and all(folder.is_dir() for folder in gone):

@@ -143,6 +143,20 @@ def test_build_docs_swaps_only_the_changed_shards_and_equals_a_whole_one(small):
     assert incremental == from_scratch(small)[1]
 
 
+def test_build_docs_replaced_by_a_link_is_never_written_through(small, tmp_path):
+    pipeline.build(small, today=TODAY)
+    mine = tmp_path / "my-notes"
+    shutil.copytree(small.docs_dir, mine)  # the same files, so an in-place swap would write into them
+    (mine / "keep.md").write_text("mine")
+    shutil.rmtree(small.docs_dir)
+    small.docs_dir.symlink_to(mine)
+    before = {p.relative_to(mine): p.read_bytes() for p in mine.rglob("*") if p.is_file()}
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    pipeline.build(small, today=TODAY)
+    assert {p.relative_to(mine): p.read_bytes() for p in mine.rglob("*") if p.is_file()} == before
+    assert small.docs_dir.is_dir() and not small.docs_dir.is_symlink()
+
+
 def test_an_unchanged_rebuild_builds_nothing_and_publishes_the_same_bytes(small):
     pipeline.build(small, today=TODAY)
     first, keys = site_bytes(small), cached_keys(small)
