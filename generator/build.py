@@ -135,16 +135,28 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         publish.discard(site)
         raise
     publish.switch(target, site)
-    shards.sync_docs(built, context, project.docs_dir)  # for review and `mkdocs serve`; no protected guide in clear
-    shards.prune(context, built)
+    # The site is published: a step that fails from here is a warning, and the next build does it.
+    notices = [notice] if notice else []
+    _or_warn(notices, "the earlier site versions were not removed", publish.remove_old_versions, target)
+    publish.step("old-removed")
+    _or_warn(notices, "build/docs/ was not updated", shards.sync_docs, built, context, project.docs_dir)
+    _or_warn(notices, "build/shards/ was not pruned", shards.prune, context, built)
     built_files = {profiles.persona_files[p.id] for p in profiles.personas}
     order = {profiles.persona_files[p.id]: n for n, p in enumerate(profiles.personas)}
     return BuildReport(target.link, guides, left_out,
-                       tuple(p for p in profiles.to_confirm if p.path in built_files), (notice,) if notice else (),
-                       tuple(kept),
+                       tuple(p for p in profiles.to_confirm if p.path in built_files), tuple(notices), tuple(kept),
                        tuple((p, shared[p.id]) for p in profiles.personas if shared[p.id] != "live"),
                        tuple(sorted((note for shard in built for note in shard.notes),  # in file order, as read
                                     key=lambda note: order.get(note.path, 0))))
+
+
+def _or_warn(notices: list[str], what: str, step, *arguments) -> None:
+    """Run a step that comes after publishing; if the disk refuses it, say so in `notices`."""
+    try:
+        step(*arguments)
+    except OSError as error:
+        notices.append(f"warning: the site was published, but {what} ({publish.cause(error)}); "
+                       "the next build does it")
 
 
 def build_shards(project: Project, part: int, parts: int, *, year: int | None = None,

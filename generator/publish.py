@@ -170,7 +170,8 @@ def discard(version: Path) -> None:
 
 
 def switch(target: Target, version: Path) -> None:
-    """Point the published path at `version` in one atomic step, then drop the versions no longer named."""
+    """Point the published path at `version` in one atomic step (then the build removes the versions
+    no longer named, with remove_old_versions)."""
     relative = os.path.relpath(version, target.link.parent)
     staged = target.link.with_name(f".{target.link.name}.link-{secrets.token_hex(4)}")
     os.symlink(relative, staged)
@@ -179,8 +180,6 @@ def switch(target: Target, version: Path) -> None:
         target.link.rmdir()  # an empty folder given as --out (target_for refused any other)
     os.replace(staged, target.link)
     step("link-switched")
-    remove_old_versions(target)
-    step("old-removed")
 
 
 def step(name: str) -> None:
@@ -191,10 +190,16 @@ def step(name: str) -> None:
 
 
 def describe(error: OSError) -> str:
-    """One line for an OS error met while building: what it was doing to which file, and why."""
+    """One line for an OS error met while building, before publishing: what failed, and that the
+    published site is as it was."""
+    return f"{cause(error)}; the published site was not changed"
+
+
+def cause(error: OSError) -> str:
+    """An OS error in words: which file could not be written, and why."""
     why = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
            errno.EDQUOT: "the disk quota is used up", errno.EXDEV: "it is on another file system"}
     reason = why.get(error.errno, error.strerror or str(error))
     where = f" {error.filename}" if error.filename else ""
-    return f"cannot write{where}: {reason}; the published site was not changed"
+    return f"cannot write{where}: {reason}"

@@ -214,6 +214,38 @@ def test_a_disk_error_is_one_line_and_the_site_stays(project, monkeypatch, code,
     assert snapshot(project.root / "site") == before
 
 
+@pytest.mark.parametrize("part, what", [
+    ("old versions", "the earlier site versions were not removed"),
+    ("docs", "build/docs/ was not updated"),
+    ("cache", "build/shards/ was not pruned"),
+])
+def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(project, monkeypatch, part, what):
+    """Once the link names the new site, the build has published: a disk error in what follows must not
+    be reported as "the published site was not changed". It is a warning, and the next build does it."""
+    from generator import shards
+    assert run_cli(project, monkeypatch, "build").exit_code == 0
+    first = Path(os.readlink(project.root / "site")).name
+
+    def disk_full(*arguments):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "build/x")
+
+    failing = {"old versions": (publish, "remove_tree"), "docs": (shards, "sync_docs"),
+               "cache": (shards, "prune")}[part]
+    with monkeypatch.context() as patched:
+        patched.setattr(*failing, disk_full)
+        (project.profiles_dir / "personas" / "maya.yaml").write_text(
+            (project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
+        result = run_cli(project, monkeypatch, "build")
+    assert result.exit_code == 0, result.output
+    assert (f"warning: the site was published, but {what} (cannot write build/x: the disk is full); "
+            "the next build does it") in result.stderr.splitlines()
+    assert "Mayah" in (assert_complete_site(project.root / "site") / "guides" / "maya" / "index.html").read_text()
+    assert run_cli(project, monkeypatch, "build").exit_code == 0
+    versions = [p.name for p in (project.root / ".site.builds").iterdir() if p.name != publish.MARKER]
+    assert first not in versions and len(versions) == 1  # the next build removed what was left
+    assert "Mayah" in (project.docs_dir / "guides" / "maya.md").read_text()
+
+
 def test_a_template_error_is_one_line_naming_the_template_and_the_site_stays(project, monkeypatch):
     assert run_cli(project, monkeypatch, "build").exit_code == 0
     before = snapshot(project.root / "site")
