@@ -16,7 +16,7 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {_printable(self.key) or '(file)'}: {_printable(self.message)}"
+        text = f"{_printable(self.path)}:{self.line}: {_printable(self.key) or '(file)'}: {_printable(self.message)}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -57,7 +57,7 @@ def shown_notes(notes: list[Problem]) -> list[str]:
              "by kind (guides check FILE lists one persona's):"]
     for (key, message, hint), found in sorted(kinds.items(), key=lambda kind: -len(kind[1])):
         what = f"{_printable(key)}: {_printable(message)}" + (f" ({hint})" if hint else "")
-        lines.append(f"{what}: {len(found):,} files, the first {found[0].path}:{found[0].line}")
+        lines.append(f"{what}: {len(found):,} files, the first {_printable(found[0].path)}:{found[0].line}")
     return lines
 
 

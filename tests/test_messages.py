@@ -35,3 +35,12 @@ def test_more_notes_are_summed_up_by_kind_most_files_first():
         "modified_agi: not given: the guide estimates it: 40 files, the first profiles/personas/p00.yaml:3",
         "pay.paychecks_this_year: not given (set it): 11 files, the first profiles/personas/p00.yaml:7",
     ]
+
+
+def test_a_file_name_cannot_drive_the_terminal():
+    # a persona file named with an escape sequence (clear the screen) prints it as text
+    hostile = Problem("profiles/personas/\x1b[2Jx.yaml", 3, *MISSING_AGI)
+    assert str(hostile) == "profiles/personas/\\x1b[2Jx.yaml:3: modified_agi: not given: the guide estimates it"
+    lines = shown_notes([hostile] * (NOTES_LISTED + 1)) + shown_problems([hostile])
+    assert not any("\x1b" in line for line in lines)
+    assert "the first profiles/personas/\\x1b[2Jx.yaml:3" in lines[1]
