@@ -123,13 +123,14 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
     guides = tuple(PublishedGuide(p, profiles.plans, guide_path(p, secret), is_protected(project.settings, p))
                    for p in live)
     context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
-    built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached)
-    problems = [problem for shard in built for problem in shard.problems]
-    if problems:
-        raise ProblemsFound(problems)
     site = publish.new_version(target)
     try:
-        shards.link_into(built, context, "site", site)
+        with shards.Linker(context, site) as linker:  # each shard is linked into the new version once ready
+            built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached,
+                                     ready=linker.add)
+        problems = [problem for shard in built for problem in shard.problems]
+        if problems:
+            raise ProblemsFound(problems)
         kept = keep_earlier_years(target.current(), site, year or max(p.tax_year for p in profiles.personas))
     except BaseException:
         publish.discard(site)

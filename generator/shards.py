@@ -28,15 +28,17 @@ import json
 import multiprocessing
 import os
 import pickle
+import queue
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -169,16 +171,24 @@ def plan_shards(project, personas: list[Persona], persona_files: dict[str, str],
 
 # ----------------------------------------------------------------------------- building shards
 
+Ready = Callable[[list["ShardResult"]], None]  # told of shards as they are ready, to publish them meanwhile
+
+
 def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: bool,
-              only_cached: bool = False) -> list[ShardResult]:
-    """Every guide shard, then the site shard from what they return."""
-    results = build_guides(context, shards, jobs, only_cached)
+              only_cached: bool = False, ready: Ready | None = None) -> list[ShardResult]:
+    """Every guide shard, then the site shard from what they return. `ready` is told of each shard
+    without problems as soon as it is there: the cached ones first, then each one built."""
+    told = (lambda done: ready([r for r in done if not r.problems])) if ready else (lambda done: None)  # noqa: E731
+    results = build_guides(context, shards, jobs, only_cached, told)
     rows = sorted((row for r in results for row in r.rows), key=lambda row: (row["name"].lower(), row["file"]))
     summaries = tuple(sorted((s for r in results for s in r.summaries), key=lambda s: s["location"]))
-    return results + [build_site_shard(context, tuple(rows), summaries, any_protected)]
+    site = build_site_shard(context, tuple(rows), summaries, any_protected)
+    told([site])
+    return results + [site]
 
 
-def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: bool = False) -> list[ShardResult]:
+def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: bool = False,
+                 ready: Ready = lambda done: None) -> list[ShardResult]:
     """Every guide shard, on `jobs` processes; cached shards are read, not built."""
     context.cache.mkdir(parents=True, exist_ok=True)
     cached = {s.key: read_result(context, s.key) for s in shards}
@@ -186,12 +196,20 @@ def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: 
     if only_cached and missing:
         raise BuildFailed(f"{len(missing)} of {len(shards)} shards are not built yet (first: {missing[0].name}); "
                           "run guides build --shard K/N for each K, or guides build")
+    found = [result for result in cached.values() if result is not None]
+    built: dict[str, ShardResult] = {}
     if len(missing) <= 1 or jobs <= 1:
-        built = {s.key: build_guide_shard(context, s) for s in missing}
+        ready(found)
+        for shard in missing:
+            built[shard.key] = build_guide_shard(context, shard)
+            ready([built[shard.key]])
     else:
         with concurrent.futures.ProcessPoolExecutor(
                 min(jobs, len(missing)), mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {s.key: pool.submit(build_guide_shard, context, s) for s in missing}
+            ready(found)  # only now: the workers are forked, and no thread of this process runs during a fork
+            for future in concurrent.futures.as_completed(futures.values()):
+                ready([future.result()])
             built = {key: future.result() for key, future in futures.items()}
     return [cached[s.key] or built[s.key] for s in shards]
 
@@ -424,6 +442,43 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
                         os.link(os.path.join(top, name), folder / name)
                     except OSError:
                         shutil.copy2(os.path.join(top, name), folder / name)
+
+
+class Linker:
+    """Links shards' site files into a new site version on a thread of its own, as each shard is
+    ready, so linking the unchanged shards (a kernel call per file: seconds at 10,000 guides) runs
+    while the changed ones are built. Used as a context manager: leaving it waits for the links,
+    and raises what linking raised."""
+
+    def __init__(self, context: Context, target: Path) -> None:
+        self.context, self.target = context, target
+        self.batches: queue.Queue[list[ShardResult] | None] = queue.Queue()
+        self.thread: threading.Thread | None = None  # started by the first batch (see build_guides)
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> "Linker":
+        return self
+
+    def add(self, results: list[ShardResult]) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._link, name="link-shards", daemon=True)
+            self.thread.start()
+        self.batches.put(results)
+
+    def _link(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if batch and self.error is None:
+                try:
+                    link_into(batch, self.context, "site", self.target)
+                except BaseException as error:  # raised in the build's own thread, on leaving
+                    self.error = error
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.thread is not None:
+            self.batches.put(None)
+            self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
 
 
 DOCS_RECORD = ".docs-shards.json"  # beside build/docs: the shards it holds, name -> key

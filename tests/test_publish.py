@@ -214,6 +214,26 @@ def test_a_disk_error_is_one_line_and_the_site_stays(project, monkeypatch, code,
     assert snapshot(project.root / "site") == before
 
 
+def test_a_disk_error_while_shards_are_linked_in_leaves_the_site_and_no_version(project, monkeypatch):
+    """Shards are linked into the new version on a thread while others are built: its failure is the
+    build's, told in one line, and the half-linked version is removed."""
+    from generator import shards
+    assert run_cli(project, monkeypatch, "build").exit_code == 0
+    before, link = snapshot(project.root / "site"), os.readlink(project.root / "site")
+
+    def disk_full(results, context, part, target):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target / "guides"))
+
+    monkeypatch.setattr(shards, "link_into", disk_full)
+    (project.profiles_dir / "personas" / "maya.yaml").write_text(
+        (project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
+    result = run_cli(project, monkeypatch, "build")
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert "the disk is full; the published site was not changed" in result.output
+    assert os.readlink(project.root / "site") == link and snapshot(project.root / "site") == before
+    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, Path(link).name])
+
+
 @pytest.mark.parametrize("part, what", [
     ("old versions", "the earlier site versions were not removed"),
     ("docs", "build/docs/ was not updated"),
