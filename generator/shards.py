@@ -175,10 +175,12 @@ Ready = Callable[[list["ShardResult"]], None]  # told of shards as they are read
 
 
 def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: bool,
-              only_cached: bool = False, ready: Ready | None = None) -> list[ShardResult]:
+              only_cached: bool = False, ready: Ready = lambda done: None) -> list[ShardResult]:
     """Every guide shard, then the site shard from what they return. `ready` is told of each shard
     without problems as soon as it is there: the cached ones first, then each one built."""
-    told = (lambda done: ready([r for r in done if not r.problems])) if ready else (lambda done: None)  # noqa: E731
+    def told(done: list[ShardResult]) -> None:
+        ready([result for result in done if not result.problems])
+
     results = build_guides(context, shards, jobs, only_cached, told)
     rows = sorted((row for r in results for row in r.rows), key=lambda row: (row["name"].lower(), row["file"]))
     summaries = tuple(sorted((s for r in results for s in r.summaries), key=lambda s: s["location"]))
