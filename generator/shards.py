@@ -431,6 +431,8 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
     cp or it fails (across file systems), linking or copying what is not there yet."""
     sources = [context.cache / result.key / part for result in results]
     target.mkdir(parents=True, exist_ok=True)
+    if not sources:  # nothing changed (an unchanged rebuild's build/docs): no cp to start
+        return
     if shutil.which("cp") and subprocess.run(["cp", "-al", "--", *(f"{source}/." for source in sources), f"{target}/"],
                                              capture_output=True).returncode == 0:
         return
