@@ -88,14 +88,14 @@ def test_inputs_a_guide_had_to_assume_are_warnings_with_file_line_and_key(projec
     assert not any("maya.yaml" in w and "years_to_retirement" in w for w in warnings)  # her guide has no projection
 
 
-def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, monkeypatch):
-    assert run(project, monkeypatch, "build").exit_code == 0
-    before = (project.root / "site" / "guides" / "maya" / "index.html").read_bytes()
-    (project.profiles_dir / "personas" / "maya.yaml").write_text(
+def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(warm_project, monkeypatch):
+    assert run(warm_project, monkeypatch, "build").exit_code == 0
+    before = (warm_project.root / "site" / "guides" / "maya" / "index.html").read_bytes()
+    (warm_project.profiles_dir / "personas" / "maya.yaml").write_text(
         "name: Maya\ntax_year: 2030\nbirth_date: 2002-05-14\nplan: nowhere\npay: {salary: -1, tips: 5}\n")
-    (project.profiles_dir / "personas" / "zed.yaml").write_text("name: [oops\n")
+    (warm_project.profiles_dir / "personas" / "zed.yaml").write_text("name: [oops\n")
     for command in ("check", "build"):
-        result = run(project, monkeypatch, command)
+        result = run(warm_project, monkeypatch, command)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()
         assert lines == [
@@ -109,23 +109,23 @@ def test_bad_profiles_fail_with_every_problem_and_the_site_untouched(project, mo
             "5 problems found; nothing was written.",
             "Personas to fix, or to move out of the profiles folder: maya, zed. Or build the others with --keep-going.",
         ]
-    assert (project.root / "site" / "guides" / "maya" / "index.html").read_bytes() == before
+    assert (warm_project.root / "site" / "guides" / "maya" / "index.html").read_bytes() == before
 
 
-def test_build_prints_private_links(project, monkeypatch):
-    result = run(project, monkeypatch, "build")
+def test_build_prints_private_links(warm_project, monkeypatch):
+    result = run(warm_project, monkeypatch, "build")
     assert result.exit_code == 0
     assert re.search(r"private: client-hoang -> c/[0-9a-f]{32}/", result.output)
 
 
-def test_a_build_of_many_private_guides_lists_the_first_and_sends_to_guides_links(project, monkeypatch):
+def test_a_build_of_many_private_guides_lists_the_first_and_sends_to_guides_links(warm_project, monkeypatch):
     import generator.cli
-    hoang = (project.profiles_dir / "personas" / "client-hoang.yaml").read_text()
+    hoang = (warm_project.profiles_dir / "personas" / "client-hoang.yaml").read_text()
     for n, name in enumerate(("Ada Quill", "Bo Reyes", "Cy Tamm")):  # three more private clients, four in all
-        (project.profiles_dir / "personas" / f"client-{n}.yaml").write_text(
+        (warm_project.profiles_dir / "personas" / f"client-{n}.yaml").write_text(
             hoang.replace("name: Minh Hoang", f"name: {name}").replace("name: Lan", f"name: Partner {n}"))
     monkeypatch.setattr(generator.cli, "LINKS_LISTED", 2)
-    result = run(project, monkeypatch, "build")
+    result = run(warm_project, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     listed = re.findall(r"^  private: (\S+) -> c/[0-9a-f]{32}/$", result.output, re.M)
     assert listed == ["client-0", "client-1"]  # the first two by id; four private, so two more

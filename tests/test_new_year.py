@@ -74,24 +74,24 @@ def autumn_2026(limits_dir: Path) -> Path:
     return limits_dir
 
 
-def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monkeypatch):
+def test_the_autumn_new_year_fill_check_build_report(warm_project, autumn_2026, monkeypatch):
     limits_dir = autumn_2026
-    assert guides(project, monkeypatch, "build").exit_code == 0  # the 2026 site, as published today
+    assert guides(warm_project, monkeypatch, "build").exit_code == 0  # the 2026 site, as published today
 
-    made = guides(project, monkeypatch, *EVERY_YEAR[0].split()[1:])
+    made = guides(warm_project, monkeypatch, *EVERY_YEAR[0].split()[1:])
     assert made.exit_code == 0, made.output
     assert "wrote generator/limits/2027.yaml" in made.output and "wrote profiles/2027/personas/sam.yaml" in made.output
     blank = (limits_dir / "2027.yaml").read_text()
     assert "  elective_deferral:  # 2026: 24,500\n" in blank
 
     # before the figures are in, the blanks are refused one by one
-    unfilled = guides(project, monkeypatch, "check", "--year", "2027")
+    unfilled = guides(warm_project, monkeypatch, "check", "--year", "2027")
     assert unfilled.exit_code == 1
     assert "generator/limits/2027.yaml:11: limits.elective_deferral: is blank" in unfilled.output
 
     # $EDITOR: the figures typed in
     (limits_dir / "2027.yaml").write_text(fill(blank, yaml.safe_load(FIXTURE_2027.read_text())))
-    checked = guides(project, monkeypatch, *EVERY_YEAR[2].split()[1:])
+    checked = guides(warm_project, monkeypatch, *EVERY_YEAR[2].split()[1:])
     to_confirm = sorted(re.sub(r":\d+: ", ": ", line) for line in checked.output.splitlines() if ": to confirm: " in line)
     # worked from the example profiles: everyone with a plan has last year's wages re-estimated from pay;
     # Sam's other-employer deferrals and pay and his paycheck count were for 2026 only, and his, Grace's, Luis's
@@ -145,7 +145,7 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert checked.exit_code == 1
     assert "Personas to fix, or to move out of the profiles folder: grace, luis, omar." in checked.output
 
-    report = guides(project, monkeypatch, *EVERY_YEAR[3].split()[1:])
+    report = guides(warm_project, monkeypatch, *EVERY_YEAR[3].split()[1:])
     assert report.exit_code == 0, report.output
     heads = [line for line in report.output.splitlines() if re.match(r"^\S.*\(\S+\), 2027: ", line)]
     electing = sorted(re.search(r"\((\S+)\)", line).group(1) for line in heads if "elections change" in line)
@@ -163,15 +163,15 @@ def test_the_autumn_new_year_fill_check_build_report(project, autumn_2026, monke
     assert "  recommended_elections.pre_tax_pct: 24% -> 25%" in report.output.split("Robert (robert)")[1]
     assert report.output.rstrip().endswith("Left out, fix first (guides check --year 2027): grace, luis, omar")
 
-    refused = guides(project, monkeypatch, "build", "--year", "2027")
+    refused = guides(warm_project, monkeypatch, "build", "--year", "2027")
     assert refused.exit_code == 1 and "Or build the others with --keep-going." in refused.output
-    built = guides(project, monkeypatch, *EVERY_YEAR[4].split()[1:])
+    built = guides(warm_project, monkeypatch, *EVERY_YEAR[4].split()[1:])
     assert built.exit_code == 0, built.output
     assert "Built 24 guides" in built.output and "Left out 3 personas" in built.output
     assert f"{personas}grace.yaml:13: job_change.separation_date: 2026-05-29 is not in tax year 2027" in built.output
     # the 46 facts above, less Grace's 3, Luis's 3 and Omar's 3: their guides were left out
     assert "37 facts still to confirm: run guides check --year 2027" in built.output
-    site = project.root / "site"
+    site = warm_project.root / "site"
     assert "Sam: your 2027 retirement-savings guide" in (site / "guides" / "sam" / "index.html").read_text()
     assert not (site / "guides" / "grace").exists()
     # last year's site, as it was published, under its year: old links keep working
@@ -266,14 +266,14 @@ def test_earlier_years_kept_beside_the_current_one(tmp_path, published, building
     assert (built / ".guides-year").read_text() == f"{building}\n"
 
 
-def test_keep_going_leaves_out_personas_but_never_a_broken_plan_or_limits_file(project, monkeypatch):
-    (project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2026\n")
-    kept_going = guides(project, monkeypatch, "build", "--keep-going")
+def test_keep_going_leaves_out_personas_but_never_a_broken_plan_or_limits_file(warm_project, monkeypatch):
+    (warm_project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2026\n")
+    kept_going = guides(warm_project, monkeypatch, "build", "--keep-going")
     assert kept_going.exit_code == 0, kept_going.output
     assert "Left out 1 persona (fix them and build again):\n  profiles/personas/maya.yaml:1: birth_date: is required" \
         in kept_going.output
-    plan = project.profiles_dir / "plans" / "acme-401k.yaml"
+    plan = warm_project.profiles_dir / "plans" / "acme-401k.yaml"
     plan.write_text(plan.read_text() + "bonus_match: 3\n")
-    stopped = guides(project, monkeypatch, "build", "--keep-going")
+    stopped = guides(warm_project, monkeypatch, "build", "--keep-going")
     assert stopped.exit_code == 1
     assert "profiles/plans/acme-401k.yaml:" in stopped.output and "bonus_match: unknown key" in stopped.output

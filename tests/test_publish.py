@@ -59,33 +59,33 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
     return found
 
 
-def test_a_build_publishes_a_link_to_a_marked_version_and_keeps_no_other(project):
-    build(project)
-    first = assert_complete_site(project.root / "site")
-    build(project)
-    second = assert_complete_site(project.root / "site")
+def test_a_build_publishes_a_link_to_a_marked_version_and_keeps_no_other(warm_project):
+    build(warm_project)
+    first = assert_complete_site(warm_project.root / "site")
+    build(warm_project)
+    second = assert_complete_site(warm_project.root / "site")
     assert first != second and not first.exists()
-    assert os.readlink(project.root / "site") == f".site.builds/{second.name}"  # relative: the project can move
-    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, second.name])
-    assert not [p for p in project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
+    assert os.readlink(warm_project.root / "site") == f".site.builds/{second.name}"  # relative: the warm_project can move
+    assert sorted(p.name for p in (warm_project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, second.name])
+    assert not [p for p in warm_project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
 
 
-def test_sigkill_at_every_publishing_step_leaves_a_complete_site(project):
-    build(project)
-    published = {assert_complete_site(project.root / "site")}
+def test_sigkill_at_every_publishing_step_leaves_a_complete_site(warm_project):
+    build(warm_project)
+    published = {assert_complete_site(warm_project.root / "site")}
     for step in STEPS:
-        process = run_build_process(project, GUIDES_FAULT_AT=step)
+        process = run_build_process(warm_project, GUIDES_FAULT_AT=step)
         process.communicate(timeout=300)
         assert process.returncode == -9, step  # killed at the step, as by `kill -9`
-        site = assert_complete_site(project.root / "site")
+        site = assert_complete_site(warm_project.root / "site")
         # before the switch the old site is still published; from the switch on, the new one
         assert (site in published) == (step in ("version-made", "link-made")), step
         published.add(site)
     # The next build removes what the crashes left and publishes a complete site.
-    build(project)
-    site = assert_complete_site(project.root / "site")
-    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
-    assert not [p for p in project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
+    build(warm_project)
+    site = assert_complete_site(warm_project.root / "site")
+    assert sorted(p.name for p in (warm_project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
+    assert not [p for p in warm_project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
 
 
 def test_two_builds_at_once_leave_one_complete_site(project):
@@ -97,25 +97,25 @@ def test_two_builds_at_once_leave_one_complete_site(project):
     assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
 
 
-def test_leftovers_of_crashed_builds_are_removed_but_unmarked_folders_kept(project):
-    build(project)
-    scratch = project.root / ".guides-build-abc123" / "docs" / "c"
+def test_leftovers_of_crashed_builds_are_removed_but_unmarked_folders_kept(warm_project):
+    build(warm_project)
+    scratch = warm_project.root / ".guides-build-abc123" / "docs" / "c"
     scratch.mkdir(parents=True)
     (scratch / "secret-client.md").write_text("private")
-    stale = project.root / ".site.builds" / "20200101T000000Z-dead"
+    stale = warm_project.root / ".site.builds" / "20200101T000000Z-dead"
     stale.mkdir()
     (stale / publish.MARKER).write_text(publish.MARKER_TEXT)
-    someone_elses = project.root / ".site.builds" / "notes"
+    someone_elses = warm_project.root / ".site.builds" / "notes"
     someone_elses.mkdir()
     (someone_elses / "keep.txt").write_text("mine")
-    os.symlink("nowhere", project.root / ".site.link-0000")
-    (project.root / ".guides-secret.tmp-1234").write_text("a secret never put in place")
-    old_swap = project.root / ".site.old"  # what the two-rename swap of older versions left on a crash
-    shutil.copytree(project.root / "site", old_swap, ignore=shutil.ignore_patterns(publish.MARKER))
-    build(project)
-    assert not (project.root / ".guides-build-abc123").exists() and not stale.exists()
-    assert not os.path.lexists(project.root / ".site.link-0000")
-    assert not (project.root / ".guides-secret.tmp-1234").exists() and not old_swap.exists()
+    os.symlink("nowhere", warm_project.root / ".site.link-0000")
+    (warm_project.root / ".guides-secret.tmp-1234").write_text("a secret never put in place")
+    old_swap = warm_project.root / ".site.old"  # what the two-rename swap of older versions left on a crash
+    shutil.copytree(warm_project.root / "site", old_swap, ignore=shutil.ignore_patterns(publish.MARKER))
+    build(warm_project)
+    assert not (warm_project.root / ".guides-build-abc123").exists() and not stale.exists()
+    assert not os.path.lexists(warm_project.root / ".site.link-0000")
+    assert not (warm_project.root / ".guides-secret.tmp-1234").exists() and not old_swap.exists()
     assert (someone_elses / "keep.txt").read_text() == "mine"
 
 
@@ -148,16 +148,16 @@ def outside(tmp_path) -> Path:
 ], ids=["someones-folder", "a-file", "profiles", "inside-profiles", "templates", "site-content", "docs-folder",
         "inside-docs-folder", "dot", "dot-dot", "project-root", "filesystem-root", "home", "foreign-symlink",
         "inside-a-built-site"])
-def test_out_refuses_what_the_build_did_not_make_and_touches_nothing(project, monkeypatch, tmp_path, outside, out, words):
+def test_out_refuses_what_the_build_did_not_make_and_touches_nothing(warm_project, monkeypatch, tmp_path, outside, out, words):
     home = tmp_path / "home"
     (home / "documents").mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
     os.symlink(outside, tmp_path / "link")
     if out == "site/inner":
-        build(project)
-    out = out.format(outside=outside, root=project.root, home=home, link=tmp_path / "link")
+        build(warm_project)
+    out = out.format(outside=outside, root=warm_project.root, home=home, link=tmp_path / "link")
     before = snapshot(tmp_path)
-    result = run_cli(project, monkeypatch, "build", "--out", out)
+    result = run_cli(warm_project, monkeypatch, "build", "--out", out)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and words in lines[0], lines
@@ -173,25 +173,25 @@ def test_a_site_folder_from_an_older_version_is_refused_with_what_to_do(project,
     assert (project.root / "site" / "index.html").read_text() == "an old build"
 
 
-def test_out_may_name_a_new_or_empty_folder_and_then_replace_its_own_site(project, monkeypatch, tmp_path):
+def test_out_may_name_a_new_or_empty_folder_and_then_replace_its_own_site(warm_project, monkeypatch, tmp_path):
     empty = tmp_path / "www" / "guides"
     empty.mkdir(parents=True)
     for _ in range(2):
-        result = run_cli(project, monkeypatch, "build", "--out", str(empty))
+        result = run_cli(warm_project, monkeypatch, "build", "--out", str(empty))
         assert result.exit_code == 0, result.output
         assert_complete_site(empty)
-    assert not (project.root / "site").exists()
+    assert not (warm_project.root / "site").exists()
 
 
-def test_a_failing_build_publishes_nothing(project):
-    build(project)
-    before = snapshot(project.root / "site")
-    link = os.readlink(project.root / "site")
-    (project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
+def test_a_failing_build_publishes_nothing(warm_project):
+    build(warm_project)
+    before = snapshot(warm_project.root / "site")
+    link = os.readlink(warm_project.root / "site")
+    (warm_project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
     with pytest.raises(ProblemsFound):
-        build(project)
-    assert os.readlink(project.root / "site") == link and snapshot(project.root / "site") == before
-    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, Path(link).name])
+        build(warm_project)
+    assert os.readlink(warm_project.root / "site") == link and snapshot(warm_project.root / "site") == before
+    assert sorted(p.name for p in (warm_project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, Path(link).name])
 
 
 @pytest.mark.parametrize("code, words", [
@@ -199,39 +199,39 @@ def test_a_failing_build_publishes_nothing(project):
     (errno.EROFS, "the file system is read-only"),
     (errno.EACCES, "permission denied"),
 ], ids=["disk-full", "read-only", "no-permission"])
-def test_a_disk_error_is_one_line_and_the_site_stays(project, monkeypatch, code, words):
-    assert run_cli(project, monkeypatch, "build").exit_code == 0
-    before = snapshot(project.root / "site")
+def test_a_disk_error_is_one_line_and_the_site_stays(warm_project, monkeypatch, code, words):
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
+    before = snapshot(warm_project.root / "site")
 
     def failing_symlink(source, target):
         raise OSError(code, os.strerror(code), str(target))
 
     monkeypatch.setattr(publish.os, "symlink", failing_symlink)
-    result = run_cli(project, monkeypatch, "build")
+    result = run_cli(warm_project, monkeypatch, "build")
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and words in result.output and "Traceback" not in result.output
     assert result.output.startswith("Error: cannot write ") and "the published site was not changed" in result.output
-    assert snapshot(project.root / "site") == before
+    assert snapshot(warm_project.root / "site") == before
 
 
-def test_a_disk_error_while_shards_are_linked_in_leaves_the_site_and_no_version(project, monkeypatch):
+def test_a_disk_error_while_shards_are_linked_in_leaves_the_site_and_no_version(warm_project, monkeypatch):
     """Shards are linked into the new version on a thread while others are built: its failure is the
     build's, told in one line, and the half-linked version is removed."""
     from generator import shards
-    assert run_cli(project, monkeypatch, "build").exit_code == 0
-    before, link = snapshot(project.root / "site"), os.readlink(project.root / "site")
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
+    before, link = snapshot(warm_project.root / "site"), os.readlink(warm_project.root / "site")
 
     def disk_full(results, context, part, target):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target / "guides"))
 
     monkeypatch.setattr(shards, "link_into", disk_full)
-    (project.profiles_dir / "personas" / "maya.yaml").write_text(
-        (project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
-    result = run_cli(project, monkeypatch, "build")
+    (warm_project.profiles_dir / "personas" / "maya.yaml").write_text(
+        (warm_project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
+    result = run_cli(warm_project, monkeypatch, "build")
     assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
     assert "the disk is full; the published site was not changed" in result.output
-    assert os.readlink(project.root / "site") == link and snapshot(project.root / "site") == before
-    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, Path(link).name])
+    assert os.readlink(warm_project.root / "site") == link and snapshot(warm_project.root / "site") == before
+    assert sorted(p.name for p in (warm_project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, Path(link).name])
 
 
 @pytest.mark.parametrize("part, what", [
@@ -239,12 +239,12 @@ def test_a_disk_error_while_shards_are_linked_in_leaves_the_site_and_no_version(
     ("docs", "build/docs/ was not updated"),
     ("cache", "build/shards/ was not pruned"),
 ])
-def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(project, monkeypatch, part, what):
+def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(warm_project, monkeypatch, part, what):
     """Once the link names the new site, the build has published: a disk error in what follows must not
     be reported as "the published site was not changed". It is a warning, and the next build does it."""
     from generator import shards
-    assert run_cli(project, monkeypatch, "build").exit_code == 0
-    first = Path(os.readlink(project.root / "site")).name
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
+    first = Path(os.readlink(warm_project.root / "site")).name
 
     def disk_full(*arguments):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "build/x")
@@ -253,26 +253,26 @@ def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(
                "cache": (shards, "prune")}[part]
     with monkeypatch.context() as patched:
         patched.setattr(*failing, disk_full)
-        (project.profiles_dir / "personas" / "maya.yaml").write_text(
-            (project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
-        result = run_cli(project, monkeypatch, "build")
+        (warm_project.profiles_dir / "personas" / "maya.yaml").write_text(
+            (warm_project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
+        result = run_cli(warm_project, monkeypatch, "build")
     assert result.exit_code == 0, result.output
     assert (f"warning: the site was published, but {what} (cannot write build/x: the disk is full); "
             "the next build does it") in result.stderr.splitlines()
-    assert "Mayah" in (assert_complete_site(project.root / "site") / "guides" / "maya" / "index.html").read_text()
-    assert run_cli(project, monkeypatch, "build").exit_code == 0
-    versions = [p.name for p in (project.root / ".site.builds").iterdir() if p.name != publish.MARKER]
+    assert "Mayah" in (assert_complete_site(warm_project.root / "site") / "guides" / "maya" / "index.html").read_text()
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
+    versions = [p.name for p in (warm_project.root / ".site.builds").iterdir() if p.name != publish.MARKER]
     assert first not in versions and len(versions) == 1  # the next build removed what was left
-    assert "Mayah" in (project.docs_dir / "guides" / "maya.md").read_text()
+    assert "Mayah" in (warm_project.docs_dir / "guides" / "maya.md").read_text()
 
 
-def test_a_template_error_is_one_line_naming_the_template_and_the_site_stays(project, monkeypatch):
-    assert run_cli(project, monkeypatch, "build").exit_code == 0
-    before = snapshot(project.root / "site")
-    template = project.templates_dir / "guide.md.j2"
+def test_a_template_error_is_one_line_naming_the_template_and_the_site_stays(warm_project, monkeypatch):
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
+    before = snapshot(warm_project.root / "site")
+    template = warm_project.templates_dir / "guide.md.j2"
     template.write_text(template.read_text() + "\n{{ no_such_value }}\n")
-    result = run_cli(project, monkeypatch, "build")
+    result = run_cli(warm_project, monkeypatch, "build")
     assert result.exit_code == 1 and result.output.count("\n") == 1
     assert result.output.startswith("Error: template error: ") and "guide.md.j2:" in result.output
     assert "'no_such_value' is undefined" in result.output
-    assert snapshot(project.root / "site") == before
+    assert snapshot(warm_project.root / "site") == before

@@ -113,26 +113,26 @@ def test_profile_text_is_rendered_inert_even_inside_worked_examples(project):
     assert "Your deferrals at Globex &lt;i&gt;Evil&lt;/i&gt; *Plan*" in page
 
 
-def test_a_failed_build_leaves_the_previous_site_untouched(project):
-    build(project)
-    site = project.root / "site"
+def test_a_failed_build_leaves_the_previous_site_untouched(warm_project):
+    build(warm_project)
+    site = warm_project.root / "site"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    (project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
+    (warm_project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
     with pytest.raises(ProblemsFound):
-        build(project)
+        build(warm_project)
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
-    assert not [p for p in project.root.iterdir() if p.name.startswith(".guides-build-")]
+    assert not [p for p in warm_project.root.iterdir() if p.name.startswith(".guides-build-")]
 
 
-def test_a_mkdocs_warning_fails_the_build_and_keeps_the_site(project):
-    build(project)
-    before = (project.root / "site" / "index.html").read_bytes()
-    index = project.content_dir / "index.md"
+def test_a_mkdocs_warning_fails_the_build_and_keeps_the_site(warm_project):
+    build(warm_project)
+    before = (warm_project.root / "site" / "index.html").read_bytes()
+    index = warm_project.content_dir / "index.md"
     index.write_text(index.read_text() + "\n[broken](no-such-page.md)\n")
     with pytest.raises(ProblemsFound) as failed:
-        build(project)
+        build(warm_project)
     assert "no-such-page.md" in str(failed.value)
-    assert (project.root / "site" / "index.html").read_bytes() == before
+    assert (warm_project.root / "site" / "index.html").read_bytes() == before
 
 
 def test_year_flag_regenerates_every_persona_for_another_year(project):
