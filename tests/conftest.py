@@ -48,18 +48,22 @@ def built(tmp_path_factory) -> Project:
     return project
 
 
-@pytest.fixture
-def warm_project(tmp_path: Path, built: Project) -> Project:
+def warm_copy(target: Path, built: Project) -> Project:
     """A copy of the example project as after an earlier build of it: its build cache holds the example's
     shards (its link secret is the one they were made with) but there is no site yet. For tests whose
     starting point is a built site rather than a build from scratch: a first build publishes from the
     cache in about a second. The cache is content-addressed, so whatever a test changes is built for
     real. Not for a test that monkeypatches how a shard is built or compares two builds' output: a
     cached shard would not run the patched code, and two cached builds would be equal by construction."""
-    project = copy_project(tmp_path / "project")
+    project = copy_project(target)
     shutil.copytree(built.root / CACHE, project.root / CACHE)
     shutil.copy2(built.root / secret.FILE, project.root / secret.FILE)
     return project
+
+
+@pytest.fixture
+def warm_project(tmp_path: Path, built: Project) -> Project:
+    return warm_copy(tmp_path / "project", built)
 
 
 @pytest.fixture

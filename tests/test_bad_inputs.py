@@ -29,7 +29,7 @@ from generator.build import build
 from generator.cli import main
 from generator.yamlio import load_yaml
 
-from conftest import copy_project
+from conftest import warm_copy
 
 HERE = Path(__file__).resolve().parent
 CORPUS = sorted((HERE / "bad_inputs").glob("*.yaml"))
@@ -89,9 +89,9 @@ def test_the_corpus_has_at_least_a_hundred_cases_each_with_expectations():
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def published(tmp_path_factory, built):
     """One project with a published site; every case runs in it and must leave the site as it was."""
-    project = copy_project(tmp_path_factory.mktemp("corpus") / "project")
+    project = warm_copy(tmp_path_factory.mktemp("corpus") / "project", built)
     build(project)
     return project
 
