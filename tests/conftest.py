@@ -1,6 +1,7 @@
 """Shared fixtures: a copy of the example project to build in, and one built example site."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -78,8 +79,10 @@ def limits_dir(tmp_path: Path, monkeypatch) -> Path:
 REFERENCE = REPO.parent / "shared" / "reference" / "irs_limits_2018_2026.yaml"
 
 
+@functools.cache
 def reference_rows() -> dict:
-    """The verified reference figures by year ({} where the reference is not beside the checkout)."""
+    """The verified reference figures by year ({} where the reference is not beside the checkout).
+    Read once: the tests only read it."""
     return yaml.safe_load(REFERENCE.read_text())["years"] if REFERENCE.exists() else {}
 
 
