@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from . import charts as charts_svg
-from . import client_calendar, privacy, protect, publish, shards
+from . import client_calendar, environment_variables, privacy, protect, publish, shards
 from .advice import Advice, advise
 from .archive import keep_earlier_years
 from .changes import Change, changes, last_year
@@ -201,7 +201,8 @@ def shard_plan(project: Project, profiles: Profiles, guides: tuple[PublishedGuid
 
 def default_jobs() -> int:
     """Processes for the shards: GUIDES_JOBS, else one per core this process may use."""
-    return int(os.environ.get("GUIDES_JOBS") or len(os.sched_getaffinity(0)))
+    return (environment_variables.whole_number(environment_variables.JOBS, "processes")
+            or len(os.sched_getaffinity(0)))
 
 
 def template_failure(error: jinja2.TemplateError) -> str:
@@ -297,10 +298,7 @@ def sharing(persona: Persona, today: dt.date) -> str:
 
 def build_date() -> dt.date:
     """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    return environment_variables.source_date() or dt.date.today()
 
 
 # ----------------------------------------------------------------------------- private links

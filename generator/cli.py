@@ -4,6 +4,8 @@ The build and client links are imported by the commands that use them, so `guide
 `guides check` load only the profiles and the rules (project.py), not the site machinery."""
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -15,6 +17,7 @@ from . import secret
 from .compute import compute
 from .changes import report as changes_report
 from .errors import BuildFailed, Problem, ProblemsFound, shown_notes, shown_problems
+from .publish import cause
 from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
@@ -60,7 +63,20 @@ def _warn(notes) -> None:
         click.echo(f"warning: {line}", err=True)
 
 
-@click.group()
+class _Guides(click.Group):
+    """The command group: a file the system refuses to write (a full disk, a read-only folder) ends
+    any command with one line saying which file and why, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # output piped into `head`: click ends quietly
+                raise
+            raise click.ClickException(cause(error)) from None
+
+
+@click.group(cls=_Guides)
 @click.version_option(package_name="retirement-guides")
 def main() -> None:
     """Personalised retirement-savings guides from YAML profiles."""
@@ -165,6 +181,15 @@ def _private_personas(project: Project):
         _report(found.problems)
 
 
+def _today() -> dt.date:
+    """The build date (SOURCE_DATE_EPOCH when set): what decides whether a shared link has expired."""
+    from . import build as pipeline
+    try:
+        return pipeline.build_date()
+    except BuildFailed as failed:
+        raise click.ClickException(str(failed)) from None
+
+
 def _secret(project: Project) -> bytes:
     """The link secret the links are made with; none yet means no private link was ever built."""
     try:
@@ -182,9 +207,9 @@ def _secret(project: Project) -> bytes:
               help="Write the published links as CSV for a mail merge (no passphrases); - for standard output.")
 def links(csv_path: Path | None) -> None:
     """List every private guide's id, name and full link (from site_url), with its passphrase if protected."""
-    from . import build as pipeline, client_links
+    from . import client_links
     project = _project()
-    listed = client_links.client_links(project, _private_personas(project), _secret(project), pipeline.build_date())
+    listed = client_links.client_links(project, _private_personas(project), _secret(project), _today())
     if csv_path is not None and str(csv_path) == "-":
         click.echo(client_links.links_csv(listed), nl=False)
         return
@@ -201,20 +226,23 @@ def links(csv_path: Path | None) -> None:
         else:
             click.echo(f"{link.id:<{width}}  {link.name}  not published: {WITHHELD[link.status](link)}")
     if csv_path is not None:
-        csv_path.write_text(client_links.links_csv(listed), encoding="utf-8")
+        try:
+            csv_path.write_text(client_links.links_csv(listed), encoding="utf-8")
+        except OSError as error:  # a write error names no file: name it
+            raise click.ClickException(cause(OSError(error.errno, error.strerror, str(csv_path)))) from None
         click.echo(f"Wrote {sum(1 for link in listed if link.url)} links to {csv_path}")
 
 
 @main.command("rotate-secret")
 def rotate_secret() -> None:
     """Replace the link secret: every private link (and passphrase) changes; prints old -> new."""
-    from . import build as pipeline, client_links
+    from . import client_links
     project = _project()
     if os.environ.get(secret.ENV):
         raise click.ClickException(f"the link secret comes from {secret.ENV}: set a new value there "
                                    "(run `guides links` before and after to see the old and new links)")
     personas = _private_personas(project)
-    for old, new in client_links.rotate_secret(project, personas, _secret(project), pipeline.build_date()):
+    for old, new in client_links.rotate_secret(project, personas, _secret(project), _today()):
         click.echo(f"{old.id}  {old.name}\n  {old.url} -> {new.url}")
         if new.passphrase:
             click.echo(f"  new passphrase, to send separately: {new.passphrase}")

@@ -80,10 +80,11 @@ class BuildFailed(Exception):
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """A path as the user would type it: relative to `base` (the project) when inside it."""
+    """A path as the user would type it: relative to `base` (the project) when inside it (a link
+    inside it is shown by its own name, not by where it points)."""
     if base is not None:
         try:
-            return str(path.resolve().relative_to(base.resolve()))
+            return str((path.parent.resolve() / path.name).relative_to(base.resolve()))
         except ValueError:
             pass
     return str(path)

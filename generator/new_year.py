@@ -11,6 +11,7 @@ when it exists, otherwise `profiles/`.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from . import limits as limits_data
 from .errors import Problem, ProblemsFound, display_path
-from .yamlio import Node, load_yaml
+from .yamlio import Node, load_yaml, read_profile_text
 
 REVIEW_HEADER = "# Written by `guides new-year {year}`: confirm each fact below, correct it above, then delete its line."
 
@@ -52,8 +53,10 @@ def new_year(root: Path, year: int, *, force: bool = False) -> NewYear:
     shown = lambda path: limits_data.limits_file(year) if path == limits_path else display_path(path, root)  # noqa: E731
     for kind in ("plans", "personas"):
         for path in sorted((source / kind).glob("*.yaml")):
-            if kind == "plans":
-                files[target / kind / path.name] = path.read_text(encoding="utf-8")
+            if kind == "plans":  # copied as it is; read as a profile (a named pipe is not waited on)
+                text, read_problems = read_profile_text(path, shown(path))
+                problems += read_problems
+                files[target / kind / path.name] = text
                 continue
             data, load_problems = load_yaml(path, shown(path))
             if load_problems or not isinstance(data, Node):
@@ -67,11 +70,30 @@ def new_year(root: Path, year: int, *, force: bool = False) -> NewYear:
             problems.append(Problem(shown(path), 1, "", "already exists", "add --force to overwrite it"))
     if problems:
         raise ProblemsFound(problems)
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        result.written.append(shown(path))
+    _write_all(files)
+    result.written = [shown(path) for path in files]
     return result
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file, the limits file (first in `files`) last: while it is blank, builds of that year
+    stop. If the disk refuses one, remove the files and folders this call made and raise: the command
+    leaves nothing half-made (a file overwritten with --force stays overwritten)."""
+    made: list[Path] = []
+    try:
+        for path, text in [*list(files.items())[1:], *list(files.items())[:1]]:
+            missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made += reversed(missing)
+            existed = path.exists()
+            path.write_text(text, encoding="utf-8")
+            if not existed:
+                made.append(path)
+    except OSError:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink()
+        raise
 
 
 # ----------------------------------------------------------------------------- limits

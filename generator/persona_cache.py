@@ -18,7 +18,7 @@ import pickle
 from pathlib import Path
 from typing import Callable
 
-from . import limits
+from . import limits, yamlio
 from .profiles import LoadedPersona, Persona
 from .tree_hash import hash_tree
 
@@ -47,8 +47,8 @@ class PersonaCache:
     def read(self, path: Path, shown: str, read: Callable[[], LoadedPersona]) -> LoadedPersona:
         """The outcome of `read()` for this file as it is now: kept from the last build, or read."""
         try:
-            content = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:  # the loader says what is wrong with the file
+            content = hashlib.sha256(yamlio.read_bytes(path)).hexdigest()
+        except (OSError, yamlio.Unreadable):  # the loader says what is wrong with the file
             return read()
         self.contents[shown] = content
         key = hashlib.sha256(f"{self.salt}\0{shown}\0{content}".encode()).hexdigest()

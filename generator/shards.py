@@ -43,7 +43,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from . import build as pipeline
-from . import limits, privacy, protect, publish
+from . import environment_variables, limits, privacy, protect, publish
 from .errors import BuildFailed, Problem, ProblemsFound
 from .notes import maintainer_notes
 from .privacy import PrivatePage
@@ -52,7 +52,7 @@ from .render import environment, read_front_matter
 from .site_hook import HtmlCache, ShardPages
 from .tree_hash import hash_tree
 
-SHARD_SIZE = int(os.environ.get("GUIDES_SHARD_SIZE", "100"))  # guides per MkDocs build
+SHARD_SIZE = 100  # guides per MkDocs build, unless GUIDES_SHARD_SIZE says otherwise
 CACHE = Path("build") / "shards"
 RESULT = "result.pickle"  # written last: a folder without it is not a finished shard
 GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
@@ -151,9 +151,10 @@ def shared_inputs(project, profiles_dir: Path, year: int | None, generated_on: d
 
 def plan_shards(project, personas: list[Persona], persona_files: dict[str, str], inputs: str,
                 contents: dict[str, str] | None = None, size: int | None = None) -> list[Shard]:
-    """The guides in shards of `size` (default SHARD_SIZE), by id, public ones first. A guide's key
-    holds its persona file's SHA-256 as it was read (`contents`), else as the file is now."""
-    size = size or SHARD_SIZE
+    """The guides in shards of `size` (default GUIDES_SHARD_SIZE, else SHARD_SIZE), by id, public ones
+    first. A guide's key holds its persona file's SHA-256 as it was read (`contents`), else as the
+    file is now."""
+    size = size or environment_variables.whole_number(environment_variables.SHARD_SIZE, "guides") or SHARD_SIZE
     ordered = sorted(personas, key=lambda p: (p.audience == "private", p.id))
     members = []
     for persona in ordered:

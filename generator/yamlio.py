@@ -6,10 +6,14 @@ problem can name `profiles/personas/maria.yaml:7: pay.salary`.
 A profile is a few kB of plain keys and values, so anything far beyond that is refused before it
 can cost time or memory: files over MAX_BYTES, nesting deeper than MAX_DEPTH, more than
 MAX_VALUES values once aliases are expanded (the "billion laughs"), an alias or a list as a key.
+Only a regular file is read: a named pipe could block the command for ever, and a device
+(/dev/zero) never ends.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -197,7 +201,7 @@ else:  # PyYAML built without libyaml
 
 def load_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     """Parse `path`; return (data, problems). On a problem the data is None."""
-    text, problems = _read(path, shown_as)
+    text, problems = read_profile_text(path, shown_as)
     if problems:
         return None, problems
     try:
@@ -216,14 +220,48 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown_as, 1, "", f"malformed YAML: {error}")]
 
 
-def _read(path: Path, shown_as: str) -> tuple[str, list[Problem]]:
-    """The file's text, or where it stops being readable text: too big, not UTF-8, a control character."""
+class Unreadable(Exception):
+    """A profile path that is not a regular file, or a file too big to be a profile."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A profile file's bytes. Unreadable when it is not a regular file (opened without waiting, so a
+    named pipe is never waited on) or holds more than MAX_BYTES (read no further, should it grow);
+    OSError when the system refuses."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return "", [Problem(shown_as, 1, "", f"the file is {size:,} bytes; a profile may be at most "
-                                f"{MAX_BYTES:,} bytes ({MAX_BYTES // 1000} kB)", "a persona or plan is a few kB")]
-        raw = path.read_bytes()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((kind for test, kind in _KINDS if test(info.st_mode)), "not a regular file")
+            raise Unreadable(f"is {kind}, not a file", "a profile is a YAML text file")
+        if info.st_size > MAX_BYTES:
+            raise Unreadable(f"the file is {info.st_size:,} bytes; a profile may be at most "
+                             f"{MAX_BYTES:,} bytes ({MAX_BYTES // 1000} kB)", "a persona or plan is a few kB")
+        data = b""
+        while chunk := os.read(fd, MAX_BYTES + 1 - len(data)):
+            data += chunk
+            if len(data) > MAX_BYTES:
+                raise Unreadable(f"the file holds more than {MAX_BYTES:,} bytes; a profile may be at most "
+                                 f"{MAX_BYTES:,} bytes ({MAX_BYTES // 1000} kB)", "a persona or plan is a few kB")
+        return data
+    finally:
+        os.close(fd)
+
+
+def read_profile_text(path: Path, shown_as: str) -> tuple[str, list[Problem]]:
+    """The file's text, or where it stops being readable text: not a file, too big, not UTF-8, a control character."""
+    try:
+        raw = read_bytes(path)
+    except Unreadable as unreadable:
+        return "", [Problem(shown_as, 1, "", unreadable.message, unreadable.hint)]
     except OSError as error:
         return "", [Problem(shown_as, 1, "", f"cannot read the file: {error.strerror or error}")]
     try:

@@ -161,3 +161,26 @@ def test_the_format_reference_states_the_limits_the_loader_keeps():
     for words in (f"at most {MAX_BYTES:,} bytes", f"at most {MAX_DEPTH} levels", f"at most {MAX_VALUES:,} keys",
                   f"from 0 to {MAX_AMOUNT:,}", *(f"`{reserved}`" for reserved in RESERVED_IDS)):
         assert words in reference, words
+
+
+@pytest.mark.parametrize("where, make, what", [
+    ("personas/pipe.yaml", os.mkfifo, "is a named pipe"),  # reading one would wait for a writer for ever
+    ("plans/pipe.yaml", os.mkfifo, "is a named pipe"),
+    ("personas/zero.yaml", lambda path: os.symlink("/dev/zero", path), "is a device"),  # would never end
+    ("personas/folder.yaml", os.mkdir, "is a folder"),
+], ids=["persona-pipe", "plan-pipe", "persona-dev-zero", "persona-folder"])
+def test_a_profile_that_is_not_a_file_is_a_located_problem_and_never_read(published, site_before, where, make, what):
+    target = published.profiles_dir / where
+    make(target)
+    expected = f"profiles/{where}:1: (file): {what}, not a file (a profile is a YAML text file)"
+    environment = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    try:
+        for command in (["check"], ["build"], ["new-year", "2027"]):
+            done = subprocess.run([sys.executable, "-m", "generator", *command], cwd=published.root, env=environment,
+                                  capture_output=True, text=True, timeout=120)  # a wait for ever fails here
+            assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+            assert expected in done.stderr.splitlines(), (command, done.stderr)
+    finally:
+        target.unlink() if target.is_symlink() or not target.is_dir() else target.rmdir()
+    assert not (published.profiles_dir / "2027").exists()
+    assert site_snapshot(published) == site_before

@@ -189,3 +189,72 @@ def test_calc_and_check_of_one_persona_load_no_site_machinery(project, command):
     done = subprocess.run([sys.executable, "-c", probe], cwd=project.root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "", done.stdout
+
+
+@pytest.mark.parametrize("command, name, value, expected", [
+    ("build", "GUIDES_JOBS", "abc", "is not a number of processes: give a whole number, 1 or more"),
+    ("build", "GUIDES_JOBS", "0", "is not a number of processes: give a whole number, 1 or more"),
+    ("build", "GUIDES_SHARD_SIZE", "-5", "is not a number of guides: give a whole number, 1 or more"),
+    ("build", "SOURCE_DATE_EPOCH", "yesterday", "is not a time: give the seconds since 1970-01-01 UTC"),
+    ("build", "SOURCE_DATE_EPOCH", "9" * 20, "is not a time: give the seconds since 1970-01-01 UTC"),  # past 9999
+    ("links", "SOURCE_DATE_EPOCH", "1.5e9", "is not a time: give the seconds since 1970-01-01 UTC"),
+    ("rotate-secret", "SOURCE_DATE_EPOCH", "-1", "is not a time: give the seconds since 1970-01-01 UTC"),
+], ids=["jobs-word", "jobs-zero", "shard-size-negative", "epoch-word", "epoch-past-year-9999", "links-epoch-float",
+        "rotate-epoch-negative"])
+def test_a_mistyped_environment_variable_is_one_line_naming_it_and_changes_nothing(warm_project, monkeypatch, command,
+                                                                                   name, value, expected):
+    monkeypatch.setenv(name, value)
+    secret_before = (warm_project.root / ".guides-secret").read_bytes()
+    result = run(warm_project, monkeypatch, command)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output, result.output
+    assert result.output.startswith(f"Error: {name}={value!r} {expected}"), result.output
+    assert not (warm_project.root / "site").exists()
+    assert (warm_project.root / ".guides-secret").read_bytes() == secret_before
+
+
+def test_source_date_epoch_dates_the_build_in_utc(monkeypatch):
+    from generator.build import build_date
+    # 2026-01-01 00:00 UTC: 56 years from 1970 with 14 leap days (1972 ... 2024) is 20,454 days,
+    # times 86,400 seconds = 1,767,225,600; one second earlier is still 2025-12-31.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert build_date().isoformat() == "2026-01-01"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225599")
+    assert build_date().isoformat() == "2025-12-31"
+
+
+def test_links_csv_on_a_full_disk_is_one_line_naming_the_file(warm_project, monkeypatch):
+    assert run(warm_project, monkeypatch, "build").exit_code == 0  # the private guide's link exists
+    result = run(warm_project, monkeypatch, "links", "--csv", "/dev/full")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Error: cannot write /dev/full: the disk is full", result.output
+    assert "Traceback" not in result.output
+
+
+def test_new_year_that_cannot_write_leaves_nothing_half_made(project, limits_dir, monkeypatch):
+    (limits_dir / "2027.yaml").unlink(missing_ok=True)  # as in the autumn, before the 2027 figures
+    (project.profiles_dir / "2027").write_text("a file where the year's folder would go")
+    result = run(project, monkeypatch, "new-year", "2027")
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {project.profiles_dir / '2027' / 'plans'}: Not a directory\n"
+    assert not (limits_dir / "2027.yaml").exists()  # written last, so never: builds of 2026 go on
+    assert (project.profiles_dir / "2027").read_text() == "a file where the year's folder would go"
+
+
+def test_new_year_stopped_by_a_full_disk_half_way_removes_what_it_wrote(project, limits_dir, monkeypatch):
+    import errno
+    import pathlib
+    (limits_dir / "2027.yaml").unlink(missing_ok=True)
+    written = pathlib.Path.write_text
+    calls = []
+
+    def fifth_write_fails(path, text, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return written(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", fifth_write_fails)
+    result = run(project, monkeypatch, "new-year", "2027")
+    assert result.exit_code == 1 and result.output == f"Error: cannot write {calls[4]}: the disk is full\n"
+    assert not (project.profiles_dir / "2027").exists() and not (limits_dir / "2027.yaml").exists()
