@@ -28,7 +28,7 @@ from .compute import Results, compute
 from .errors import BuildFailed, Problem, ProblemsFound, display_path
 from .limits import load_limits, provisional_refused, published_years
 from .persona_cache import PersonaCache
-from .project import Project, all_problems
+from .project import Project, all_problems, unfinished_warnings
 from .plain_text import PlainText
 from .profiles import Persona, Plan, Profiles, load_profiles
 from .pdf import write_pdfs
@@ -137,7 +137,7 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
         raise
     publish.switch(target, site)
     # The site is published: a step that fails from here is a warning, and the next build does it.
-    notices = [notice] if notice else []
+    notices = ([notice] if notice else []) + unfinished_warnings(profiles)
     _or_warn(notices, "the earlier site versions were not removed", publish.remove_old_versions, target)
     publish.step("old-removed")
     _or_warn(notices, "build/docs/ was not updated", shards.sync_docs, built, context, project.docs_dir)

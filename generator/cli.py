@@ -22,7 +22,7 @@ from .limits import MissingLimits, limits_file
 from .new_year import new_year
 from .jsonout import results_json
 from .profiles import load_persona_file, load_profiles
-from .project import Project, all_problems, profile_notes
+from .project import Project, all_problems, profile_notes, unfinished_warnings
 from .formatting import amount, money
 
 
@@ -273,6 +273,8 @@ def check(files: tuple[Path, ...], year: int | None) -> None:
     if problems:
         _report(problems, _personas_to_fix(problems))
         return
+    for warning in unfinished_warnings(profiles):
+        click.echo(warning, err=True)
     results = [compute(persona, profiles.plans) for persona in profiles.personas]
     _warn(profile_notes(project, profiles, results))
     click.echo(f"OK: {len(profiles.personas)} personas, {len(profiles.plans)} plans"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .compute import Results
 from .errors import Problem
-from .limits import limits_problems
+from .limits import limits_file, limits_problems
 from .new_year import profiles_dir_for
 from .notes import maintainer_notes
 from .profiles import Profiles
@@ -61,10 +61,29 @@ class Project:
 
 
 
+def unfinished_years(profiles: Profiles) -> dict[int, list[Problem]]:
+    """The limits files of years after every persona's that do not validate yet: a new year being
+    filled in (`guides new-year` writes it blank). They stop nothing built for an earlier year, and
+    the site leaves them out until they validate; `guides check --year YEAR` lists their problems."""
+    built = max((persona.tax_year for persona in profiles.personas), default=None)
+    if built is None:  # no valid persona: every problem is shown
+        return {}
+    return {year: found for year, found in limits_problems().items() if found and year > built}
+
+
+def unfinished_warnings(profiles: Profiles) -> list[str]:
+    """One warning per limits file being filled in (unfinished_years)."""
+    return [f"warning: {limits_file(year)} is not finished ({len(found)} problem{'s' if len(found) != 1 else ''}): "
+            f"the site leaves {year} out until it is; guides check --year {year} lists what to fix"
+            for year, found in sorted(unfinished_years(profiles).items())]
+
+
 def all_problems(profiles: Profiles, project: Project) -> list[Problem]:
-    """The problems of every limits file, of guides.yml and of the profiles, sorted, each once."""
-    return sorted(set([p for found in limits_problems().values() for p in found] + load_settings(project.root)[1]
-                      + profiles.problems))
+    """The problems of every limits file (but a later year's being filled in: unfinished_years), of
+    guides.yml and of the profiles, sorted, each once."""
+    later = unfinished_years(profiles)
+    return sorted(set([p for year, found in limits_problems().items() if year not in later for p in found]
+                      + load_settings(project.root)[1] + profiles.problems))
 
 
 def profile_notes(project: Project, profiles: Profiles, results: list[Results]) -> list[Problem]:

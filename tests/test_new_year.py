@@ -89,6 +89,15 @@ def test_the_autumn_new_year_fill_check_build_report(warm_project, autumn_2026, 
     assert unfilled.exit_code == 1
     assert "generator/limits/2027.yaml:11: limits.elective_deferral: is blank" in unfilled.output
 
+    # meanwhile the 2026 site still builds (a profile changed in November): the unfinished year is a
+    # warning, and the site leaves it out until its figures are in
+    meanwhile = guides(warm_project, monkeypatch, "build")
+    assert meanwhile.exit_code == 0, meanwhile.output
+    assert re.search(r"^warning: generator/limits/2027\.yaml is not finished \(\d+ problems\): the site leaves 2027 "
+                     r"out until it is; guides check --year 2027 lists what to fix$", meanwhile.output, re.M)
+    limits_page = (warm_project.root / "site" / "limits" / "index.html").read_text()
+    assert 'id="2026"' in limits_page and 'id="2027"' not in limits_page
+
     # $EDITOR: the figures typed in
     (limits_dir / "2027.yaml").write_text(fill(blank, yaml.safe_load(FIXTURE_2027.read_text())))
     checked = guides(warm_project, monkeypatch, *EVERY_YEAR[2].split()[1:])

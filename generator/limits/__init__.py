@@ -220,8 +220,10 @@ def _limits(directory: Path, year: int, version: tuple) -> Limits:
 
 
 def published_years(allow_provisional: bool = False) -> list[Limits]:
-    """Every year's limits for the site-wide pages; projected years only when allowed."""
-    years = [load_limits(year) for year in available_years()]
+    """Every year's limits for the site-wide pages; projected years only when allowed. A file that does
+    not validate is left out: a later year being filled in (a build stops on any other)."""
+    problems = limits_problems()
+    years = [load_limits(year) for year in available_years() if not problems[year]]
     return [limits for limits in years if allow_provisional or not limits.provisional]
 
 
