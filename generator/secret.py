@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import BuildFailed
+from .yamlio import Unreadable, read_bytes
 
 ENV = "GUIDES_LINK_SECRET"
 FILE = ".guides-secret"
@@ -65,8 +66,13 @@ def load_secret(project_root: Path) -> bytes | None:
     path = project_root / FILE
     if not path.exists():
         return None
-    text = path.read_text(encoding="utf-8").strip()
-    problem = weakness(text)
+    try:  # read as a profile is: a named pipe is never waited on, a device never read
+        text = read_bytes(path).decode("utf-8").strip()
+        problem = weakness(text)
+    except Unreadable as unreadable:
+        problem = unreadable.message
+    except UnicodeDecodeError:
+        problem = "is not text (UTF-8)"
     if problem:
         raise BuildFailed(f"{FILE} {problem}. If no private link was shared yet, delete the file and build again; "
                           f"otherwise restore the secret from where you keep it (or set {ENV})")

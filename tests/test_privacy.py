@@ -100,6 +100,25 @@ def test_an_empty_or_short_secret_file_is_refused(project, monkeypatch, content)
         pipeline.build(project)
 
 
+@pytest.mark.parametrize("make, words", [
+    (os.mkfifo, "is a named pipe, not a file"),  # reading it would wait for a writer for ever
+    (lambda path: path.write_bytes(b"\xff\xfe\x00"), "is not text (UTF-8)"),
+    (os.mkdir, "is a folder, not a file"),
+], ids=["named-pipe", "not-utf-8", "folder"])
+def test_a_secret_file_that_cannot_be_a_secret_is_one_line_for_every_command(warm_project, monkeypatch, make, words):
+    monkeypatch.delenv("GUIDES_LINK_SECRET", raising=False)
+    path = warm_project.root / ".guides-secret"
+    path.unlink()
+    make(path)
+    monkeypatch.chdir(warm_project.root)
+    for command in ("build", "links"):
+        result = CliRunner().invoke(main, [command], catch_exceptions=False)
+        assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+        assert result.output.startswith(f"Error: .guides-secret {words}. If no private link was shared yet, "
+                                        "delete the file and build again"), result.output
+    assert not (warm_project.root / "site").exists()
+
+
 @pytest.mark.parametrize("value", [GOOD, "Jq3vN0rTg7YbW2kXcL9pZs4Hd8FmA1eUu6iOyR5tBxQ", "correct horse battery staple, "
                                    "then 17 more words of it!"], ids=["hex-64", "base64-43", "long-passphrase"])
 def test_strong_secrets_are_accepted(value):
