@@ -197,6 +197,11 @@ def describe(error: OSError) -> str:
 
 def cause(error: OSError) -> str:
     """An OS error in words: which file could not be written, and why."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        source, _, why = error.args[0][0]  # copytree's list of (source, target, why): the first says enough
+        more = len(error.args[0]) - 1
+        return (f"cannot copy: {why}" if str(source) in str(why) else f"cannot copy {source}: {why}") + (
+            f" (and {more} more)" if more else "")
     why = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
            errno.EDQUOT: "the disk quota is used up", errno.EXDEV: "it is on another file system"}

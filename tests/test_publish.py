@@ -276,3 +276,15 @@ def test_a_template_error_is_one_line_naming_the_template_and_the_site_stays(war
     assert result.output.startswith("Error: template error: ") and "guide.md.j2:" in result.output
     assert "'no_such_value' is undefined" in result.output
     assert snapshot(warm_project.root / "site") == before
+
+
+def test_a_hand_written_page_that_is_a_named_pipe_is_one_line_and_the_site_stays(warm_project, monkeypatch):
+    """Copying site_content/ meets a named pipe: shutil's list of failed copies is said in words, once."""
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
+    before = snapshot(warm_project.root / "site")
+    pipe = warm_project.content_dir / "pipe.md"
+    os.mkfifo(pipe)
+    result = run_cli(warm_project, monkeypatch, "build")
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert result.output == (f"Error: cannot copy: `{pipe}` is a named pipe; the published site was not changed\n")
+    assert snapshot(warm_project.root / "site") == before
