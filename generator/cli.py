@@ -336,6 +336,14 @@ def _value(change, value) -> str:
     return amount(value, change.unit)
 
 
+def _exists(path: Path) -> bool:
+    """Whether `path` exists (a name too long to be a file, or otherwise unusable, does not)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 @main.command()
 @click.argument("persona")
 @click.option("--year", type=int, help="Compute for this tax year instead of the persona's.")
@@ -343,13 +351,13 @@ def _value(change, value) -> str:
 def calc(persona: str, year: int | None, as_json: bool) -> None:
     """Print every figure for PERSONA (an id, or a path to a persona file) with its working."""
     path = Path(persona)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.suffix in (".yaml", ".yml") or _exists(path):
         found, plans, problems = load_persona_file(path, year)
     else:
         project = _project()
         own_file = project.profiles_for(year) / "personas" / f"{persona}.yaml"
         profiles = None
-        if own_file.is_file():  # the usual case: read that file and the plans, not every persona
+        if _exists(own_file):  # the usual case: read that file and the plans, not every persona
             profiles = load_profiles(project.profiles_for(year), project.root, year, only=own_file)
         if profiles is None or not any(p.id == persona for p in profiles.personas) and not profiles.problems:
             profiles = load_profiles(project.profiles_for(year), project.root, year)
@@ -357,7 +365,8 @@ def calc(persona: str, year: int | None, as_json: bool) -> None:
         problems = profiles.problems_of(profiles.persona_files.get(persona, f"profiles/personas/{persona}.yaml"))
         plans = profiles.plans
         if found is None and not problems:
-            raise click.ClickException(f"no persona with id {persona!r} in profiles/personas/")
+            shown = persona if len(persona) <= 80 else persona[:80] + "..."
+            raise click.ClickException(f"no persona with id {shown!r} in profiles/personas/")
     if problems or found is None:
         _report(problems)
     results = compute(found, plans)

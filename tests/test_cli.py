@@ -258,3 +258,9 @@ def test_new_year_stopped_by_a_full_disk_half_way_removes_what_it_wrote(project,
     result = run(project, monkeypatch, "new-year", "2027")
     assert result.exit_code == 1 and result.output == f"Error: cannot write {calls[4]}: the disk is full\n"
     assert not (project.profiles_dir / "2027").exists() and not (limits_dir / "2027.yaml").exists()
+
+
+def test_calc_of_an_id_too_long_to_be_a_file_name_says_there_is_no_such_persona(project, monkeypatch):
+    result = run(project, monkeypatch, "calc", "a" * 5000)  # the system refuses such a name: it is no file
+    assert result.exit_code == 1
+    assert result.output == f"Error: no persona with id '{'a' * 80}...' in profiles/personas/\n"
