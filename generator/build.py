@@ -129,6 +129,7 @@ def _build_and_publish(project: Project, target: publish.Target, year: int | Non
             built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached,
                                      ready=linker.add)
         problems = [problem for shard in built for problem in shard.problems]
+        problems += shards.recheck_cached(context, [shard for shard in built if not shard.problems])
         if problems:
             raise ProblemsFound(problems)
         kept = keep_earlier_years(target.current(), site, year or max(p.tax_year for p in profiles.personas))
@@ -191,10 +192,11 @@ def shard_plan(project: Project, profiles: Profiles, guides: tuple[PublishedGuid
                generated_on: dt.date, year: int | None,
                allow_provisional: bool) -> tuple[shards.Context, list[shards.Shard]]:
     """What every shard of this build shares, and the shards of `guides`, each with its key."""
-    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional,
-                             tuple(private_page(g) for g in guides if g.private),
+    pages = tuple(private_page(g) for g in guides if g.private)
+    context = shards.Context(project.root, profiles.plans, secret, generated_on, allow_provisional, pages,
                              shards.shared_inputs(project, project.profiles_for(year), year, generated_on,
-                                                  allow_provisional, secret))
+                                                  allow_provisional, secret),
+                             privacy.needles_digest(privacy.needles(list(pages))))
     return context, shards.plan_shards(project, [g.persona for g in guides], profiles.persona_files, context.inputs,
                                        profiles.file_contents)
 

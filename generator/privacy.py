@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,25 +75,14 @@ def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = 
     problems: list[Problem] = []
     found = _finder(pages)
     looked_for = hashlib.sha256(repr((pages, own)).encode()).hexdigest()
-    for path in sorted(site.rglob("*")):
-        relative = path.relative_to(site).as_posix()
-        if not path.is_file() or path.suffix not in SHARED_SUFFIXES or relative == f"{PRIVATE_DIR}/index.html":
-            continue
-        data = path.read_bytes()
+    for path, relative in _shared_files(site):
+        data = _read(path)
         mark = checked.mark(looked_for, relative, data) if checked else ""
         if checked and checked.clean(mark):
             continue
-        text = _readable(path.suffix, data)
-        before = len(problems)
-        for start, needle in found.matches(text):
-            page, what = found.needles[needle]
-            if not page.owns(relative):
-                line = text.count("\n", 0, start) + 1
-                problems.append(Problem(relative, line, page.persona_id,
-                                        f"private guide leaked: its {what} {needle!r} appears in a shared file",
-                                        "the site was not published; a private page must stay out of search, "
-                                        "the sitemap and every other page"))
-        if checked and len(problems) == before:
+        found_here = _leaks_in(found, relative, _readable(path, data))
+        problems += found_here
+        if checked and not found_here:
             checked.found_clean(mark)
     for page in pages if own is None else own:
         own_page = site / PRIVATE_DIR / page.token / "index.html"
@@ -101,6 +91,68 @@ def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = 
                                     "private guide is missing or does not ask search engines not to index it",
                                     "the site was not published"))
     problems.extend(_in_search_index(site, pages))
+    return problems
+
+
+def needles(pages: list[PrivatePage]) -> frozenset[str]:
+    """Every string `leaks` looks for: each private page's token, its id as a path and its texts."""
+    return frozenset(_finder(pages).needles)
+
+
+def needles_digest(strings: frozenset[str]) -> str:
+    return hashlib.sha256("\0".join(sorted(strings)).encode()).hexdigest()
+
+
+PREFILTER_UP_TO = 50  # new strings looked for one by one in each file's text; more go through the finder
+
+
+def leaks_of_new(sites: list[Path], pages: list[PrivatePage], new: frozenset[str]) -> list[Problem]:
+    """Where one of `new` shows in a shared file of the `sites` (folders of a site): private strings
+    their files were not checked for when they were built (a client added or renamed since). A file
+    is read further only when its bytes hold one of them (JSON, whose escapes hide them, always is)."""
+    found = _finder(pages, only=new)
+    if not found.needles:
+        return []
+    wanted = [needle.encode() for needle in found.needles] if len(found.needles) <= PREFILTER_UP_TO else None
+    problems: list[Problem] = []
+    for site in sites:
+        for path, relative in _shared_files(site):
+            data = _read(path)
+            if wanted is None or path.endswith(".json") or any(needle in data for needle in wanted):
+                problems += _leaks_in(found, relative, _readable(path, data))
+    return problems
+
+
+def _shared_files(site: Path) -> list[tuple[str, str]]:
+    """(path, path from the site) of every file a private string must not reach, in order. Plain
+    strings, not Paths: a site of 10,000 guides has tens of thousands of files."""
+    found = []
+    root = str(site)
+    for top, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(top, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if name.endswith(SHARED_SUFFIXES) and relative != f"{PRIVATE_DIR}/index.html" and os.path.isfile(path):
+                found.append((path, relative))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _leaks_in(found: "_Finder", relative: str, text: str) -> list[Problem]:
+    """A problem for each private string in `text` (a shared file's) that is not its own page's."""
+    problems = []
+    for start, needle in found.matches(text):
+        page, what = found.needles[needle]
+        if not page.owns(relative):
+            line = text.count("\n", 0, start) + 1
+            problems.append(Problem(relative, line, page.persona_id,
+                                    f"private guide leaked: its {what} {needle!r} appears in a shared file",
+                                    "the site was not published; a private page must stay out of search, "
+                                    "the sitemap and every other page"))
     return problems
 
 
@@ -172,26 +224,29 @@ def _stands_alone(text: str, start: int, end: int, kind: str) -> bool:
     return not (before.isalnum() or before == "_" or after.isalnum() or after == "_")
 
 
-def _finder(pages: list[PrivatePage]) -> _Finder:
+def _finder(pages: list[PrivatePage], only: frozenset[str] | None = None) -> _Finder:
+    """The finder of every private string of `pages` (or of those in `only`)."""
     needles: dict[str, tuple[PrivatePage, str]] = {}
     by_key: dict[str | tuple[str, str], list[tuple[str, str]]] = {}
     for page in pages:
-        needles[page.token] = (page, "token")
+        if only is None or page.token in only:
+            needles[page.token] = (page, "token")
         forms = [(f"{page.persona_id}/", "id"), (f"{page.persona_id}.md", "id")]
         forms += [(form, "text") for text in page.texts
                   for form in {text, html.escape(text, quote=False), html.escape(text)}]
         for form, kind in forms:
             words = _WORD.findall(form)
-            if words:
+            if words and (only is None or form in only):
                 needles[form] = (page, kind)
                 by_key.setdefault(tuple(words[:2]) if len(words) > 1 else words[0], []).append((form, kind))
-    return _Finder(needles, by_key, frozenset(p.token for p in pages), frozenset(by_key))
+    tokens = frozenset(p.token for p in pages if p.token in needles)
+    return _Finder(needles, by_key, tokens, frozenset(by_key))
 
 
-def _readable(suffix: str, data: bytes) -> str:
+def _readable(path: str, data: bytes) -> str:
     """A file's text as a reader sees it: JSON with its \\u escapes decoded (the search index escapes non-ASCII)."""
     text = data.decode("utf-8", errors="replace")
-    if suffix == ".json":
+    if path.endswith(".json"):
         try:
             return json.dumps(json.loads(text), ensure_ascii=False, indent=0)
         except ValueError:

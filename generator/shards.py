@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -59,6 +60,8 @@ GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
 HTML = "html"  # below the cache: each guide page's HTML, converted by MkDocs once (site_hook.HtmlCache)
 CHECKED = "checked"  # below the cache: the files the privacy check found clean (privacy.CheckedFiles)
 COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
+NEEDLES = "needles"  # below the cache: the private strings shards were checked for, one file per set, by digest
+VERIFIED = "verified"  # in a shard's folder: the digest of the private strings its files were checked for
 SITE = "site"  # the name of the site-wide shard
 STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard: its link and sitemap entry
 SUMMARY_WORDS = 400
@@ -77,6 +80,7 @@ class Context:
     allow_provisional: bool
     private_pages: tuple[PrivatePage, ...]  # every private guide of the build, for the privacy checks
     inputs: str  # digest of the inputs every shard shares
+    checked_for: str = ""  # digest of the private strings the privacy checks look for (privacy.needles)
 
     @property
     def cache(self) -> Path:
@@ -194,6 +198,7 @@ def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: 
                  ready: Ready = lambda done: None) -> list[ShardResult]:
     """Every guide shard, on `jobs` processes; cached shards are read, not built."""
     context.cache.mkdir(parents=True, exist_ok=True)
+    _save_needles(context)
     cached = {s.key: read_result(context, s.key) for s in shards}
     missing = [s for s in shards if cached[s.key] is None]
     if only_cached and missing:
@@ -356,6 +361,7 @@ def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], ow
         converted = html_cache.used if html_cache else []
         kept = [f"{CHECKED}/{mark}" for mark in checked.used] + [f"{HTML}/{name}" for name in converted]
         result = dataclasses.replace(result, kept=result.kept + tuple(kept))
+        (out / VERIFIED).write_text(context.checked_for, encoding="utf-8")
         (out / RESULT).write_bytes(pickle.dumps(result))
         try:
             out.rename(context.cache / result.key)
@@ -364,6 +370,69 @@ def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], ow
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- shards kept from earlier builds
+
+def recheck_cached(context: Context, results: list[ShardResult]) -> list[Problem]:
+    """A shard kept from an earlier build was checked for the private strings of that build. A client
+    added or renamed since brings strings its files were never checked for: look for those, and only
+    those, so that a rebuild refuses what a build from scratch refuses. Shards found clean are marked
+    checked for this build's strings."""
+    by_digest: dict[str | None, list[Path]] = {}  # the shards to check again, by the strings they were checked for
+    for result in results:
+        folder = context.cache / result.key
+        before = _read_text(folder / VERIFIED)
+        if before != context.checked_for:
+            by_digest.setdefault(before, []).append(folder)
+    if not by_digest:  # most rebuilds: no private string added
+        return []
+    pages = list(context.private_pages)
+    current = {_hashed(context, needle): needle for needle in privacy.needles(pages)}
+    problems: list[Problem] = []
+    for before, folders in by_digest.items():
+        new = frozenset(current[h] for h in current.keys() - _load_needles(context, before))
+        found = privacy.leaks_of_new([folder / "site" for folder in folders], pages, new) if new else []
+        problems += found
+        for folder in folders if not found else ():
+            staged = folder / f".{VERIFIED}.{os.getpid()}"
+            staged.write_text(context.checked_for, encoding="utf-8")
+            staged.replace(folder / VERIFIED)
+    return problems
+
+
+def _hashed(context: Context, needle: str) -> bytes:
+    """A private string as the cache keeps it: keyed by the link secret, so no name is kept in clear."""
+    return hmac.new(context.secret or b"", needle.encode(), hashlib.sha256).digest()[:16]
+
+
+def _save_needles(context: Context) -> None:
+    """This build's private strings (hashed), kept under their digest for `recheck_cached` of later builds."""
+    path = context.cache / NEEDLES / f"{context.checked_for}.pickle"
+    if context.checked_for and not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        hashed = frozenset(_hashed(context, needle) for needle in privacy.needles(list(context.private_pages)))
+        staged = path.with_name(f".{path.name}.{os.getpid()}")
+        staged.write_bytes(zlib.compress(pickle.dumps(hashed)))
+        staged.replace(path)
+
+
+def _load_needles(context: Context, digest: str | None) -> frozenset[bytes]:
+    """The hashed private strings of `digest`; none when unknown (a shard without a record: check for all)."""
+    if not digest:
+        return frozenset()
+    try:
+        found = pickle.loads(zlib.decompress((context.cache / NEEDLES / f"{digest}.pickle").read_bytes()))
+    except (OSError, EOFError, zlib.error, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return frozenset()
+    return found if isinstance(found, frozenset) else frozenset()
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _move(source: Path, target: Path, keeps) -> None:
@@ -560,8 +629,8 @@ def prune(context: Context, results: list[ShardResult]) -> None:
     for folder in context.cache.iterdir():
         if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()):
             shutil.rmtree(folder, ignore_errors=True)
-    used = {name for result in results for name in result.kept}
-    for part in (GUIDES, HTML, CHECKED):
+    used = {name for result in results for name in result.kept} | {f"{NEEDLES}/{context.checked_for}.pickle"}
+    for part in (GUIDES, HTML, CHECKED, NEEDLES):
         folder = context.cache / part
         if folder.is_dir():
             for name in os.listdir(folder):  # names, not Paths: tens of thousands at 10,000 guides

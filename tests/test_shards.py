@@ -216,16 +216,18 @@ def test_a_private_guide_shows_nowhere_but_on_its_own_page(small):
             checked += 1
     assert checked > 100
     kept = {path.parent.name for path in (small.root / shards.CACHE).glob("*/*.pickle")}
-    assert {shards.GUIDES, shards.HTML} <= kept  # the kept guides and pages were read above, unpacked
+    assert {shards.GUIDES, shards.HTML, shards.NEEDLES} <= kept  # read above, unpacked
     index = (small.root / "site" / "search" / "search_index.json").read_text()
     assert "/c/" not in index and '"c/' not in index
 
 
 def readable(path: Path) -> str | None:
     """A file's text; a kept guide or page unpacked, or None when it is the private client's own."""
-    if path.parent.name not in (shards.GUIDES, shards.HTML) or path.parent.parent.name != shards.CACHE.name:
+    if path.parent.name not in (shards.GUIDES, shards.HTML, shards.NEEDLES) or path.parent.parent.name != shards.CACHE.name:
         return path.read_text(errors="replace")
     kept = pickle.loads(zlib.decompress(path.read_bytes()))
+    if path.parent.name == shards.NEEDLES:  # the private strings a shard was checked for, hashed
+        return repr(sorted(kept))
     source = kept.path if path.parent.name == shards.GUIDES else kept.source
     return None if source.startswith("c/") else repr(kept)
 
@@ -353,3 +355,20 @@ def test_plain_text_leaves_a_text_with_markdown_to_the_inline_patterns(text):
     """Each text holds one pattern's first character: marked by mistake, it would come out as typed."""
     plain, fast = (markdown.Markdown(extensions=["tables"] + extra).convert(text) for extra in ([], [PlainText()]))
     assert fast == plain
+
+
+def test_a_client_renamed_to_a_name_on_a_kept_public_page_fails_the_rebuild_as_a_full_build_does(small):
+    """The public shard and the site-wide shard are kept from the first build, checked then for the
+    private strings of that build. The rebuild must look for the client's new name in them too."""
+    pipeline.build(small, today=TODAY)
+    site = site_bytes(small)
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "name: Quentin Xylander", "name: Linda")  # a public guide's name
+    with pytest.raises(ProblemsFound) as incremental:
+        pipeline.build(small, today=TODAY)
+    found = sorted(map(str, incremental.value.problems))
+    assert any(line.startswith("guides/linda/index.html:") and "its text 'Linda' appears" in line for line in found)
+    assert site_bytes(small) == site  # nothing was published
+    shutil.rmtree(small.root / shards.CACHE)
+    with pytest.raises(ProblemsFound) as full:
+        pipeline.build(small, today=TODAY)
+    assert found == sorted(map(str, full.value.problems))
