@@ -28,7 +28,10 @@ from .formatting import amount, money
 
 def _project() -> Project:
     root = Path.cwd()
-    if not (root / "profiles").is_dir() or not (root / "mkdocs.yml").is_file():
+    config = root / "mkdocs.yml"
+    if os.path.lexists(config) and not config.is_file():
+        raise click.ClickException(f"{config} is not a file: mkdocs.yml is the site's configuration (YAML text)")
+    if not (root / "profiles").is_dir() or not config.is_file():
         raise click.ClickException(
             f"{root} is not a guides project: run this in a folder with mkdocs.yml and profiles/ "
             "(the repository is one)")

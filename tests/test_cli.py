@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -264,3 +265,13 @@ def test_calc_of_an_id_too_long_to_be_a_file_name_says_there_is_no_such_persona(
     result = run(project, monkeypatch, "calc", "a" * 5000)  # the system refuses such a name: it is no file
     assert result.exit_code == 1
     assert result.output == f"Error: no persona with id '{'a' * 80}...' in profiles/personas/\n"
+
+
+def test_a_mkdocs_yml_that_is_not_a_file_is_named_not_waited_on(project, monkeypatch):
+    config = project.mkdocs_yml
+    config.unlink()
+    os.mkfifo(config)  # MkDocs would wait on it for ever
+    for command in ("build", "check"):
+        result = run(project, monkeypatch, command)
+        assert result.exit_code == 1
+        assert result.output == f"Error: {config} is not a file: mkdocs.yml is the site's configuration (YAML text)\n"
