@@ -76,12 +76,14 @@ def new_year(root: Path, year: int, *, force: bool = False) -> NewYear:
 
 
 def _write_all(files: dict[Path, str]) -> None:
-    """Write every file, the limits file (first in `files`) last: while it is blank, builds of that year
-    stop. If the disk refuses one, remove the files and folders this call made and raise: the command
-    leaves nothing half-made (a file overwritten with --force stays overwritten)."""
+    """Write every file, the limits file (first in `files`) last, so that the limits folder is touched
+    only once every profile is written. If the disk refuses one, remove the files and folders this
+    call made and raise: the command leaves nothing half-made (a file overwritten with --force stays
+    overwritten)."""
+    limits_entry, *profiles = files.items()
     made: list[Path] = []
     try:
-        for path, text in [*list(files.items())[1:], *list(files.items())[:1]]:
+        for path, text in [*profiles, limits_entry]:
             missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
             made += reversed(missing)

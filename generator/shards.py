@@ -80,7 +80,7 @@ class Context:
     allow_provisional: bool
     private_pages: tuple[PrivatePage, ...]  # every private guide of the build, for the privacy checks
     inputs: str  # digest of the inputs every shard shares
-    checked_for: str = ""  # digest of the private strings the privacy checks look for (privacy.needles)
+    checked_for: str  # digest of the private strings the privacy checks look for (privacy.needles)
 
     @property
     def cache(self) -> Path:
