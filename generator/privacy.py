@@ -96,7 +96,7 @@ def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = 
 
 def needles(pages: list[PrivatePage]) -> frozenset[str]:
     """Every string `leaks` looks for: each private page's token, its id as a path and its texts."""
-    return frozenset(_finder(pages).needles)
+    return frozenset(string for page in pages for string in (page.token, *(form for form, _ in _forms(page))))
 
 
 def needles_digest(strings: frozenset[str]) -> str:
@@ -231,16 +231,21 @@ def _finder(pages: list[PrivatePage], only: frozenset[str] | None = None) -> _Fi
     for page in pages:
         if only is None or page.token in only:
             needles[page.token] = (page, "token")
-        forms = [(f"{page.persona_id}/", "id"), (f"{page.persona_id}.md", "id")]
-        forms += [(form, "text") for text in page.texts
-                  for form in {text, html.escape(text, quote=False), html.escape(text)}]
-        for form, kind in forms:
-            words = _WORD.findall(form)
-            if words and (only is None or form in only):
+        for form, kind in _forms(page):
+            if only is None or form in only:
+                words = _WORD.findall(form)
                 needles[form] = (page, kind)
                 by_key.setdefault(tuple(words[:2]) if len(words) > 1 else words[0], []).append((form, kind))
     tokens = frozenset(p.token for p in pages if p.token in needles)
     return _Finder(needles, by_key, tokens, frozenset(by_key))
+
+
+def _forms(page: PrivatePage) -> list[tuple[str, str]]:
+    """A private page's id as a path and its texts as written in HTML, each with its kind (those with
+    a word in them: the finder looks a string up by its first words)."""
+    forms = [(f"{page.persona_id}/", "id"), (f"{page.persona_id}.md", "id")]
+    forms += [(form, "text") for text in page.texts for form in {text, html.escape(text, quote=False), html.escape(text)}]
+    return [(form, kind) for form, kind in forms if _WORD.search(form)]
 
 
 def _readable(path: str, data: bytes) -> str:
