@@ -32,9 +32,9 @@ class PersonaCache:
         self.keeps = keeps  # which valid personas may be kept (a passphrase-protected client's is not)
         digest = hashlib.sha256(repr(year).encode())
         code = Path(__file__).parent
-        limits_dir = limits.LIMITS_DIR  # read when used: tests point it at a copy
-        for folder, root in ((code, code.parent), (limits_dir, limits_dir.parent), (profiles_dir / "plans", project_root)):
-            hash_tree(digest, folder, root)
+        hash_tree(digest, code, code.parent, skip=limits.is_limits_data)
+        limits.hash_limits(digest)  # the folder in use (tests point it at a copy)
+        hash_tree(digest, profiles_dir / "plans", project_root)
         self.salt = digest.hexdigest()
         try:
             self.found: dict[str, LoadedPersona] = pickle.loads(self.file.read_bytes())

@@ -137,8 +137,8 @@ def shared_inputs(project, profiles_dir: Path, year: int | None, generated_on: d
     """The digest of everything every shard is made from (a persona's own file is added per shard)."""
     digest = hashlib.sha256()
     code = Path(__file__).parent
-    hash_tree(digest, code, code.parent)
-    hash_tree(digest, limits.LIMITS_DIR, limits.LIMITS_DIR.parent)  # tests point it at a copy
+    hash_tree(digest, code, code.parent, skip=limits.is_limits_data)
+    limits.hash_limits(digest)  # the folder in use (tests point it at a copy)
     for part in (project.mkdocs_yml, project.templates_dir, project.content_dir, project.root / "overrides",
                  project.root / "guides.yml", profiles_dir / "plans"):
         if part.exists():

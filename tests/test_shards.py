@@ -372,3 +372,21 @@ def test_a_client_renamed_to_a_name_on_a_kept_public_page_fails_the_rebuild_as_a
     with pytest.raises(ProblemsFound) as full:
         pipeline.build(small, today=TODAY)
     assert found == sorted(map(str, full.value.problems))
+
+
+def test_a_later_years_limits_file_being_filled_in_builds_nothing_again(small, limits_dir):
+    """While next year's file does not validate, no build uses it: saving it again and again must not
+    make every shard of this year be built again. Once it validates, the limits pages list it."""
+    pipeline.build(small, today=TODAY)
+    keys = cached_keys(small)
+    later = limits_dir / "2027.yaml"
+    filled = (Path(__file__).parent / "fixtures" / "limits-2027.yaml").read_text()
+    for ira in ("7500", "7600"):  # a figure typed in, then corrected; the deferral limit still blank
+        later.write_text(filled.replace("ira_limit: 7500", f"ira_limit: {ira}")
+                         .replace("elective_deferral: 25_500", "elective_deferral:"))
+        report = pipeline.build(small, today=TODAY)
+        assert cached_keys(small) == keys and report.notices  # built from the cache; the warning says why
+    later.write_text(filled)  # every figure in: the site-wide pages list 2027, every page's navigation with them
+    pipeline.build(small, today=TODAY)
+    assert not keys & cached_keys(small)
+    assert 'id="2027"' in (small.root / "site" / "limits" / "index.html").read_text()

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import Problem, ProblemsFound
+from ..tree_hash import hash_tree
 from ..yamlio import line_of, load_yaml
 
 LIMITS_DIR = Path(__file__).parent
@@ -180,6 +181,21 @@ def _problems(directory: Path, version: tuple) -> dict[int, list[Problem]]:
     from .check import check_year_files
 
     return check_year_files(directory, _schema(directory, version))
+
+
+def is_limits_data(path: Path) -> bool:
+    """A data file of the package's own limits folder: `hash_limits` adds them to a key, not the code's hash."""
+    return path.parent == Path(__file__).parent and path.suffix == ".yaml"
+
+
+def hash_limits(digest) -> None:
+    """Add the limits files to a cache key (`digest`), but a year's that does not validate: a later year
+    being filled in, which no build uses until it validates (a build of its own year stops). So
+    saving that file again and again does not make every guide of the current year be built again."""
+    broken = {f"{year}.yaml" for year, found in limits_problems().items() if found}
+    for path in sorted(LIMITS_DIR.glob("*.yaml")):
+        if path.name not in broken:
+            hash_tree(digest, path, LIMITS_DIR.parent)
 
 
 def load_limits(year: int) -> Limits:
