@@ -275,3 +275,14 @@ def test_a_mkdocs_yml_that_is_not_a_file_is_named_not_waited_on(project, monkeyp
         result = run(project, monkeypatch, command)
         assert result.exit_code == 1
         assert result.output == f"Error: {config} is not a file: mkdocs.yml is the site's configuration (YAML text)\n"
+
+
+def test_a_mkdocs_yml_that_does_not_parse_is_one_readable_line(project, monkeypatch):
+    project.mkdocs_yml.write_text("site_name: [\n")
+    result = run(project, monkeypatch, "build")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("mkdocs.yml:1: (file): MkDocs build failed: MkDocs encountered an error parsing the "
+                               "configuration file: while parsing a flow node expected the node content, but found "
+                               "'<stream end>'"), lines
+    assert "\\n" not in lines[0] and lines[1] == "1 problem found; nothing was written."
