@@ -31,9 +31,7 @@ class PersonaCache:
         self.file = project_root / FILE
         self.keeps = keeps  # which valid personas may be kept (a passphrase-protected client's is not)
         digest = hashlib.sha256(repr(year).encode())
-        code = Path(__file__).parent
-        hash_tree(digest, code, code.parent, skip=limits.is_limits_data)
-        limits.hash_limits(digest)  # the folder in use (tests point it at a copy)
+        limits.hash_code_and_limits(digest)
         hash_tree(digest, profiles_dir / "plans", project_root)
         self.salt = digest.hexdigest()
         try:

@@ -136,9 +136,7 @@ def shared_inputs(project, profiles_dir: Path, year: int | None, generated_on: d
                   allow_provisional: bool, secret: bytes | None) -> str:
     """The digest of everything every shard is made from (a persona's own file is added per shard)."""
     digest = hashlib.sha256()
-    code = Path(__file__).parent
-    hash_tree(digest, code, code.parent, skip=limits.is_limits_data)
-    limits.hash_limits(digest)  # the folder in use (tests point it at a copy)
+    limits.hash_code_and_limits(digest)
     for part in (project.mkdocs_yml, project.templates_dir, project.content_dir, project.root / "overrides",
                  project.root / "guides.yml", profiles_dir / "plans"):
         if part.exists():

@@ -183,15 +183,14 @@ def _problems(directory: Path, version: tuple) -> dict[int, list[Problem]]:
     return check_year_files(directory, _schema(directory, version))
 
 
-def is_limits_data(path: Path) -> bool:
-    """A data file of the package's own limits folder: `hash_limits` adds them to a key, not the code's hash."""
-    return path.parent == Path(__file__).parent and path.suffix == ".yaml"
-
-
-def hash_limits(digest) -> None:
-    """Add the limits files to a cache key (`digest`), but a year's that does not validate: a later year
-    being filled in, which no build uses until it validates (a build of its own year stops). So
-    saving that file again and again does not make every guide of the current year be built again."""
+def hash_code_and_limits(digest) -> None:
+    """Add the generator's own code and the limits files in use (tests point LIMITS_DIR at a copy) to a
+    cache key (`digest`), but a year's file that does not validate: a later year being filled in,
+    which no build uses until it validates (a build of its own year stops). So saving that file
+    again and again does not make every guide of the current year be built again."""
+    package = Path(__file__).parent.parent
+    hash_tree(digest, package, package.parent,  # the package's own limits data is hashed below, if in use
+              skip=lambda path: path.parent == Path(__file__).parent and path.suffix == ".yaml")
     broken = {f"{year}.yaml" for year, found in limits_problems().items() if found}
     for path in sorted(LIMITS_DIR.glob("*.yaml")):
         if path.name not in broken:
