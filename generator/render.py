@@ -80,6 +80,7 @@ def environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Env
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=jinja2.FileSystemBytecodeCache(_folder(compiled)) if compiled else None,
+        auto_reload=False,  # one environment per build: a template never changes under it, so no stat per include
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML: profile text goes through `inert` instead
         keep_trailing_newline=True,

@@ -13,11 +13,13 @@ kept from its output. This hook makes the others cheap:
   the shard keeps it: the site shard publishes them once.
 - a public guide leaves Material's search: the site's search index gets one short summary per
   public guide instead (shards.summary), never its body or its figures.
-- a guide's page is converted from Markdown to HTML by MkDocs once: the HTML, its table of contents
+- a guide's page is converted from Markdown to HTML once: the HTML, its table of contents
   and its anchors are kept (`HtmlCache`) under the hash of the page's Markdown, its place and
   everything the shard is made from, and a later build of the same page hands them to MkDocs
   instead of converting again (conversion is most of the time of a build). The theme still
-  renders every page, so the page is byte for byte what a conversion would give.
+  renders every page, so the page is byte for byte what a conversion would give. That one
+  conversion goes block by block (markdown_parts.py): a block that many guides hold word for
+  word is converted once per process.
 
 Private guides stay out of search by their own front matter, and the privacy check after the
 build (privacy.leaks) proves it. A passphrase-protected guide is never kept in clear.
@@ -39,6 +41,8 @@ from pathlib import Path
 import jinja2
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import TableOfContents
+
+from .markdown_parts import PartsConverter
 
 _HEADING = re.compile(r"^#{1,6}\s.*$", re.M)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
@@ -102,6 +106,7 @@ class ShardPages(BasePlugin):
         self.html_cache = html_cache
         self.compiled = compiled  # where the theme's templates are kept compiled between builds
         self.converting: dict[str, str] = {}  # the Markdown of each page MkDocs converts, to keep its HTML under
+        self.parts: PartsConverter | None = None
 
     def on_files(self, files, config):
         if self.other_files is not None:
@@ -126,6 +131,8 @@ class ShardPages(BasePlugin):
             converted = self.html_cache.get(source, markdown)
             if converted is None:
                 self.converting[source] = markdown
+                self.parts = self.parts or PartsConverter(config)
+                page.render = lambda config, files: self.parts.render(page, config, files)
             else:
                 page.render = lambda config, files: _serve(page, converted)  # instead of converting again
         return markdown

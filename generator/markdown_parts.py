@@ -1,0 +1,250 @@
+"""A guide's Markdown converted part by part, each distinct part once per process.
+
+Converting guides is most of a build's time, and about half of a guide's Markdown is blocks that
+other guides hold word for word (what the match is, how a backdoor Roth works). A page converted as
+its top-level parts, one after the other, gives the same HTML, table of contents, title and anchors
+as the page converted whole, so long as no part depends on another:
+
+- a part starts at a line at column 0 after a blank line, outside fenced code and raw HTML blocks,
+  and never at a list item, a definition (`:`), a table row, a quote or raw HTML, nor after a
+  block holding a definition: each may continue what comes before it;
+- a page is converted whole when a part could reach into another one: a reference-style link or
+  footnote definition, an abbreviation, a `[TOC]` marker, an extension this module does not know,
+  or an id that two parts both use (the toc extension makes ids unique across the whole page).
+
+The links of a part are made relative to its page by MkDocs' own tree processors, so a converted
+part is reused only for pages in the same folder, and only when its conversion warned about
+nothing (a broken link warns each time, as a whole conversion would). tests/test_markdown_parts.py
+converts every example guide both ways and compares the results byte for byte.
+
+This reads MkDocs 1.6's page internals (Page.render's tree processors and the fields it sets);
+Material pins MkDocs 1.x, and the same test fails first if a new MkDocs changes them.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import posixpath
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions.toc import nest_toc_tokens
+from markdown.postprocessors import Postprocessor
+from mkdocs.structure import pages as mkdocs_pages
+from mkdocs.structure.toc import get_toc
+
+# Extensions known to keep no state from one block to the next (with MkDocs' own defaults).
+SAFE_EXTENSIONS = frozenset({
+    "toc", "tables", "fenced_code", "admonition", "attr_list", "def_list", "md_in_html",
+    "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+    "PlainText",  # the build's own (plain_text.py), which looks at one text at a time
+})
+KEPT = 4_000  # converted parts kept per process, the least recently used dropped first (about 20 MB): the
+#              blocks many guides share are used by every guide, so they stay
+
+_WHOLE_PAGE = re.compile(r"^\s*(\[[^\]]+\]:|\*\[)|\[TOC\]", re.M)  # definitions a part could use elsewhere
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_FENCE_END = re.compile(r"^(`{3,}|~{3,})\s*$")
+_CONTINUES = re.compile(r"([-*+]|\d+[.)])(\s|$)|[:<|>]")  # a list item, a definition, raw HTML, a table row, a quote
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>|<(!--)|(--)>")
+_UNFINISHED_TAG = re.compile(r"<[a-zA-Z/][^<>]*$")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """One converted part: what MkDocs' Page.render would have set, for this part alone."""
+
+    html: str  # as the last postprocessor leaves it: the whole page strips its ends only
+    toc: tuple[dict, ...]  # flat toc tokens, without their children
+    anchors: frozenset[str]
+    links: tuple[tuple[str | None, str, str], ...]  # (target page's docs path or None for itself, anchor, url)
+    title: str | None
+
+
+def split(text: str) -> list[str]:
+    """The page's Markdown cut into parts that convert independently (joined with newlines, the text)."""
+    parts: list[list[str]] = [[]]
+    fence = None
+    html = _OpenHtml()
+    blank = True  # the line before is blank (or there is none)
+    indented = False  # this block is indented: it goes on with the block before
+    defining = defines = False  # this block, and the last unindented one, hold a definition (a list may go on)
+    for line in text.split("\n"):
+        if fence:
+            closing = _FENCE_END.match(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
+                fence = None
+            parts[-1].append(line)
+            continue
+        if blank and not html.open and not defines and parts[-1] and line[:1] not in ("", " ", "\t") \
+                and not _CONTINUES.match(line):
+            parts.append([])
+        parts[-1].append(line)
+        if opened := _FENCE.match(line):
+            fence = opened.group(1)
+        html.feed(line)
+        if line.strip():
+            if blank:
+                indented, defining = line[:1] in (" ", "\t"), False
+            defining = defining or line.startswith(":")
+        elif not blank and not indented:
+            defines = defining
+        blank = not line.strip()
+    return ["\n".join(lines) for lines in parts]
+
+
+class _OpenHtml:
+    """Whether raw HTML is open after the lines fed so far: an element (md_in_html blocks hold blank
+    lines and unindented text), a comment, or a tag whose attributes go on to the next line."""
+
+    def __init__(self) -> None:
+        self.elements: list[str] = []
+        self.commented = False
+        self.unfinished = ""
+
+    @property
+    def open(self) -> bool:
+        return bool(self.elements or self.commented or self.unfinished)
+
+    def feed(self, line: str) -> None:
+        text = self.unfinished + line
+        cut = _UNFINISHED_TAG.search(text)
+        self.unfinished = text[cut.start():] + "\n" if cut else ""
+        for closing, tag, self_closing, comment, comment_end in _TAG.findall(text[:cut.start()] if cut else text):
+            if self.commented:
+                self.commented = not comment_end
+            elif comment:
+                self.commented = True
+            elif tag and tag.lower() not in _VOID and not self_closing:
+                if not closing:
+                    self.elements.append(tag.lower())
+                elif tag.lower() in self.elements:  # a closing tag that opened nothing closes nothing
+                    del self.elements[len(self.elements) - 1 - self.elements[::-1].index(tag.lower()):]
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class PartsConverter:
+    """Converts pages for one MkDocs build, with the parts kept in `kept` (shared across builds of
+    one process: its key holds everything of the configuration a conversion depends on)."""
+
+    kept: OrderedDict[tuple, Part] = OrderedDict()
+
+    def __init__(self, config) -> None:
+        names = [e if isinstance(e, str) else type(e).__qualname__ for e in config["markdown_extensions"]]
+        self.usable = set(names) <= SAFE_EXTENSIONS
+        self.checked = False  # whether a page of this build has been converted both ways
+        self.setting = hashlib.sha256(repr((names, config["mdx_configs"], config["use_directory_urls"],
+                                            config["validation"])).encode()).hexdigest()
+        self.md = markdown.Markdown(extensions=config["markdown_extensions"],
+                                    extension_configs=config["mdx_configs"] or {})
+        # MkDocs' own processors, as Page.render registers them
+        self.raw_html = mkdocs_pages._RawHTMLPreprocessor()
+        self.raw_html._register(self.md)
+        self.anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(None, None, config)
+        self.anchors._register(self.md)
+        self.links = mkdocs_pages._RelativePathTreeprocessor(None, None, config)
+        self.links._register(self.md)
+        self.title = mkdocs_pages._ExtractTitleTreeprocessor()
+        self.title._register(self.md)
+        self.unstripped = _Unstripped()
+        self.md.postprocessors.register(self.unstripped, "guides_unstripped", 0)  # the last
+
+    def render(self, page, config, files) -> None:
+        """What Page.render does, a part at a time."""
+        text = page.markdown
+        self.links.file, self.links.files = page.file, files
+        parts = self._parts(text, page, files) if self.usable and not _WHOLE_PAGE.search(text) else None
+        if parts is not None and not self.checked:
+            # The first page of each build is converted whole as well: should a template's blocks be
+            # cut where they depend on each other, the build converts its pages whole.
+            self.checked = True
+            whole = self._convert(text, page)
+            self.usable = _joined(parts) == whole.html
+            parts = [whole]
+        parts = parts or [self._convert(text, page)]
+        page.content = _joined(parts)
+        page.toc = get_toc(nest_toc_tokens([copy.deepcopy(t) for part in parts for t in part.toc]))
+        page._title_from_render = parts[0].title
+        page.present_anchor_ids = {a for part in parts for a in part.anchors}
+        if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:  # as Page.render
+            page.links_to_anchors = {}
+            for target, anchor, url in (link for part in parts for link in part.links):
+                file = page.file if target is None else files.get_file_from_path(target)
+                page.links_to_anchors.setdefault(file, {}).setdefault(anchor, url)
+
+    def _parts(self, text: str, page, files) -> list[Part] | None:
+        """The page's parts, or None when two of them use the same id (converted whole, the page
+        would have made them unique). A part that names its own page (its links are made relative
+        to that page) is kept for that page only; any other, for any page in the same folder."""
+        stem = posixpath.splitext(posixpath.basename(page.file.src_uri))[0]
+        place = (posixpath.dirname(page.file.src_uri), page.file.url.count("/"))
+        parts = [self._part(page.file.src_uri if stem in part else place, part, page, files) for part in split(text)]
+        anchors = [a for part in parts for a in part.anchors]
+        return parts if len(anchors) == len(set(anchors)) else None
+
+    def _part(self, place, text: str, page, files) -> Part:
+        key = (self.setting, place, text)
+        found = self.kept.get(key)
+        if found is not None and all(t is None or files.get_file_from_path(t) for t, _, _ in found.links):
+            self.kept.move_to_end(key)
+            return found
+        warnings = _Warnings()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(warnings)
+        try:
+            part = self._convert(text, page)
+        finally:
+            logger.removeHandler(warnings)
+        if not warnings.count:
+            self.kept[key] = part
+            if len(self.kept) > KEPT:
+                self.kept.popitem(last=False)
+        return part
+
+    def _convert(self, text: str, page) -> Part:
+        self.md.reset()
+        self.anchors.present_anchor_ids = set()
+        self.links.links_to_anchors = {}
+        self.title.title = None
+        self.unstripped.text = ""
+        self.md.convert(text)
+        html = self.unstripped.text
+        flat = []
+        _flatten(getattr(self.md, "toc_tokens", []), flat)
+        links = tuple((None if file is page.file else file.src_uri, anchor, url)
+                      for file, found in self.links.links_to_anchors.items() for anchor, url in found.items())
+        return Part(html, tuple(flat), frozenset(self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids),
+                    links, self.title.title)
+
+
+def _joined(parts: list[Part]) -> str:
+    return "\n".join(part.html for part in parts if part.html).strip()
+
+
+class _Unstripped(Postprocessor):
+    """Keeps a conversion's HTML before Markdown.convert strips it: a part that ends in raw HTML
+    ends in a newline, which the page converted whole keeps between that part and the next."""
+
+    text = ""
+
+    def run(self, text: str) -> str:
+        self.text = text
+        return text
+
+
+def _flatten(tokens: list[dict], into: list[dict]) -> None:
+    for token in tokens:
+        into.append({k: v for k, v in token.items() if k != "children"})
+        _flatten(token["children"], into)

@@ -1,0 +1,267 @@
+"""A page converted part by part (markdown_parts.py) is what MkDocs' Page.render makes of it whole:
+the HTML byte for byte, the table of contents, the title, the anchors and the links to check."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+from mkdocs.structure.pages import Page
+
+from generator import markdown_parts
+from generator.plain_text import PlainText
+from generator.markdown_parts import PartsConverter, split
+
+
+def rendered(page: Page) -> tuple:
+    """Everything Page.render sets that the theme, the link checks and the HTML cache read."""
+    def toc(items) -> list:
+        return [(i.title, i.id, i.level, toc(i.children)) for i in items]
+
+    links = {file.src_uri: anchors for file, anchors in page.links_to_anchors.items()}
+    return page.content, toc(page.toc.items), page._title_from_render, page.present_anchor_ids, links
+
+
+def both_ways(config, files, paths: list[str], converter: PartsConverter | None = None) -> None:
+    """Renders each page whole (MkDocs) and in parts, and compares."""
+    converter = converter or PartsConverter(config)
+    converter.checked = True  # the parts alone: no page converted both ways by the converter itself
+    for path in paths:
+        whole, parts = (Page(None, files.get_file_from_path(path), config) for _ in range(2))
+        for page in (whole, parts):
+            page.read_source(config)
+        whole.render(config, files)
+        converter.render(parts, config, files)
+        assert rendered(parts) == rendered(whole), path
+
+
+def test_every_example_page_converted_in_parts_equals_it_converted_whole(built):
+    """Every page of the example site, with the extensions and plain_text of a real build; twice, so
+    that the second time every part is one kept from the first."""
+    config = load_config(str(built.mkdocs_yml))
+    config.markdown_extensions.append(PlainText())  # as build.mkdocs_build adds it
+    files = get_files(config)
+    paths = sorted(f.src_uri for f in files.documentation_pages())
+    assert len(paths) > 30 and any(p.startswith("c/") for p in paths) and "guides/priya.md" in paths
+    converter = PartsConverter(config)
+    assert converter.usable
+    both_ways(config, files, paths, converter)
+    converted = []
+    convert = converter._convert
+    converter._convert = lambda text, page: converted.append(text) or convert(text, page)
+    both_ways(config, files, paths, converter)
+    assert converted == []  # every part, the second time, is one kept from the first
+
+
+def project(tmp_path, pages: dict[str, str], **settings):
+    """A docs folder of `pages` and its MkDocs configuration (Material, the site's extensions)."""
+    docs = tmp_path / "docs"
+    for path, text in pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text)
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ntheme:\n  name: material\n")
+    settings.setdefault("markdown_extensions", ["admonition", "attr_list", "def_list", "md_in_html", "tables",
+                                                {"toc": {"permalink": True}}, "pymdownx.details",
+                                                "pymdownx.superfences"])
+    config = load_config(str(tmp_path / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"),
+                         **settings)
+    return config, get_files(config)
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("# T\n\nOne.\n\nTwo.", ["# T\n", "One.\n", "Two."]),
+    ("- a\n\n- b\n\nAfter.", ["- a\n\n- b\n", "After."]),  # a loose list stays whole
+    ("1. a\n\n2. b", ["1. a\n\n2. b"]),
+    ("Term\n\n: its definition", ["Term\n\n: its definition"]),
+    ("**A**\n: one\n\n**B**\n: two\n\nAfter.\n\nNext.", ["**A**\n: one\n\n**B**\n: two\n\nAfter.\n", "Next."]),
+    ("> a\n\n> b\n\nAfter.", ["> a\n\n> b\n", "After."]),  # quotes a blank line apart are one quote
+    ("Text\n\n| a | b |\n|---|---|\n| 1 | 2 |", ["Text\n\n| a | b |\n|---|---|\n| 1 | 2 |"]),
+    ("```\ncode\n\nnot a part\n```\n\nAfter.", ["```\ncode\n\nnot a part\n```\n", "After."]),
+    ('<div markdown>\n\nInside.\n\n</div>\n\nAfter.', ['<div markdown>\n\nInside.\n\n</div>\n', "After."]),
+    ("<!-- a comment\n\nstill one\n-->\n\nAfter.", ["<!-- a comment\n\nstill one\n-->\n", "After."]),
+    ('<p>One<br>line</p>\n\nAfter.', ['<p>One<br>line</p>\n', "After."]),  # a void tag opens nothing
+    ("!!! note\n\n    Indented.\n\n    More.\n\nAfter.", ["!!! note\n\n    Indented.\n\n    More.\n", "After."]),
+], ids=["paragraphs-and-headings", "loose-list", "ordered-list", "definition", "definitions-go-on", "quote", "table", "fence", "html-block",
+        "comment", "void-tag", "admonition"])
+def test_a_part_starts_only_where_nothing_before_it_can_continue(text, parts):
+    assert split(text) == parts
+
+
+EVERY_KIND = """# Title { #top }
+
+Text with **bold**, a [link](other.md#part) and a [self link](#top).
+
+- one
+
+- two
+
+**Term**
+: its definition
+
+**Another**
+: and its definition
+
+> a quote
+
+> that goes on
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+```python
+code
+
+# not a heading
+```
+
+<div class="box" markdown>
+
+Inside a **box**.
+
+</div>
+
+<!-- a comment
+
+with a blank line -->
+
+!!! note "A note"
+
+    Indented.
+
+    More.
+
+??? example "Worked"
+
+    | x | y |
+    |---|---|
+    | 1 | 2 |
+
+## Part { #part }
+
+- [x] done
+- [ ] to do
+
+Last words.
+"""
+
+
+def test_a_page_of_every_kind_of_block_converts_in_parts_as_whole(tmp_path):
+    config, files = project(tmp_path, {"index.md": "# Home\n", "other.md": "# O\n\n## Part\n", "page.md": EVERY_KIND},
+                            markdown_extensions=["admonition", "attr_list", "def_list", "md_in_html", "tables",
+                                                 {"toc": {"permalink": True}}, "pymdownx.details",
+                                                 "pymdownx.superfences", "pymdownx.tasklist"])
+    assert len(split(EVERY_KIND)) >= 8
+    both_ways(config, files, ["page.md"])
+
+
+BLOCKS = [block.strip("\n") for block in EVERY_KIND.split("\n\n")] + [
+    "<div class=\"raw\">\n<p>raw HTML</p>\n</div>", "<p>One line of HTML</p>", "* star\n    * nested",
+    "Setext\n---", "***", "    indented code", "1. first\n2. second", ": a lone definition", "Text\n> lazy",
+    "## Part { #part }", "[^n]: looks like a footnote", "&copy; entity", "<!-- short -->", "<div>\n\nunclosed",
+    "</div>", "```\nunclosed fence", "~~~", "<details>\n<summary>More</summary>\n\nhidden\n</details>",
+    "Term\n\n: a loose definition", "- item\n\n    its second paragraph", "Para\n{: .cls }", "<span>inline</span> text",
+    "<!-- open", "-->", "<br>", "<hr/>", "Text with a <b>tag", "</b> closed", "## Same", "??? note\n    tight",
+    "<pre>\n\ncode\n</pre>", "<script>\n\nlet x = 1;\n</script>", "<table>\n<tr><td>1</td></tr>\n</table>",
+    "<DIV markdown>", "Text <div> inline", "    <div>", "<?php x ?>", "<![CDATA[ x ]]>", "* * *",
+    "Term\n:   spaced definition", "1) paren list", "+ plus", "> quote\nlazy line", "| a | b |",
+    "<div\nclass=\"x\">", "<a href=\"x.md\">\n\nlink text</a>", "<p markdown>*em*</p>",
+]
+
+
+@pytest.fixture(scope="module")
+def every_extension(tmp_path_factory):
+    return project(tmp_path_factory.mktemp("blocks"), {"index.md": "# Home\n", "other.md": "# O\n\n## Part\n",
+                                                       "page.md": "# Page\n"},
+                   markdown_extensions=["admonition", "attr_list", "def_list", "md_in_html", "tables",
+                                        {"toc": {"permalink": True}}, "pymdownx.details", "pymdownx.superfences",
+                                        "pymdownx.tasklist"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=12), st.sampled_from(["\n\n", "\n\n\n", "\n"]))
+def test_any_sequence_of_blocks_converts_in_parts_as_whole(every_extension, blocks, between):
+    config, files = every_extension
+    text = between.join(blocks) + "\n"
+    whole, parts = (Page(None, files.get_file_from_path("page.md"), config) for _ in range(2))
+    for page in (whole, parts):
+        page.markdown, page.meta = text, {}
+    whole.render(config, files)
+    converter = PartsConverter(config)
+    converter.checked = True
+    converter.render(parts, config, files)
+    assert rendered(parts) == rendered(whole)
+
+
+@given(st.text(alphabet="ab #-:|<>/`!\n\t", max_size=200))
+def test_the_parts_joined_are_the_text(text):
+    assert "\n".join(split(text)) == text
+
+
+@pytest.mark.parametrize("text", [
+    "# T\n\nSee [the note][n].\n\n## More\n\n[n]: other.md\n",  # a reference defined in another part
+    "# T\n\n## Same\n\nOne.\n\n## Same\n\nTwo.\n",  # ids the whole page makes unique: same, same_1
+    "# T\n\n[TOC]\n\n## A\n\nText.\n",  # a table of contents of the whole page
+], ids=["reference-link", "repeated-heading", "toc-marker"])
+def test_a_page_whose_parts_depend_on_each_other_is_converted_whole(tmp_path, text):
+    config, files = project(tmp_path, {"index.md": "# Home\n", "other.md": "# O\n", "page.md": text})
+    both_ways(config, files, ["page.md"])
+
+
+def test_links_are_relative_to_each_page_even_when_a_part_names_one_of_them(tmp_path):
+    """The same sentence links to `alpha` itself on one page and to another page on the other."""
+    shared = "See [the guide](alpha.md#top) and the [glossary](../glossary.md#roth).\n\n"
+    config, files = project(tmp_path, {
+        "index.md": "# Home\n", "glossary.md": "# Glossary\n\n## Roth\n",
+        "guides/alpha.md": "# Alpha { #top }\n\n" + shared, "guides/beta.md": "# Beta\n\n" + shared,
+        "guides/index.md": "# Guides\n\n" + shared})
+    both_ways(config, files, ["guides/alpha.md", "guides/beta.md", "guides/index.md"])
+
+
+def test_a_part_with_a_broken_link_warns_on_every_page(tmp_path, caplog):
+    """A kept part would not warn again: a strict build would pass a broken link the second time."""
+    broken = "Read [this](nowhere.md).\n"
+    config, files = project(tmp_path, {"index.md": "# Home\n", "a.md": "# A\n\n" + broken, "b.md": "# B\n\n" + broken})
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        both_ways(config, files, ["a.md", "b.md"])
+    warned = [r.getMessage() for r in caplog.records if "nowhere.md" in r.getMessage()]
+    assert len(warned) == 4 and {"a.md", "b.md"} == {m.split("'")[1] for m in warned}  # twice each: whole, parts
+
+
+def test_an_extension_it_does_not_know_makes_it_convert_pages_whole(tmp_path):
+    config, files = project(tmp_path, {"index.md": "# Home\n", "page.md": "# T\n\nA note[^1].\n\n[^1]: Here.\n"},
+                            markdown_extensions=["footnotes", "toc"])
+    converter = PartsConverter(config)
+    assert not converter.usable
+    both_ways(config, files, ["page.md"], converter)
+
+
+def test_pages_cut_wrongly_are_caught_by_the_first_page_and_converted_whole(tmp_path, monkeypatch):
+    """Should a template's blocks ever be cut where they depend on each other (here: a list cut in
+    two), the page each build converts both ways shows it, and the build converts whole."""
+    monkeypatch.setattr(markdown_parts, "split", lambda text: text.replace("\n\n", "\n\n\0").split("\0"))
+    pages = {"index.md": "# Home\n", "a.md": "# A\n\n- one\n\n- two\n", "b.md": "# B\n\n- three\n\n- four\n"}
+    config, files = project(tmp_path, pages)
+    converter = PartsConverter(config)
+    for path in ("a.md", "b.md"):
+        whole, parts = (Page(None, files.get_file_from_path(path), config) for _ in range(2))
+        for page in (whole, parts):
+            page.read_source(config)
+        whole.render(config, files)
+        converter.render(parts, config, files)
+        assert rendered(parts) == rendered(whole), path
+    assert not converter.usable
+
+
+def test_a_block_that_pages_of_one_folder_share_is_converted_once(tmp_path):
+    shared = "How the match works: the same words in every guide.\n"
+    config, files = project(tmp_path, {"index.md": "# Home\n", "guides/alpha.md": "# A\n\n" + shared,
+                                       "guides/beta.md": "# B\n\n" + shared, "other/gamma.md": "# C\n\n" + shared})
+    converter = PartsConverter(config)
+    converted = []
+    convert = converter._convert
+    converter._convert = lambda text, page: converted.append(text) or convert(text, page)
+    both_ways(config, files, ["guides/alpha.md", "guides/beta.md", "other/gamma.md"], converter)
+    assert converted == ["# A\n", shared, "# B\n", "# C\n", shared]  # again in another folder: its links differ
