@@ -111,6 +111,8 @@ class _OpenHtml:
         return bool(self.elements or self.commented or self.unfinished)
 
     def feed(self, line: str) -> None:
+        if "<" not in line and not self.unfinished and not (self.commented and "-->" in line):
+            return  # most lines: no HTML
         text = self.unfinished + line
         cut = _UNFINISHED_TAG.search(text)
         self.unfinished = text[cut.start():] + "\n" if cut else ""
