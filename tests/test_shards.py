@@ -334,6 +334,17 @@ def test_the_privacy_finder_matches_whole_names_ids_and_tokens(text, found):
     assert [needle for _, needle in finder.matches(text)] == found
 
 
+def test_among_thousands_of_private_guides_the_finder_finds_each_name_whole_and_only_it():
+    """One automaton holds every client's strings. "Person 12" is not found inside "Person 123", nor
+    "Person 1234" in "Person 1234x"; a name touching a tag or a dash is found, and so is a token in
+    a longer run of hex digits (its neighbouring 32-digit windows, ...bb7a and ...bb7aa, are no
+    client's token: above 3,000)."""
+    pages = [PrivatePage(f"client-{n}", f"{n:032x}", (f"Person {n}", f"José Núñez {n}")) for n in range(3000)]
+    token = f"{2999:032x}"  # 29 zeros and bb7
+    text = f"<p>Person 123</p> Person 1234x, José Núñez 7–8 ff{token}aa"
+    assert _finder(pages).matches(text) == [(3, "Person 123"), (32, "José Núñez 7"), (49, token)]
+
+
 def test_plain_text_changes_no_example_page_by_a_byte(built):
     """plain_text.py only spares Python-Markdown's inline patterns the texts they cannot match."""
     from mkdocs.config import load_config
