@@ -265,3 +265,15 @@ def test_a_block_that_pages_of_one_folder_share_is_converted_once(tmp_path):
     converter._convert = lambda text, page: converted.append(text) or convert(text, page)
     both_ways(config, files, ["guides/alpha.md", "guides/beta.md", "other/gamma.md"], converter)
     assert converted == ["# A\n", shared, "# B\n", "# C\n", shared]  # again in another folder: its links differ
+
+
+def test_a_first_page_that_ends_in_raw_html_passes_the_guard(tmp_path):
+    """The guard compares the page as both ways end it (a part ending in raw HTML ends in a newline)."""
+    config, files = project(tmp_path, {"index.md": "# Home\n", "page.md": "# A\n\nText.\n\n<!-- the end -->\n"})
+    converter = PartsConverter(config)
+    whole, parts = (Page(None, files.get_file_from_path("page.md"), config) for _ in range(2))
+    for page in (whole, parts):
+        page.read_source(config)
+    whole.render(config, files)
+    converter.render(parts, config, files)
+    assert rendered(parts) == rendered(whole) and converter.usable
