@@ -6,7 +6,8 @@ problems) depends only on its bytes, its name, the plans, the limits, the tax ye
 the generator's code, so the build keeps it under the hash of those and reads again only the files
 whose hash is new. A file that does not validate is read every time, and a passphrase-protected
 client's profile is never kept: the build folder holds nothing of theirs in clear. The cache is one
-file, written whole (a new file renamed over the old), holding the entries of the last build only.
+file, written whole (a new file renamed over the old), holding the entries of the last build only,
+each pickled on its own: a rebuild after one file changed pickles that one entry again, not 10,000.
 It is a pickle: it is made by the build and read by the build, never taken from elsewhere (like
 build/shards/).
 """
@@ -34,12 +35,9 @@ class PersonaCache:
         limits.hash_code_and_limits(digest)
         hash_tree(digest, profiles_dir / "plans", project_root)
         self.salt = digest.hexdigest()
-        try:
-            self.found: dict[str, LoadedPersona] = pickle.loads(self.file.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            # no cache yet, or one left by another version of the generator: read every file
-            self.found = {}
-        self.used: dict[str, LoadedPersona] = {}
+        found = _unpickled(self.file.read_bytes)
+        self.found: dict[str, bytes] = found if isinstance(found, dict) else {}  # each entry pickled on its own
+        self.used: dict[str, bytes] = {}
         self.contents: dict[str, str] = {}  # each file read, as shown: the SHA-256 of its bytes (shard keys use it)
 
     def read(self, path: Path, shown: str, read: Callable[[], LoadedPersona]) -> LoadedPersona:
@@ -50,9 +48,12 @@ class PersonaCache:
             return read()
         self.contents[shown] = content
         key = hashlib.sha256(f"{self.salt}\0{shown}\0{content}".encode()).hexdigest()
-        loaded = self.found.get(key) or read()
+        kept = self.found.get(key)
+        loaded = _unpickled(lambda: kept) if isinstance(kept, bytes) else None
+        if not isinstance(loaded, LoadedPersona):
+            loaded, kept = read(), None
         if loaded.persona is not None and self.keeps(loaded.persona):  # a file that does not validate is read each time
-            self.used[key] = loaded
+            self.used[key] = kept or pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
         return loaded
 
     def save(self) -> None:
@@ -63,3 +64,12 @@ class PersonaCache:
         staged = self.file.with_name(f".{self.file.name}.{os.getpid()}")
         staged.write_bytes(pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
         staged.replace(self.file)
+
+
+def _unpickled(data: Callable[[], bytes]):
+    """What `data()` holds, or None: no cache yet, or one left by another version of the generator
+    (the build then reads the files again)."""
+    try:
+        return pickle.loads(data())
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None

@@ -132,3 +132,34 @@ def lines(data) -> object:
     if isinstance(data, list):
         return [lines(item) for item in data]
     return None
+
+
+def test_a_damaged_entry_or_a_cache_of_an_older_format_is_read_past(project, reads):
+    import pickle
+
+    first, _ = load_and_validate(project, cached=True)
+    entries = pickle.loads((project.root / FILE).read_bytes())
+    damaged = next(iter(entries))
+    (project.root / FILE).write_bytes(pickle.dumps({**entries, damaged: b"not a pickle"}))
+    reads.clear()
+    load_and_validate(project, cached=True)
+    assert len(reads) == 1
+    older = {key: pickle.loads(entry) for key, entry in entries.items()}  # entries not pickled on their own
+    (project.root / FILE).write_bytes(pickle.dumps(older))
+    reads.clear()
+    second, _ = load_and_validate(project, cached=True)
+    assert len(reads) == len(first.personas) and second.personas == first.personas
+
+
+def test_after_one_file_changed_only_its_entry_is_pickled_again(project, monkeypatch):
+    """Pickling 10,000 personas again took most of a second of every one-persona rebuild."""
+    from generator import persona_cache
+
+    load_and_validate(project, cached=True)
+    maya = project.profiles_dir / "personas" / "maya.yaml"
+    maya.write_text(maya.read_text().replace("name: Maya", "name: Maia"))
+    pickled = []
+    dumps = persona_cache.pickle.dumps
+    monkeypatch.setattr(persona_cache.pickle, "dumps", lambda value, **kw: pickled.append(type(value)) or dumps(value, **kw))
+    load_and_validate(project, cached=True)
+    assert pickled == [persona_cache.LoadedPersona, dict]  # maya's entry, then the file of entries
