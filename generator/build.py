@@ -484,7 +484,8 @@ def mkdocs_build(project: Project, docs: Path, site: Path, generated_on: dt.date
             config.plugins["guides-protect"] = protect.ProtectPages(passphrases, locked_page)
         run_mkdocs(config)
     except MkDocsException as error:
-        detail = " ".join(("; ".join(warnings.messages) or str(error)).split())  # one line: YAML errors span several
+        said = dict.fromkeys(warnings.messages)  # each once: a page converted both ways (markdown_parts) warns twice
+        detail = " ".join(("; ".join(said) or str(error)).split())  # one line: YAML errors span several
         raise ProblemsFound([Problem(str(project.mkdocs_yml.name), 1, "", f"MkDocs build failed: {detail}")]) from None
     finally:
         logger.removeHandler(warnings)

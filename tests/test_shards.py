@@ -256,9 +256,11 @@ def test_a_page_whose_conversion_warned_is_not_kept_so_the_next_build_fails_too(
     conversion must not be handed back next time, or the retry would pass without the warning."""
     edit(small.templates_dir / "sections" / "sources.md.j2", "lists them all", "lists them all ([more](nowhere.md))")
     for attempt in range(2):
-        with pytest.raises(ProblemsFound, match="nowhere.md"):
+        with pytest.raises(ProblemsFound, match="nowhere.md") as failed:
             pipeline.build(small, today=TODAY)
         assert cached(small, shards.HTML) == set(), attempt
+        said = failed.value.problems[0].message.removeprefix("MkDocs build failed: ").split("; ")
+        assert len(said) == len(set(said)) > 1, said  # each page's warning once
 
 
 def test_the_markdown_on_disk_builds_without_the_hook_into_the_same_text(small, tmp_path):
