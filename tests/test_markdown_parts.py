@@ -24,17 +24,24 @@ def rendered(page: Page) -> tuple:
     return page.content, toc(page.toc.items), page._title_from_render, page.present_anchor_ids, links
 
 
-def both_ways(config, files, paths: list[str], converter: PartsConverter | None = None) -> None:
-    """Renders each page whole (MkDocs) and in parts, and compares."""
+def both_ways(config, files, paths: list[str], converter: PartsConverter | None = None, *, guarded: bool = False,
+              markdown: str | None = None) -> PartsConverter:
+    """Renders each page whole (MkDocs) and in parts, and compares. Unless `guarded`, the parts
+    alone: the converter does not convert its first page both ways itself. `markdown` stands in for
+    the pages' files."""
     converter = converter or PartsConverter(config)
-    converter.checked = True  # the parts alone: no page converted both ways by the converter itself
+    converter.checked = converter.checked or not guarded
     for path in paths:
         whole, parts = (Page(None, files.get_file_from_path(path), config) for _ in range(2))
         for page in (whole, parts):
-            page.read_source(config)
+            if markdown is None:
+                page.read_source(config)
+            else:
+                page.markdown, page.meta = markdown, {}
         whole.render(config, files)
         converter.render(parts, config, files)
         assert rendered(parts) == rendered(whole), path
+    return converter
 
 
 def test_every_example_page_converted_in_parts_equals_it_converted_whole(built):
@@ -184,15 +191,7 @@ def every_extension(tmp_path_factory):
 @given(st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=12), st.sampled_from(["\n\n", "\n\n\n", "\n"]))
 def test_any_sequence_of_blocks_converts_in_parts_as_whole(every_extension, blocks, between):
     config, files = every_extension
-    text = between.join(blocks) + "\n"
-    whole, parts = (Page(None, files.get_file_from_path("page.md"), config) for _ in range(2))
-    for page in (whole, parts):
-        page.markdown, page.meta = text, {}
-    whole.render(config, files)
-    converter = PartsConverter(config)
-    converter.checked = True
-    converter.render(parts, config, files)
-    assert rendered(parts) == rendered(whole)
+    both_ways(config, files, ["page.md"], markdown=between.join(blocks) + "\n")
 
 
 @given(st.text(alphabet="ab #-:|<>/`!\n\t", max_size=200))
@@ -244,15 +243,7 @@ def test_pages_cut_wrongly_are_caught_by_the_first_page_and_converted_whole(tmp_
     monkeypatch.setattr(markdown_parts, "split", lambda text: text.replace("\n\n", "\n\n\0").split("\0"))
     pages = {"index.md": "# Home\n", "a.md": "# A\n\n- one\n\n- two\n", "b.md": "# B\n\n- three\n\n- four\n"}
     config, files = project(tmp_path, pages)
-    converter = PartsConverter(config)
-    for path in ("a.md", "b.md"):
-        whole, parts = (Page(None, files.get_file_from_path(path), config) for _ in range(2))
-        for page in (whole, parts):
-            page.read_source(config)
-        whole.render(config, files)
-        converter.render(parts, config, files)
-        assert rendered(parts) == rendered(whole), path
-    assert not converter.usable
+    assert not both_ways(config, files, ["a.md", "b.md"], guarded=True).usable
 
 
 def test_a_block_that_pages_of_one_folder_share_is_converted_once(tmp_path):
@@ -270,10 +261,4 @@ def test_a_block_that_pages_of_one_folder_share_is_converted_once(tmp_path):
 def test_a_first_page_that_ends_in_raw_html_passes_the_guard(tmp_path):
     """The guard compares the page as both ways end it (a part ending in raw HTML ends in a newline)."""
     config, files = project(tmp_path, {"index.md": "# Home\n", "page.md": "# A\n\nText.\n\n<!-- the end -->\n"})
-    converter = PartsConverter(config)
-    whole, parts = (Page(None, files.get_file_from_path("page.md"), config) for _ in range(2))
-    for page in (whole, parts):
-        page.read_source(config)
-    whole.render(config, files)
-    converter.render(parts, config, files)
-    assert rendered(parts) == rendered(whole) and converter.usable
+    assert both_ways(config, files, ["page.md"], guarded=True).usable
