@@ -108,6 +108,8 @@ def test_profile_text_is_rendered_inert_even_inside_worked_examples(project):
     page = (project.root / "site" / "guides" / "maya" / "index.html").read_text()
     assert "<script>alert(1)" not in page and "<strong>Bold</strong>" not in page and 'href="http://e.com"' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **Bold** [x](http://e.com)" in page
+    # the line under the title, an HTML paragraph, too: no Markdown escape left showing (\*\*Bold\*\*)
+    assert '<p class="guide-meta">Prepared for &lt;script&gt;alert(1)&lt;/script&gt; **Bold** [x](http://e.com) ·' in page
     page = (project.root / "site" / "guides" / "sam" / "index.html").read_text()  # the plan's name is in a step
     assert "<i>Evil</i>" not in page and "<em>Plan</em>" not in page
     assert "Your deferrals at Globex &lt;i&gt;Evil&lt;/i&gt; *Plan*" in page
