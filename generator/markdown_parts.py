@@ -25,7 +25,6 @@ Material pins MkDocs 1.x, and the same test fails first if a new MkDocs changes 
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import posixpath
@@ -180,7 +179,7 @@ class PartsConverter:
             parts = [whole]
         parts = parts or [self._convert(text, page)]
         page.content = _joined(parts)
-        page.toc = get_toc(nest_toc_tokens([copy.deepcopy(t) for part in parts for t in part.toc]))
+        page.toc = get_toc(nest_toc_tokens([dict(t) for part in parts for t in part.toc]))  # it adds 'children' to each
         page._title_from_render = parts[0].title
         page.present_anchor_ids = {a for part in parts for a in part.anchors}
         if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:  # as Page.render
