@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 import yaml
@@ -23,7 +24,6 @@ from .rules.mega_backdoor import CADENCE_WORDS
 from .rules.projection import TIMING_WORDS
 from .rules.rollover import OPTION_LABEL, SOURCE_LABEL
 from .view import read_sections
-
 
 
 CHANGE_LABELS = {
@@ -79,7 +79,7 @@ def environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Env
     """The guides' templates; `compiled` keeps them compiled there between builds (keyed by their text)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(_folder(compiled)) if compiled else None,
+        bytecode_cache=CompiledTemplates(_folder(compiled)) if compiled else None,
         auto_reload=False,  # one environment per build: a template never changes under it, so no stat per include
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML: profile text goes through `inert` instead
@@ -95,6 +95,48 @@ def environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Env
     env.filters.update(money=formatting.money, dollars=formatting.dollars, pct=formatting.pct, amount=amount,
                        inert=inert, result=result, day=formatting.day, paychecks=paychecks, cited=formatting.cited)
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates, kept in a folder between builds and in memory for the rest of the process:
+    a process builds many shards (and a test process many sites), each with a new environment.
+
+    In memory they are keyed by what compiling reads: the environment's settings, filters and
+    tests, and the template's name and text, but not its path, so that two copies of one templates
+    folder share them. The path is the one thing compiled into the code that differs between copies;
+    it is put back (an error message names the template of the copy that failed)."""
+
+    in_memory: dict[tuple, CodeType] = {}
+
+    def get_bucket(self, environment, name, filename, source):
+        key = (_compiles_as(environment), name, self.get_source_checksum(source))
+        code = self.in_memory.get(key)
+        if code is None:
+            bucket = super().get_bucket(environment, name, filename, source)  # from the folder, or empty
+        else:
+            bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename), key[2])
+            bucket.code = code.replace(co_filename=filename or code.co_filename)
+        bucket.memory_key = key
+        if bucket.code is not None:
+            self.in_memory[key] = bucket.code
+        return bucket
+
+    def set_bucket(self, bucket) -> None:  # a template just compiled
+        self.in_memory[bucket.memory_key] = bucket.code
+        super().set_bucket(bucket)
+
+
+def _compiles_as(env: jinja2.Environment) -> tuple:
+    """Everything of an environment that its compiler reads (a filter or test is read by identity:
+    the optimizer may call it on constants)."""
+    settings = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+                "is_async", "undefined")
+    autoescape = env.autoescape if isinstance(env.autoescape, bool) else id(env.autoescape)
+    return (tuple(getattr(env, s) for s in settings), autoescape, tuple(sorted(env.extensions)),
+            tuple(sorted((k, id(v)) for k, v in env.filters.items())),
+            tuple(sorted((k, id(v)) for k, v in env.tests.items())))
 
 
 def _folder(path: Path) -> str:

@@ -38,11 +38,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import TableOfContents
 
 from .markdown_parts import PartsConverter
+from .render import CompiledTemplates
 
 _HEADING = re.compile(r"^#{1,6}\s.*$", re.M)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
@@ -118,7 +118,7 @@ class ShardPages(BasePlugin):
     def on_env(self, env, config, files):
         if self.compiled:  # compiling Material's templates costs about a second per build
             self.compiled.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.compiled))
+            env.bytecode_cache = CompiledTemplates(str(self.compiled))
         return env
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:

@@ -1,19 +1,21 @@
 """What the build keeps between builds so that a rebuild does only what changed: each persona file's
-outcome (persona_cache.py), the files the privacy check found clean (privacy.CheckedFiles), and the
-profiles read through libyaml. Each cache must give what no cache gives; the byte-for-byte site
+outcome (persona_cache.py), the files the privacy check found clean (privacy.CheckedFiles), the
+profiles read through libyaml, and the compiled templates (render.CompiledTemplates). Each cache must give what no cache gives; the byte-for-byte site
 comparisons are in test_shards.py."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator import profiles as profiles_module
 from generator import yamlio
-from generator.build import load_and_validate
+from generator.build import load_and_validate, template_failure
 from generator.errors import ProblemsFound
 from generator.persona_cache import FILE
 from generator.privacy import CheckedFiles, PrivatePage, leaks
+from generator.render import CompiledTemplates, environment
 
 from conftest import REPO
 
@@ -163,3 +165,52 @@ def test_after_one_file_changed_only_its_entry_is_pickled_again(project, monkeyp
     monkeypatch.setattr(persona_cache.pickle, "dumps", lambda value, **kw: pickled.append(type(value)) or dumps(value, **kw))
     load_and_validate(project, cached=True)
     assert pickled == [persona_cache.LoadedPersona, dict]  # maya's entry, then the file of entries
+
+
+# ----------------------------------------------------------------------------- compiled templates
+
+@pytest.fixture
+def compiles(monkeypatch) -> list[str]:
+    """The templates compiled (not taken from a cache), by name; the cache in memory starts empty."""
+    monkeypatch.setattr(CompiledTemplates, "in_memory", {})
+    found: list[str] = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, source, name=None, *rest: found.append(name) or compile_(env, source, name, *rest))
+    return found
+
+
+def _templates(folder: Path, text: str) -> Path:
+    (folder / "templates").mkdir(parents=True)
+    (folder / "templates" / "page.md.j2").write_text(text)
+    return folder / "templates"
+
+
+def test_a_second_copy_of_the_templates_compiles_nothing_and_its_errors_name_its_own_files(tmp_path, compiles):
+    text = "{{ 'x' }} is {{ value }}\n"
+    first = environment(_templates(tmp_path / "a", text), tmp_path / "a" / "compiled")
+    assert first.get_template("page.md.j2").render(value=1) == "x is 1\n"
+    second_folder = _templates(tmp_path / "b", text)
+    second = environment(second_folder, tmp_path / "b" / "compiled")  # another folder, nothing on disk yet
+    assert compiles == ["page.md.j2"]
+    assert second.get_template("page.md.j2").render(value=2) == "x is 2\n"
+    assert compiles == ["page.md.j2"]  # taken from memory
+    with pytest.raises(jinja2.UndefinedError) as failed:
+        second.get_template("page.md.j2").render()
+    assert template_failure(failed.value).startswith(f"template error: {second_folder / 'page.md.j2'}:1: ")
+
+
+def test_a_template_whose_text_or_environment_differs_is_compiled_again(tmp_path, compiles):
+    environment(_templates(tmp_path / "a", "{{ 1 }}\n"), tmp_path / "a" / "compiled").get_template("page.md.j2")
+    changed = environment(_templates(tmp_path / "b", "{{ 2 }}\n"), tmp_path / "b" / "compiled")
+    assert changed.get_template("page.md.j2").render() == "2\n"
+    assert compiles == ["page.md.j2"] * 2
+    # the same text in an environment that compiles it otherwise: here, one that keeps the newline
+    # after a block tag
+    text = "{% if 1 %}\nyes\n{% endif %}\n"
+    trimmed = environment(_templates(tmp_path / "c", text), tmp_path / "c" / "compiled")
+    kept = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "c" / "templates")),
+                              bytecode_cache=CompiledTemplates(str(tmp_path / "c")))
+    assert trimmed.get_template("page.md.j2").render() == "yes\n"
+    assert kept.get_template("page.md.j2").render() == "\nyes\n"
+    assert compiles == ["page.md.j2"] * 4
