@@ -10,13 +10,26 @@ as the page converted whole, so long as no part depends on another:
   block holding a definition: each may continue what comes before it;
 - a page is converted whole when a part could reach into another one: a reference-style link or
   footnote definition, an abbreviation, a `[TOC]` marker, an extension this module does not know,
-  or an id that two parts both use (the toc extension makes ids unique across the whole page).
+  or an id that two parts both use (the toc extension makes ids unique across the whole page); and
+  when its first line is spaces only.
+
+Most of the other half is blocks that differ from guide to guide by their figures only (a worked
+example's table, a summary's sentence). Such a part is converted with each figure replaced by a
+marker of letters, and the figures are put back in its HTML: the tables of one shape are converted
+once in all. Only where a marker cannot read otherwise than its figure:
+
+- a figure is a number after a space, `$`, `(`, `+` or `−`, never a line's first word (a list's
+  number) and never inside a tag; a part with an attribute list, a link, an image, a fence or a
+  tab keeps its numbers (see `masked`);
+- a shape is converted with its figures instead when a marker does not come out exactly once in
+  its HTML, or comes out in a heading's id, the title or an anchor.
 
 The links of a part are made relative to its page by MkDocs' own tree processors, so a converted
 part is reused only for pages in the same folder, and only when its conversion warned about
 nothing (a broken link warns each time, as a whole conversion would). tests/test_markdown_parts.py
-converts every example page both ways and compares the results byte for byte, and so does a
-property test for random sequences of every kind of block (10,000 were run). As a guard against a
+converts every example page both ways and compares the results byte for byte, and so do property
+tests for random sequences of every kind of block (10,000 were run) and for random text around
+figures (15,000). As a guard against a
 template whose blocks these rules would cut wrongly, the first page of each build is converted
 both ways, and if they differ the build converts its pages whole.
 
@@ -25,6 +38,7 @@ Material pins MkDocs 1.x, and the same test fails first if a new MkDocs changes 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import posixpath
@@ -47,12 +61,19 @@ SAFE_EXTENSIONS = frozenset({
 KEPT = 4_000  # converted parts kept per process, the least recently used dropped first (about 20 MB): the
 #              blocks many guides share are used by every guide, so they stay
 
-_WHOLE_PAGE = re.compile(r"^\s*(\[[^\]]+\]:|\*\[)|\[TOC\]", re.M)  # definitions a part could use elsewhere
+# Definitions a part could use elsewhere; or a first line of spaces (Markdown keeps it, as code, only there).
+_WHOLE_PAGE = re.compile(r"^\s*(\[[^\]]+\]:|\*\[)|\[TOC\]|\A[ \t]+(\n|\Z)", re.M)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _FENCE_END = re.compile(r"^(`{3,}|~{3,})\s*$")
 _CONTINUES = re.compile(r"([-*+]|\d+[.)])(\s|$)|[:<|>]")  # a list item, a definition, raw HTML, a table row, a quote
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>|<(!--)|(--)>")
 _UNFINISHED_TAG = re.compile(r"<[a-zA-Z/][^<>]*$")
+# A figure: a number after a space, `$`, `(`, `+` or a minus sign, not touching a letter or digit after it.
+_FIGURE = re.compile(r"[ $(+\u2212](\d+(?:[,.]\d+)*)(?!\w)")
+_OPEN_TAG = re.compile(r"<[^>\n]*$", re.M)  # a tag going on to the next line
+_MARKS_ONLY = re.compile(r"(?:[ \t>*+\-:]|\d+[.)])*")  # a line's start of list, quote and definition marks
+_MARKER = re.compile(r"zqx([a-z]{3})")  # lower case letters: a heading's id would keep them as they are
+_MISSING = object()
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
@@ -180,7 +201,7 @@ class PartsConverter:
         parts = parts or [self._convert(text, page)]
         page.content = _joined(parts)
         page.toc = get_toc(nest_toc_tokens([dict(t) for part in parts for t in part.toc]))  # it adds 'children' to each
-        page._title_from_render = parts[0].title
+        page._title_from_render = next((part.title for part in parts if part.html.strip()), None)  # its first element
         page.present_anchor_ids = {a for part in parts for a in part.anchors}
         if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:  # as Page.render
             page.links_to_anchors = {}
@@ -199,9 +220,20 @@ class PartsConverter:
         return parts if len(anchors) == len(set(anchors)) else None
 
     def _part(self, place, text: str, page, files) -> Part:
+        shape, figures = masked(text)
+        if figures:
+            found = self._kept_or_converted(place, shape, page, files, len(figures))
+            if found is not None:
+                return found.filled(figures)
+        return self._kept_or_converted(place, text, page, files)
+
+    def _kept_or_converted(self, place, text: str, page, files, figures: int = 0) -> Part | Shape | None:
+        """The part converted, or kept from an earlier conversion; with `figures`, the Shape of a
+        part of that many markers (None when they cannot be put back)."""
         key = (self.setting, place, text)
-        found = self.kept.get(key)
-        if found is not None and all(t is None or files.get_file_from_path(t) for t, _, _ in found.links):
+        found = self.kept.get(key, _MISSING)
+        if found is None or found is not _MISSING and all(t is None or files.get_file_from_path(t)
+                                                        for t, _, _ in getattr(found, "part", found).links):
             self.kept.move_to_end(key)
             return found
         warnings = _Warnings()
@@ -211,6 +243,8 @@ class PartsConverter:
             part = self._convert(text, page)
         finally:
             logger.removeHandler(warnings)
+        if figures:
+            part = Shape.of(part, figures)
         if not warnings.count:
             self.kept[key] = part
             if len(self.kept) > KEPT:
@@ -231,6 +265,69 @@ class PartsConverter:
                       for file, found in self.links.links_to_anchors.items() for anchor, url in found.items())
         return Part(html, tuple(flat), frozenset(self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids),
                     links, self.title.title)
+
+
+def masked(text: str) -> tuple[str, list[str]]:
+    """The part's shape: its text with each figure as a marker (zqxaaa, zqxaab, ...), and its
+    figures in order. A number is left as it is where a marker could read otherwise: the first word
+    of its line (a list's number) and inside a tag. A part is left as it is (no figures) when it holds
+    an attribute list, a link or an image, a fence, a tag going on to the next line, a tab (it expands
+    to the next column, so the width of what is before it counts), or a marker's letters. These are
+    plain `in` tests, for speed: this reads every byte of every guide."""
+    lowered = text.lower()
+    if ("{" in text or "](" in text or "```" in text or "~~~" in text or "\t" in text
+            or "href" in lowered or "src=" in lowered
+            or "zqx" in lowered or "<" in text and _OPEN_TAG.search(text)):
+        return text, []
+    tags = "<" in text
+    figures: list[str] = []
+
+    def marker(found: re.Match) -> str:
+        start = found.start(1)
+        line = text[text.rfind("\n", 0, start) + 1:start]
+        if _MARKS_ONLY.fullmatch(line) or tags and line.rfind("<") > line.rfind(">") or len(figures) == 26 ** 3:
+            return found.group()
+        figures.append(found.group(1))
+        return text[found.start()] + _marker(len(figures) - 1)
+
+    return _FIGURE.sub(marker, text), figures
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A part converted with markers for its figures: its HTML cut at each marker, and which figure
+    goes in each cut."""
+
+    part: Part
+    pieces: tuple[str, ...]  # one more than the figures
+    order: tuple[int, ...]
+
+    @classmethod
+    def of(cls, part: Part, figures: int) -> Shape | None:
+        """None when a marker is not in the HTML once, or is where a figure would have been read (a
+        heading's id or text, the title, an anchor, a link): converted with its figures, it could differ."""
+        cut = _MARKER.split(part.html)
+        order = tuple((ord(a) - 97) * 676 + (ord(b) - 97) * 26 + ord(c) - 97 for a, b, c in cut[1::2])
+        if sorted(order) != list(range(figures)) or _MARKER.search(repr((part.toc, part.anchors, part.links,
+                                                                         part.title)).lower()):
+            return None
+        return cls(part, tuple(cut[::2]), order)
+
+    def filled(self, figures: list[str]) -> Part:
+        html = [self.pieces[0]]
+        for n, piece in zip(self.order, self.pieces[1:]):
+            html += (figures[n], piece)
+        return dataclasses.replace(self.part, html="".join(html))
+
+
+_MARKERS: list[str] = []
+
+
+def _marker(n: int) -> str:
+    while len(_MARKERS) <= n:
+        k = len(_MARKERS)
+        _MARKERS.append("zqx" + chr(97 + k // 676 % 26) + chr(97 + k // 26 % 26) + chr(97 + k % 26))
+    return _MARKERS[n]
 
 
 def _joined(parts: list[Part]) -> str:

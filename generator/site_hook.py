@@ -19,7 +19,7 @@ kept from its output. This hook makes the others cheap:
   instead of converting again (conversion is most of the time of a build). The theme still
   renders every page, so the page is byte for byte what a conversion would give. That one
   conversion goes block by block (markdown_parts.py): a block that many guides hold word for
-  word is converted once per process.
+  word, or with other figures only, is converted once per process.
 
 Private guides stay out of search by their own front matter, and the privacy check after the
 build (privacy.leaks) proves it. A passphrase-protected guide is never kept in clear.
