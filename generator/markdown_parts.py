@@ -6,12 +6,13 @@ its top-level parts, one after the other, gives the same HTML, table of contents
 as the page converted whole, so long as no part depends on another:
 
 - a part starts at a line at column 0 after a blank line, outside fenced code and raw HTML blocks,
-  and never at a list item, a definition (`:`), a table row, a quote or raw HTML, nor after a
-  block holding a definition: each may continue what comes before it;
+  and never at a list item, a definition (`:`), a table row or a quote, nor after a block holding
+  a definition: each may continue what comes before it;
 - a page is converted whole when a part could reach into another one: a reference-style link or
   footnote definition, an abbreviation, a `[TOC]` marker, an extension this module does not know,
   or an id that two parts both use (the toc extension makes ids unique across the whole page); and
-  when its first line is spaces only.
+  when its first line is spaces only, or an entity follows a line's raw HTML (Python-Markdown moves
+  it to the end of the page).
 
 Most of the other half is blocks that differ from guide to guide by their figures only (a worked
 example's table, a summary's sentence). Such a part is converted with each figure replaced by a
@@ -28,8 +29,8 @@ The links of a part are made relative to its page by MkDocs' own tree processors
 part is reused only for pages in the same folder, and only when its conversion warned about
 nothing (a broken link warns each time, as a whole conversion would). tests/test_markdown_parts.py
 converts every example page both ways and compares the results byte for byte, and so do property
-tests for random sequences of every kind of block (10,000 were run) and for random text around
-figures (15,000). As a guard against a
+tests for random sequences of every kind of block and for random text around figures (20,000
+of each were run). As a guard against a
 template whose blocks these rules would cut wrongly, the first page of each build is converted
 both ways, and if they differ the build converts its pages whole.
 
@@ -39,6 +40,7 @@ Material pins MkDocs 1.x, and the same test fails first if a new MkDocs changes 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import posixpath
@@ -61,17 +63,20 @@ SAFE_EXTENSIONS = frozenset({
 KEPT = 4_000  # converted parts kept per process, the least recently used dropped first (about 20 MB): the
 #              blocks many guides share are used by every guide, so they stay
 
-# Definitions a part could use elsewhere; or a first line of spaces (Markdown keeps it, as code, only there).
-_WHOLE_PAGE = re.compile(r"^\s*(\[[^\]]+\]:|\*\[)|\[TOC\]|\A[ \t]+(\n|\Z)", re.M)
+# Definitions a part could use elsewhere; a first line of spaces (Markdown keeps it, as code, only
+# there); an entity after a line's raw HTML (Python-Markdown moves it to the end of the page).
+_WHOLE_PAGE = re.compile(r"^\s*(\[[^\]]+\]:|\*\[)|\[TOC\]|\A[ \t]+(\n|\Z)|^<[^\n]*>[^<>\n]*&", re.M)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _FENCE_END = re.compile(r"^(`{3,}|~{3,})\s*$")
-_CONTINUES = re.compile(r"([-*+]|\d+[.)])(\s|$)|[:<|>]")  # a list item, a definition, raw HTML, a table row, a quote
+_CONTINUES = re.compile(r"([-*+]|\d+[.)])(\s|$)|[:|>]")  # a list item, a definition, a table row, a quote
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>|<(!--)|(--)>")
 _UNFINISHED_TAG = re.compile(r"<[a-zA-Z/][^<>]*$")
-# A figure: a number after a space, `$`, `(`, `+` or a minus sign, not touching a letter or digit after it.
-_FIGURE = re.compile(r"[ $(+\u2212](\d+(?:[,.]\d+)*)(?!\w)")
+# A figure (the third group, after the second): a number after a space, `$`, `(`, `+` or a minus sign,
+# not touching a letter or digit after it. The first group is what is read past: a tag, and a line's
+# list, quote and definition marks with the number after them (a list's number).
+_FIGURE = re.compile(r"(<[^>\n]*>|^(?:[ \t>*+\-:]|\d+[.)])*\d+(?:[,.]\d+)*)|([ $(+\u2212])(\d+(?:[,.]\d+)*)(?!\w)",
+                     re.M)
 _OPEN_TAG = re.compile(r"<[^>\n]*$", re.M)  # a tag going on to the next line
-_MARKS_ONLY = re.compile(r"(?:[ \t>*+\-:]|\d+[.)])*")  # a line's start of list, quote and definition marks
 _MARKER = re.compile(r"zqx([a-z]{3})")  # lower case letters: a heading's id would keep them as they are
 _MISSING = object()
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -114,6 +119,7 @@ def split(text: str) -> list[str]:
             if blank:
                 indented, defining = line[:1] in (" ", "\t"), False
             defining = defining or line.startswith(":")
+            defines = defines or defining  # at once: an indented block may end without a blank line
         elif not blank and not indented:
             defines = defining
         blank = not line.strip()
@@ -267,7 +273,8 @@ class PartsConverter:
                     links, self.title.title)
 
 
-def masked(text: str) -> tuple[str, list[str]]:
+@functools.lru_cache(maxsize=2_000)  # most parts are in many guides, figures and all (a rule's limits)
+def masked(text: str) -> tuple[str, tuple[str, ...]]:
     """The part's shape: its text with each figure as a marker (zqxaaa, zqxaab, ...), and its
     figures in order. A number is left as it is where a marker could read otherwise: the first word
     of its line (a list's number) and inside a tag. A part is left as it is (no figures) when it holds
@@ -278,19 +285,16 @@ def masked(text: str) -> tuple[str, list[str]]:
     if ("{" in text or "](" in text or "```" in text or "~~~" in text or "\t" in text
             or "href" in lowered or "src=" in lowered
             or "zqx" in lowered or "<" in text and _OPEN_TAG.search(text)):
-        return text, []
-    tags = "<" in text
+        return text, ()
     figures: list[str] = []
 
     def marker(found: re.Match) -> str:
-        start = found.start(1)
-        line = text[text.rfind("\n", 0, start) + 1:start]
-        if _MARKS_ONLY.fullmatch(line) or tags and line.rfind("<") > line.rfind(">") or len(figures) == 26 ** 3:
+        if found.group(1) or len(figures) == 26 ** 3:
             return found.group()
-        figures.append(found.group(1))
-        return text[found.start()] + _marker(len(figures) - 1)
+        figures.append(found.group(3))
+        return found.group(2) + _marker(len(figures) - 1)
 
-    return _FIGURE.sub(marker, text), figures
+    return _FIGURE.sub(marker, text), tuple(figures)
 
 
 @dataclass(frozen=True)
@@ -313,7 +317,7 @@ class Shape:
             return None
         return cls(part, tuple(cut[::2]), order)
 
-    def filled(self, figures: list[str]) -> Part:
+    def filled(self, figures: tuple[str, ...]) -> Part:
         html = [self.pieces[0]]
         for n, piece in zip(self.order, self.pieces[1:]):
             html += (figures[n], piece)

@@ -7,7 +7,7 @@ import re
 from collections import OrderedDict
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
@@ -86,14 +86,17 @@ def project(tmp_path, pages: dict[str, str], **settings):
     ("Term\n\n: its definition", ["Term\n\n: its definition"]),
     ("**A**\n: one\n\n**B**\n: two\n\nAfter.\n\nNext.", ["**A**\n: one\n\n**B**\n: two\n\nAfter.\n", "Next."]),
     ("> a\n\n> b\n\nAfter.", ["> a\n\n> b\n", "After."]),  # quotes a blank line apart are one quote
+    ("    code\n**A**\n: one\n \n**B**\n: two", ["    code\n**A**\n: one\n \n**B**\n: two"]),
     ("Text\n\n| a | b |\n|---|---|\n| 1 | 2 |", ["Text\n\n| a | b |\n|---|---|\n| 1 | 2 |"]),
     ("```\ncode\n\nnot a part\n```\n\nAfter.", ["```\ncode\n\nnot a part\n```\n", "After."]),
     ('<div markdown>\n\nInside.\n\n</div>\n\nAfter.', ['<div markdown>\n\nInside.\n\n</div>\n', "After."]),
     ("<!-- a comment\n\nstill one\n-->\n\nAfter.", ["<!-- a comment\n\nstill one\n-->\n", "After."]),
     ('<p>One<br>line</p>\n\nAfter.', ['<p>One<br>line</p>\n', "After."]),  # a void tag opens nothing
     ("!!! note\n\n    Indented.\n\n    More.\n\nAfter.", ["!!! note\n\n    Indented.\n\n    More.\n", "After."]),
-], ids=["paragraphs-and-headings", "loose-list", "ordered-list", "definition", "definitions-go-on", "quote", "table", "fence", "html-block",
-        "comment", "void-tag", "admonition"])
+    ('# T\n\n<p class="meta">By us</p>\n\n<div markdown>\n\nIn.\n\n</div>', ['# T\n', '<p class="meta">By us</p>\n',
+                                                                            '<div markdown>\n\nIn.\n\n</div>']),
+], ids=["paragraphs-and-headings", "loose-list", "ordered-list", "definition", "definitions-go-on", "quote",
+        "definitions-after-code", "table", "fence", "html-block", "comment", "void-tag", "admonition", "html-after-text"])
 def test_a_part_starts_only_where_nothing_before_it_can_continue(text, parts):
     assert split(text) == parts
 
@@ -206,8 +209,9 @@ def test_any_sequence_of_blocks_converts_in_parts_as_whole(every_extension, bloc
 
 
 # Pieces of Markdown around figures: any text of them converts in parts as whole, figures masked or
-# not (markdown_parts.masked). 15,000 examples were run while writing it; they found a tab after a
-# figure (it expands to the next column) and a list's number after another list's number.
+# not (markdown_parts.masked). 20,000 examples were run while writing it; they found a tab after a
+# figure (it expands to the next column), a list's number after another list's number, a first line
+# of spaces, and an entity after raw HTML (which Python-Markdown moves to the end of the page).
 TEXT_PIECES = list("ab 1,.$(+*_`<>|#-:=!?[]\\&;%\n\t\"") + [
     "\u2212", "12", "$3,000", "$1,000.50", "50", "x1", "\u00bd", "<b>", "</b>", "    ", "1. ", "1) ", "    1. ", "- ",
     "??? note \"", "| x |\n|---|\n", "\n\n", "# ", "## ", "!!! note\n    ", ": ", "> ", "[x]", "(a.md)", "{: .c }",
@@ -217,6 +221,7 @@ TEXT_PIECES = list("ab 1,.$(+*_`<>|#-:=!?[]\\&;%\n\t\"") + [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TEXT_PIECES), max_size=50).map("".join))
 def test_any_text_around_figures_converts_in_parts_as_whole(every_extension, text):
+    assume("<![" not in text)  # Python's HTML parser fails on a marked section it does not know, whole or in parts
     config, files = every_extension
     both_ways(config, files, ["page.md"], markdown=text + "\n")
 
@@ -231,7 +236,8 @@ def test_the_parts_joined_are_the_text(text):
     "# T\n\n## Same\n\nOne.\n\n## Same\n\nTwo.\n",  # ids the whole page makes unique: same, same_1
     "# T\n\n[TOC]\n\n## A\n\nText.\n",  # a table of contents of the whole page
     "\t\n\nText.\n",  # a first line of spaces: an empty code block, kept only at the very start
-], ids=["reference-link", "repeated-heading", "toc-marker", "first-line-of-spaces"])
+    "<!-- c -->&amp; after\n\nText.\n\nMore.\n",  # the entity moves to the end of the page
+], ids=["reference-link", "repeated-heading", "toc-marker", "first-line-of-spaces", "entity-after-html"])
 def test_a_page_whose_parts_depend_on_each_other_is_converted_whole(tmp_path, text):
     config, files = project(tmp_path, {"index.md": "# Home\n", "other.md": "# O\n", "page.md": text})
     both_ways(config, files, ["page.md"])
@@ -315,7 +321,7 @@ def test_parts_that_differ_by_their_figures_only_are_converted_once(tmp_path, mo
         "open-tag", "fence", "marker-letters", "raw-link", "tab"])
 def test_a_figure_is_a_number_in_running_text_only(text, figures):
     shape, found = markdown_parts.masked(text)
-    assert found == figures
+    assert found == tuple(figures)
     markers = iter(found)
     assert re.sub("zqx[a-z]{3}", lambda _: next(markers), shape) == text if found else shape == text
 
