@@ -26,13 +26,12 @@ once in all. Only where a marker cannot read otherwise than its figure:
   its HTML, or comes out in a heading's id, the title or an anchor.
 
 The links of a part are made relative to its page by MkDocs' own tree processors, so a converted
-part is reused only for pages in the same folder, and only when its conversion warned about
-nothing (a broken link warns each time, as a whole conversion would). tests/test_markdown_parts.py
-converts every example page both ways and compares the results byte for byte, and so do property
-tests for random sequences of every kind of block and for random text around figures (20,000
-of each were run). As a guard against a
-template whose blocks these rules would cut wrongly, the first page of each build is converted
-both ways, and if they differ the build converts its pages whole.
+part is reused only for pages in the same folder, and only when its conversion warned about nothing
+(a broken link warns each time, as a whole conversion would). tests/test_markdown_parts.py converts
+every example page both ways and compares the results byte for byte, and so do property tests for
+random sequences of every kind of block and for random text around figures (20,000 of each were
+run). As a guard against a template whose blocks these rules would cut wrongly, the first page of
+each build is converted both ways, and if they differ the build converts its pages whole.
 
 This reads MkDocs 1.6's page internals (Page.render's tree processors and the fields it sets);
 Material pins MkDocs 1.x, and the same test fails first if a new MkDocs changes them.
@@ -237,9 +236,9 @@ class PartsConverter:
         """The part converted, or kept from an earlier conversion; with `figures`, the Shape of a
         part of that many markers (None when they cannot be put back)."""
         key = (self.setting, place, text)
-        found = self.kept.get(key, _MISSING)
-        if found is None or found is not _MISSING and all(t is None or files.get_file_from_path(t)
-                                                        for t, _, _ in getattr(found, "part", found).links):
+        found = self.kept.get(key, _MISSING)  # None: a shape whose figures cannot be put back
+        if found is not _MISSING and (found is None or all(t is None or files.get_file_from_path(t)
+                                                           for t, _, _ in getattr(found, "part", found).links)):
             self.kept.move_to_end(key)
             return found
         warnings = _Warnings()
