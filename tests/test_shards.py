@@ -19,7 +19,7 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_project
+from conftest import REPO, copy_project
 from generator import build as pipeline
 from generator import shards
 from generator.cli import main
@@ -27,7 +27,7 @@ from generator.errors import ProblemsFound
 from generator.plain_text import PlainText
 from generator.privacy import PrivatePage, _finder
 from generator.formatting import money
-from generator.site_hook import HtmlCache, ShardPages, headings_only
+from generator.site_hook import HtmlCache, ShardPages, ThemeLoader, headings_only
 
 TODAY = dt.date(2026, 3, 2)
 SECRET = "0c9b7e4d2a6f18e35b7d9c1a4e2f6b08" * 2
@@ -261,6 +261,27 @@ def test_a_page_whose_conversion_warned_is_not_kept_so_the_next_build_fails_too(
         assert cached(small, shards.HTML) == set(), attempt
         said = failed.value.problems[0].message.removeprefix("MkDocs build failed: ").split("; ")
         assert len(said) == len(set(said)) > 1, said  # each page's warning once
+
+
+def test_the_theme_is_listed_without_its_hidden_folders_and_gives_the_same_files(tmp_path):
+    """The hook's loader leaves out the theme's hidden folders (Material's 14,000 icons), which
+    MkDocs never copies: the theme's files a build copies are the same."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(REPO / "mkdocs.yml"), docs_dir=str(tmp_path), site_dir=str(tmp_path.parent / "site"))
+    env = config.theme.get_env()
+    every = env.loader.list_templates()
+    assert sum(name.startswith(".icons/") for name in every) > 10_000
+    loader = ThemeLoader(env.loader.searchpath, env.loader.encoding, env.loader.followlinks)
+    assert loader.list_templates() == [name for name in every if not (name.startswith(".") and "/" in name)]
+    copied = []
+    for listing in (env.loader, loader):
+        env.loader = listing
+        files = Files([])
+        files.add_files_from_theme(env, config)
+        copied.append(sorted(file.src_uri for file in files))
+    assert copied[0] == copied[1] and any(name.startswith("assets/javascripts/") for name in copied[0])
 
 
 def test_the_markdown_on_disk_builds_without_the_hook_into_the_same_text(small, tmp_path):
