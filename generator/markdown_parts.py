@@ -20,8 +20,8 @@ marker of letters, and the figures are put back in its HTML: the tables of one s
 once in all. Only where a marker cannot read otherwise than its figure:
 
 - a figure is a number after a space, `$`, `(`, `+` or `−`, never a line's first word (a list's
-  number) and never inside a tag; a part with an attribute list, a link, an image, a fence or a
-  tab keeps its numbers (see `masked`);
+  number) and never inside a tag; a part with a heading, an attribute list, a link, an image, a
+  fence or a tab keeps its numbers (see `masked`);
 - a shape is converted with its figures instead when a marker does not come out exactly once in
   its HTML, or comes out in a heading's id, the title or an anchor.
 
@@ -76,6 +76,7 @@ _UNFINISHED_TAG = re.compile(r"<[a-zA-Z/][^<>]*$")
 _FIGURE = re.compile(r"(<[^>\n]*>|^(?:[ \t>*+\-:]|\d+[.)])*\d+(?:[,.]\d+)*)|([ $(+\u2212])(\d+(?:[,.]\d+)*)(?!\w)",
                      re.M)
 _OPEN_TAG = re.compile(r"<[^>\n]*$", re.M)  # a tag going on to the next line
+_HEADING = re.compile(r"^ {0,3}#|^ {0,3}[=-]+[ \t]*$|<h[1-6]", re.M | re.I)  # its id is made from its text
 _MARKER = re.compile(r"zqx([a-z]{3})")  # lower case letters: a heading's id would keep them as they are
 _MISSING = object()
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -277,13 +278,14 @@ def masked(text: str) -> tuple[str, tuple[str, ...]]:
     """The part's shape: its text with each figure as a marker (zqxaaa, zqxaab, ...), and its
     figures in order. A number is left as it is where a marker could read otherwise: the first word
     of its line (a list's number) and inside a tag. A part is left as it is (no figures) when it holds
-    an attribute list, a link or an image, a fence, a tag going on to the next line, a tab (it expands
-    to the next column, so the width of what is before it counts), or a marker's letters. These are
+    a heading (its id is made from its text, by a function the configuration may choose), an
+    attribute list, a link or an image, a fence, a tag going on to the next line, a tab (it expands
+    to the next column, so the width of what is before it counts), or a marker's letters. Most are
     plain `in` tests, for speed: this reads every byte of every guide."""
     lowered = text.lower()
     if ("{" in text or "](" in text or "```" in text or "~~~" in text or "\t" in text
-            or "href" in lowered or "src=" in lowered
-            or "zqx" in lowered or "<" in text and _OPEN_TAG.search(text)):
+            or "href" in lowered or "src=" in lowered or "zqx" in lowered
+            or "<" in text and _OPEN_TAG.search(text) or _HEADING.search(text)):
         return text, ()
     figures: list[str] = []
 

@@ -2,6 +2,7 @@
 the HTML byte for byte, the table of contents, the title, the anchors and the links to check."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections import OrderedDict
@@ -317,13 +318,27 @@ def test_parts_that_differ_by_their_figures_only_are_converted_once(tmp_path, mo
     ("x1 A1,000 $2k 3 4b", ["3"]),  # touching a letter or digit: not a figure
     ("$1 {: .cls }", []), ("$1 [link](a.md)", []), ("$1 ![chart](c.svg)", []),  # the whole part left as is
     ("$1 <span\nclass=x>", []), ("```\n$1\n```", []), ("$1 zqxaaa", []), ("$1 <a href=x>", []), ("$1\tx", []),
+    ("## Save $1", []), ("Save $1\n---", []), ("<h2 markdown>$1</h2>", []), ("Text $1 # not a heading", ["1"]),
 ], ids=["figures", "list-number", "nested-list-number", "first-word", "in-a-tag", "not-figures", "attribute-list", "link", "image",
-        "open-tag", "fence", "marker-letters", "raw-link", "tab"])
+        "open-tag", "fence", "marker-letters", "raw-link", "tab", "heading", "setext-heading",
+        "html-heading", "hash-in-text"])
 def test_a_figure_is_a_number_in_running_text_only(text, figures):
     shape, found = markdown_parts.masked(text)
     assert found == tuple(figures)
     markers = iter(found)
     assert re.sub("zqx[a-z]{3}", lambda _: next(markers), shape) == text if found else shape == text
+
+
+def test_a_heading_keeps_its_figures_whatever_makes_its_id(tmp_path):
+    """A configuration may make heading ids its own way; here a hash of the text, so a marker would
+    leave no trace in the id, nor in the table of contents (one level only): a part with a heading
+    is converted with its figures."""
+    def hashed(value: str, separator: str) -> str:
+        return "h" + hashlib.sha256(value.encode()).hexdigest()[:8]
+
+    config, files = project(tmp_path, {"index.md": "# Home\n", "page.md": "# T\n\n## Save $1,200\n\nText.\n"},
+                            markdown_extensions=[{"toc": {"slugify": hashed, "toc_depth": 1}}])
+    both_ways(config, files, ["page.md"])
 
 
 def test_a_first_page_that_ends_in_raw_html_passes_the_guard(tmp_path):
