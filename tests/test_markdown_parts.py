@@ -319,8 +319,8 @@ def test_parts_that_differ_by_their_figures_only_are_converted_once(tmp_path, mo
     ("$1 {: .cls }", []), ("$1 [link](a.md)", []), ("$1 ![chart](c.svg)", []),  # the whole part left as is
     ("$1 <span\nclass=x>", []), ("```\n$1\n```", []), ("$1 zqxaaa", []), ("$1 <a href=x>", []), ("$1\tx", []),
     ("## Save $1", []), ("Save $1\n---", []), ("<h2 markdown>$1</h2>", []), ("Text $1 # not a heading", ["1"]),
-], ids=["figures", "list-number", "nested-list-number", "first-word", "in-a-tag", "not-figures", "attribute-list", "link", "image",
-        "open-tag", "fence", "marker-letters", "raw-link", "tab", "heading", "setext-heading",
+], ids=["figures", "list-number", "nested-list-number", "first-word", "in-a-tag", "not-figures", "attribute-list",
+        "link", "image", "open-tag", "fence", "marker-letters", "raw-link", "tab", "heading", "setext-heading",
         "html-heading", "hash-in-text"])
 def test_a_figure_is_a_number_in_running_text_only(text, figures):
     shape, found = markdown_parts.masked(text)
