@@ -1,7 +1,7 @@
 """What the build keeps between builds so that a rebuild does only what changed: each persona file's
 outcome (persona_cache.py), the files the privacy check found clean (privacy.CheckedFiles), the
-profiles read through libyaml, and the compiled templates (render.CompiledTemplates). Each cache must give what no cache gives; the byte-for-byte site
-comparisons are in test_shards.py."""
+profiles read through libyaml, and the compiled templates (render.CompiledTemplates). Each cache
+must give what no cache gives; the byte-for-byte site comparisons are in test_shards.py."""
 from __future__ import annotations
 
 from pathlib import Path

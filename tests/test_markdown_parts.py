@@ -188,7 +188,8 @@ BLOCKS = [block.strip("\n") for block in EVERY_KIND.split("\n\n")] + [
     "<span class=\"x\" data-n=\"12\" title=\"$12\">$12</span> and <b>13</b>", "**$5,000** and _$6,000_ and * 7 *",
     "Term 12\n: defined $13", "> quote $14\n> 15 more", "    indented $16", "`$17 in code` $18", "&#49;9 &amp; 19",
     "Line $20\n===", "- [ ] task $21", "A line of $22  \nhard break 23", "1,234 first", "<!-- $24 -->", "Year 2026.",
-    "# Title 27 { #t27 }", "$28 [link $29](other.md#part)", "Term\n:   30 defined", "<div markdown>\n\n$31 inside\n\n</div>",
+    "# Title 27 { #t27 }", "$28 [link $29](other.md#part)", "Term\n:   30 defined",
+    "<div markdown>\n\n$31 inside\n\n</div>",
     "1. 2. a list in a list", "$32\t33", "\t", "  ",
 ]
 
