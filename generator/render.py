@@ -113,12 +113,12 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
         code = self.in_memory.get(key)
         if code is None:
             bucket = super().get_bucket(environment, name, filename, source)  # from the folder, or empty
+            if bucket.code is not None:
+                self.in_memory[key] = bucket.code
         else:
             bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename), key[2])
             bucket.code = code.replace(co_filename=filename or code.co_filename)
         bucket.memory_key = key
-        if bucket.code is not None:
-            self.in_memory[key] = bucket.code
         return bucket
 
     def set_bucket(self, bucket) -> None:  # a template just compiled
