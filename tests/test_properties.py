@@ -28,11 +28,41 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 
 def money(low: int, high: int):
-    return st.decimals(places=2, allow_nan=False, allow_infinity=False, min_value=D(low), max_value=D(high))
+    return pct(low, high, places=2)
 
 
 def pct(low, high, places=2):
-    return st.decimals(places=places, allow_nan=False, allow_infinity=False, min_value=D(low), max_value=D(high))
+    """Decimals from `low` to `high` with `places` decimal places: whole numbers of the last place, drawn
+    as integers (st.decimals draws the same values several times slower)."""
+    unit = D(1).scaleb(-places)
+    return st.integers(int(D(low) / unit), int(D(high) / unit)).map(lambda n: D(n) * unit)
+
+
+# The strategies the composites below draw from are made once, here: a strategy made inside a
+# composite is made and validated again on every draw, which took most of these tests' time.
+TIER_BOUNDS = [st.sets(st.sampled_from([D(n) / 2 for n in range(1, 17)]), min_size=count, max_size=count)
+               for count in range(4)]
+TIER_RATE = st.sampled_from([D(25), D(50), D(75), D(100)])
+PLAN_TYPE = st.sampled_from(["401k", "403b", "governmental_457b"])
+PAY_PERIODS = st.sampled_from([12, 24, 26, 52])
+AFTER_TAX_CAP = st.one_of(st.none(), pct(0, 30, 0))
+MAX_TOTAL = pct(5, 100, 0)
+ELECTION_RULES = st.one_of(
+    st.builds(dict, unit=st.just("whole_pct"), stops_at_limit=st.booleans()),
+    st.builds(dict, unit=st.just("fractional_pct"), step=st.sampled_from([D("0.1"), D("0.25"), D("0.5"), D(2)]),
+              stops_at_limit=st.booleans()),
+    st.builds(dict, unit=st.just("dollar"), stops_at_limit=st.booleans()))
+MATCH_PERIOD = st.sampled_from(["per_pay_period", "annual"])
+NONELECTIVE = pct(0, 10, 1)
+YEAR = st.sampled_from(available_years())
+AGE = st.integers(20, 75)
+MONTH, DAY = st.integers(1, 12), st.integers(1, 28)
+ELECTION = pct(0, 30, 1)
+GOAL = st.one_of(st.sampled_from(["max", "match"]), pct("0.5", 100, 1))
+RATE = st.one_of(st.none(), st.sampled_from([D(10), D(12), D(22), D(24), D(32), D(35), D(37)]))
+SALARY, FICA_WAGES, OTHER_DEFERRALS = money(1000, 600000), money(0, 600000), money(0, 40000)
+PAYCHECKS = st.one_of(st.none(), st.integers(1, 53))
+HAS_ELECTIONS = st.booleans()
 
 
 @st.composite
@@ -41,8 +71,8 @@ def match_tiers(draw, rising_rates=False):
     # (≤ 8 % match + ≤ 10 % nonelective) always fits under 415(c) on its own. Usual formulas pay the
     # highest rate first; `rising_rates` allows any order (see the any-tier-order property below).
     count = draw(st.integers(0, 3))
-    bounds = sorted(draw(st.sets(st.sampled_from([D(n) / 2 for n in range(1, 17)]), min_size=count, max_size=count)))
-    rates = [draw(st.sampled_from([D(25), D(50), D(75), D(100)])) for _ in bounds]
+    bounds = sorted(draw(TIER_BOUNDS[count]))
+    rates = [draw(TIER_RATE) for _ in bounds]
     if not rising_rates:
         rates.sort(reverse=True)
     return [{"rate_pct": rate, "up_to_pct": bound} for rate, bound in zip(rates, bounds)]
@@ -50,43 +80,38 @@ def match_tiers(draw, rising_rates=False):
 
 @st.composite
 def plans(draw, rising_rates=False):
-    after_tax_cap = draw(st.one_of(st.none(), pct(0, 30, 0)))
+    after_tax_cap = draw(AFTER_TAX_CAP)
     return Plan.model_validate({
         "id": "p", "name": "Drawn plan",
-        "type": draw(st.sampled_from(["401k", "403b", "governmental_457b"])),
-        "pay_periods": draw(st.sampled_from([12, 24, 26, 52])),
+        "type": draw(PLAN_TYPE),
+        "pay_periods": draw(PAY_PERIODS),
         "contributions": {
             "roth": draw(st.booleans()), "after_tax": draw(st.booleans()), "after_tax_max_pct": after_tax_cap,
-            "max_total_pct": draw(pct(5, 100, 0)),
+            "max_total_pct": draw(MAX_TOTAL),
         },
-        "elections": draw(st.one_of(
-            st.builds(dict, unit=st.just("whole_pct"), stops_at_limit=st.booleans()),
-            st.builds(dict, unit=st.just("fractional_pct"), step=st.sampled_from([D("0.1"), D("0.25"), D("0.5"), D(2)]),
-                      stops_at_limit=st.booleans()),
-            st.builds(dict, unit=st.just("dollar"), stops_at_limit=st.booleans()))),
-        "match": {"tiers": draw(match_tiers(rising_rates)), "period": draw(st.sampled_from(["per_pay_period", "annual"])),
+        "elections": draw(ELECTION_RULES),
+        "match": {"tiers": draw(match_tiers(rising_rates)), "period": draw(MATCH_PERIOD),
                   "true_up": draw(st.booleans()), "matches_after_tax": draw(st.booleans())},
-        "nonelective_pct": draw(pct(0, 10, 1)),
+        "nonelective_pct": draw(NONELECTIVE),
     })
 
 
 @st.composite
-def personas(draw, other_deferrals=None):
-    year = draw(st.sampled_from(available_years()))
-    age = draw(st.integers(20, 75))
-    birth = date(year - age, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
-    pre, roth, after = (draw(pct(0, 30, 1)) for _ in range(3))
-    goal = draw(st.one_of(st.sampled_from(["max", "match"]), pct("0.5", 100, 1)))
-    rate = st.one_of(st.none(), st.sampled_from([D(10), D(12), D(22), D(24), D(32), D(35), D(37)]))
+def personas(draw, other_deferrals=OTHER_DEFERRALS):
+    year = draw(YEAR)
+    age = draw(AGE)
+    birth = date(year - age, draw(MONTH), draw(DAY))
+    pre, roth, after = (draw(ELECTION) for _ in range(3))
+    goal = draw(GOAL)
     return Persona.model_validate({
         "id": "t", "name": "Drawn", "tax_year": year, "birth_date": birth, "plan": "p",
-        "pay": {"salary": draw(money(1000, 600000)),
-                "prior_year_fica_wages": draw(money(0, 600000)),  # required at catch-up age: never guessed
-                "other_deferrals_this_year": draw(other_deferrals if other_deferrals is not None else money(0, 40000)),
-                "paychecks_this_year": draw(st.one_of(st.none(), st.integers(1, 53)))},
-        "elections": draw(st.one_of(st.none(), st.just({"pre_tax_pct": pre, "roth_pct": roth, "after_tax_pct": after}))),
+        "pay": {"salary": draw(SALARY),
+                "prior_year_fica_wages": draw(FICA_WAGES),  # required at catch-up age: never guessed
+                "other_deferrals_this_year": draw(other_deferrals),
+                "paychecks_this_year": draw(PAYCHECKS)},
+        "elections": {"pre_tax_pct": pre, "roth_pct": roth, "after_tax_pct": after} if draw(HAS_ELECTIONS) else None,
         "savings_goal": goal,
-        "tax": {"marginal_rate_now": draw(rate), "marginal_rate_retirement": draw(rate)},
+        "tax": {"marginal_rate_now": draw(RATE), "marginal_rate_retirement": draw(RATE)},
     })
 
 
