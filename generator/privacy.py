@@ -65,6 +65,15 @@ def close_listing(site: Path) -> None:
     (folder / "index.html").write_text(EMPTY_LISTING, encoding="utf-8")
 
 
+def took_down(before: Path, after: Path) -> bool:
+    """Whether a file of a client's page in the site `before` (in c/, or a kept year's YEAR/c/) is not
+    in the site `after`: the build that took a page down removes the version before at once."""
+    def private_files(site: Path) -> set[str]:  # names, not Paths: tens of thousands on a big site
+        folders = [PRIVATE_DIR, *(f"{year.name}/{PRIVATE_DIR}" for year in site.glob("[0-9][0-9][0-9][0-9]"))]
+        return {f"{folder}/{name}" for folder in folders if (site / folder).is_dir() for name in os.listdir(site / folder)}
+    return bool(private_files(before) - private_files(after))
+
+
 def leaks(site: Path, pages: list[PrivatePage], own: list[PrivatePage] | None = None,
           checked: CheckedFiles | None = None) -> list[Problem]:
     """Every place where a private page shows in a shared file of the built site.

@@ -5,6 +5,10 @@ marks it with MARKER, and only when everything succeeded replaces the link with 
 new link. Whatever step a crash (even SIGKILL) stops at, the published path names a complete old
 or new site; the next build removes what the crash left. The build removes only what carries its
 own marker, so `--out` can never delete a folder a person made.
+
+The version published before stays until the next build, which removes it while it works (`Sweep`):
+removing tens of thousands of files is seconds of disk work a rebuild need not wait for. A build
+that takes down a client's page removes it at once (build.py), so no page taken down outlives its build.
 """
 from __future__ import annotations
 
@@ -124,27 +128,53 @@ def clean_leftovers(project_root: Path, target: Target) -> None:
         old_site = target.link.with_name(swapped)
         if (old_site / "search" / "search_index.json").is_file() and (old_site / "sitemap.xml").is_file():
             remove_tree(old_site)
-    remove_old_versions(target)
 
 
-def remove_old_versions(target: Target) -> None:
-    """Every marked version the link does not name (kept only until the link no longer needs it)."""
+def old_versions(target: Target) -> list[Path]:
+    """Every marked version the link does not name: the one published before, and what crashed builds left."""
     if not target.store.is_dir():
-        return
+        return []
     current = target.current()
-    for version in target.store.iterdir():
-        if version.is_dir() and not version.is_symlink() and (version / MARKER).is_file() \
-                and (current is None or version.resolve() != current.resolve()):
-            remove_tree(version)
+    return sorted(version for version in target.store.iterdir()
+                  if version.is_dir() and not version.is_symlink() and (version / MARKER).is_file()
+                  and (current is None or version.resolve() != current.resolve()))
+
+
+class Sweep:
+    """Removes the old versions (`old_versions`, as they are when it starts) with `rm -rf` in a process
+    of its own, while the build works. `finish` waits for it, then removes in Python whatever is left
+    (no rm, or it failed); the build calls it once the new site is published. Started with the
+    build's lock held, so no other build uses those versions."""
+
+    def __init__(self, target: Target) -> None:
+        self.folders = old_versions(target)
+        self.process: subprocess.Popen | None = None
+        if self.folders and shutil.which(RM[0]):
+            self.process = subprocess.Popen([*RM, *map(str, self.folders)],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait(self) -> None:
+        """Wait for the rm process (a failed build does too: it leaves no process behind)."""
+        if self.process is not None:
+            self.process.wait()
+            self.process = None
+
+    def finish(self) -> None:
+        self.wait()
+        for folder in self.folders:
+            if folder.exists():
+                remove_tree(folder)
 
 
 # ----------------------------------------------------------------------------- build and switch
 
+RM = ("rm", "-rf", "--")  # removes a big site's tens of thousands of files several times faster than shutil
+
+
 def remove_tree(folder: Path) -> None:
-    """Remove a folder this program made, with everything in it. `rm -rf` does it in C, several
-    times faster than shutil.rmtree for the tens of thousands of files of a big site; shutil where
-    there is no rm or it fails (what it left is removed then)."""
-    if shutil.which("rm") and subprocess.run(["rm", "-rf", "--", str(folder)], capture_output=True).returncode == 0:
+    """Remove a folder this program made, with everything in it: with RM, else (no rm, or it failed)
+    with shutil, which removes what rm left."""
+    if shutil.which(RM[0]) and subprocess.run([*RM, str(folder)], capture_output=True).returncode == 0:
         return
     if folder.exists():
         shutil.rmtree(folder)
@@ -170,8 +200,8 @@ def discard(version: Path) -> None:
 
 
 def switch(target: Target, version: Path) -> None:
-    """Point the published path at `version` in one atomic step (then the build removes the versions
-    no longer named, with remove_old_versions)."""
+    """Point the published path at `version` in one atomic step (the version it named before is then
+    an old version, removed by the next build's Sweep)."""
     relative = os.path.relpath(version, target.link.parent)
     staged = target.link.with_name(f".{target.link.name}.link-{secrets.token_hex(4)}")
     os.symlink(relative, staged)

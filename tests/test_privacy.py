@@ -14,6 +14,7 @@ from generator import secret
 from generator.build import Project, load_and_validate
 from generator.cli import main
 from generator.errors import BuildFailed, ProblemsFound
+from generator.privacy import took_down
 from generator.render import front_matter, read_front_matter
 
 from conftest import REPO
@@ -185,3 +186,22 @@ def test_rotating_writes_the_new_secret_atomically(tmp_path, monkeypatch):
     with pytest.raises(BuildFailed, match="is too weak"):
         secret.write_secret(tmp_path, "short")
     assert secret.load_secret(tmp_path) == GOOD.encode() and sorted(os.listdir(tmp_path)) == [".guides-secret"]
+
+
+def test_a_page_is_taken_down_when_a_client_file_of_this_year_or_a_kept_year_is_gone(tmp_path):
+    """The build removes the version before at once when it took a client's page down (build.py)."""
+    before, after = tmp_path / "before", tmp_path / "after"
+    for site in (before, after):
+        (site / "c" / "token1").mkdir(parents=True)
+        (site / "c" / "token1.ics").write_text("calendar")
+        (site / "2025" / "c" / "token0").mkdir(parents=True)
+        (site / "guides" / "maya").mkdir(parents=True)
+    assert not took_down(before, after)
+    (after / "c" / "token2").mkdir()  # a new client's page: nothing taken down
+    (after / "guides" / "maya").rmdir()  # a public guide gone: its page was never private
+    assert not took_down(before, after)
+    (after / "c" / "token1.ics").unlink()
+    assert took_down(before, after)
+    (after / "c" / "token1.ics").write_text("calendar")
+    (after / "2025" / "c" / "token0").rmdir()  # last year's copy of a client's page
+    assert took_down(before, after)

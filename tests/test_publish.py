@@ -45,6 +45,13 @@ def assert_complete_site(link: Path) -> Path:
     return site
 
 
+def assert_complete_version(version: Path) -> bool:
+    """A version of the site, whole, as the build made it."""
+    assert (version / publish.MARKER).is_file() and (version / "guides" / "maya" / "index.html").is_file(), version
+    assert json.loads((version / "search" / "search_index.json").read_text())["docs"]
+    return True
+
+
 def snapshot(folder: Path) -> dict[str, bytes | str]:
     """Every file and link under `folder` (links not followed), for "nothing was touched"."""
     found: dict[str, bytes | str] = {}
@@ -59,15 +66,47 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
     return found
 
 
-def test_a_build_publishes_a_link_to_a_marked_version_and_keeps_no_other(warm_project):
+def versions(project) -> set[str]:
+    """The names in the folder of site versions (its marker file included)."""
+    return {p.name for p in (project.root / ".site.builds").iterdir()}
+
+
+def test_a_build_publishes_a_link_to_a_marked_version_and_keeps_only_the_one_before(warm_project):
     build(warm_project)
     first = assert_complete_site(warm_project.root / "site")
     build(warm_project)
     second = assert_complete_site(warm_project.root / "site")
-    assert first != second and not first.exists()
     assert os.readlink(warm_project.root / "site") == f".site.builds/{second.name}"  # relative: the warm_project can move
-    assert sorted(p.name for p in (warm_project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, second.name])
+    assert first != second and assert_complete_version(first)  # kept until the next build
+    assert versions(warm_project) == {publish.MARKER, first.name, second.name}
+    build(warm_project)
+    third = assert_complete_site(warm_project.root / "site")
+    assert not first.exists() and versions(warm_project) == {publish.MARKER, second.name, third.name}
     assert not [p for p in warm_project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
+
+
+def test_a_build_that_takes_a_clients_page_down_keeps_no_version_with_it(warm_project):
+    build(warm_project)
+    first = assert_complete_site(warm_project.root / "site")
+    client = warm_project.profiles_dir / "personas" / "client-hoang.yaml"
+    page = next((first / "c").glob("*/index.html"))
+    assert "Hoang" in page.read_text()
+    client.unlink()
+    build(warm_project)
+    second = assert_complete_site(warm_project.root / "site")
+    assert not first.exists() and versions(warm_project) == {publish.MARKER, second.name}
+    assert not list((second / "c").glob("*/index.html"))
+
+
+def test_a_failed_build_still_removes_the_versions_before_the_published_one(warm_project):
+    build(warm_project)
+    first = assert_complete_site(warm_project.root / "site")
+    build(warm_project)
+    second = assert_complete_site(warm_project.root / "site")
+    (warm_project.profiles_dir / "personas" / "maya.yaml").write_text("name: Maya\ntax_year: 2031\n")
+    with pytest.raises(ProblemsFound):
+        build(warm_project)
+    assert not first.exists() and versions(warm_project) == {publish.MARKER, second.name}
 
 
 def test_sigkill_at_every_publishing_step_leaves_a_complete_site(warm_project):
@@ -81,10 +120,11 @@ def test_sigkill_at_every_publishing_step_leaves_a_complete_site(warm_project):
         # before the switch the old site is still published; from the switch on, the new one
         assert (site in published) == (step in ("version-made", "link-made")), step
         published.add(site)
-    # The next build removes what the crashes left and publishes a complete site.
+    # The next build removes what the crashes left and publishes a complete site; it keeps the one before.
+    before = assert_complete_site(warm_project.root / "site")
     build(warm_project)
     site = assert_complete_site(warm_project.root / "site")
-    assert sorted(p.name for p in (warm_project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
+    assert versions(warm_project) == {publish.MARKER, before.name, site.name}
     assert not [p for p in warm_project.root.iterdir() if p.name.startswith((".guides-build-", ".site.link-"))]
 
 
@@ -94,7 +134,8 @@ def test_two_builds_at_once_leave_one_complete_site(project):
     assert (first.returncode, second.returncode) == (0, 0), outputs
     assert any("Another build of this project is running; waiting" in err for _, err in outputs), outputs
     site = assert_complete_site(project.root / "site")
-    assert sorted(p.name for p in (project.root / ".site.builds").iterdir()) == sorted([publish.MARKER, site.name])
+    (before,) = versions(project) - {publish.MARKER, site.name}  # the first build's, kept until the next build
+    assert_complete_version(project.root / ".site.builds" / before)
 
 
 def test_leftovers_of_crashed_builds_are_removed_but_unmarked_folders_kept(warm_project):
@@ -245,6 +286,7 @@ def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(
     from generator import shards
     assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
     first = Path(os.readlink(warm_project.root / "site")).name
+    assert run_cli(warm_project, monkeypatch, "build").exit_code == 0  # the first version is now an old one
 
     def disk_full(*arguments):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "build/x")
@@ -253,6 +295,8 @@ def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(
                "cache": (shards, "prune")}[part]
     with monkeypatch.context() as patched:
         patched.setattr(*failing, disk_full)
+        if part == "old versions":
+            patched.setattr(publish, "RM", ("false",))  # rm fails too, so the build removes in Python: disk full
         (warm_project.profiles_dir / "personas" / "maya.yaml").write_text(
             (warm_project.profiles_dir / "personas" / "maya.yaml").read_text().replace("name: Maya", "name: Mayah"))
         result = run_cli(warm_project, monkeypatch, "build")
@@ -261,8 +305,7 @@ def test_a_disk_error_after_publishing_is_a_warning_and_the_next_build_finishes(
             "the next build does it") in result.stderr.splitlines()
     assert "Mayah" in (assert_complete_site(warm_project.root / "site") / "guides" / "maya" / "index.html").read_text()
     assert run_cli(warm_project, monkeypatch, "build").exit_code == 0
-    versions = [p.name for p in (warm_project.root / ".site.builds").iterdir() if p.name != publish.MARKER]
-    assert first not in versions and len(versions) == 1  # the next build removed what was left
+    assert first not in versions(warm_project) and len(versions(warm_project)) == 3  # the next build removed it
     assert "Mayah" in (warm_project.docs_dir / "guides" / "maya.md").read_text()
 
 
