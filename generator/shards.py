@@ -50,14 +50,14 @@ from .notes import maintainer_notes
 from .privacy import PrivatePage
 from .profiles import Persona, Plan
 from .render import environment, read_front_matter
-from .site_hook import HtmlCache, ShardPages
+from .site_hook import PageCache, ShardPages
 from .tree_hash import hash_tree
 
 SHARD_SIZE = 100  # guides per MkDocs build, unless GUIDES_SHARD_SIZE says otherwise
 CACHE = Path("build") / "shards"
 RESULT = "result.pickle"  # written last: a folder without it is not a finished shard
 GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
-HTML = "html"  # below the cache: each guide page's HTML, converted by MkDocs once (site_hook.HtmlCache)
+PAGES = "pages"  # below the cache: each guide page as MkDocs and the theme wrote it (site_hook.PageCache)
 CHECKED = "checked"  # below the cache: the files the privacy check found clean (privacy.CheckedFiles)
 COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
 NEEDLES = "needles"  # below the cache: the private strings shards were checked for, one file per set, by digest
@@ -127,7 +127,7 @@ class ShardResult:
     problems: tuple[Problem, ...] = ()  # what stops the build (privacy, MkDocs); never cached
     rows: tuple[dict, ...] = ()  # the guides index's row of each public guide
     summaries: tuple[dict, ...] = ()  # the search index's entry of each public guide
-    kept: tuple[str, ...] = ()  # the files of GUIDES, HTML and CHECKED it uses (prune drops the others)
+    kept: tuple[str, ...] = ()  # the files of GUIDES, PAGES and CHECKED it uses (prune drops the others)
 
 
 # ----------------------------------------------------------------------------- what a shard is made from
@@ -265,7 +265,7 @@ def _build_guide_shard(context: Context, shard: Shard) -> ShardResult:
     passphrases = {g.path: protect.passphrase_for(context.secret, m.persona.id)
                    for m, g in zip(shard.members, guides) if g.protected}
     stems = tuple(g.path.removesuffix(".md") + "/" for g in guides)
-    html = HtmlCache(context.cache / HTML, context.inputs, {g.path for g in guides if not g.protected})
+    built = PageCache(context.cache / PAGES, context.inputs, {g.path for g in guides if not g.protected})
 
     def check(site: Path, checked: privacy.CheckedFiles) -> list[Problem]:
         privacy.hide_from_sitemap(site)  # it lists the shard's private pages; the site shard's is published
@@ -275,7 +275,7 @@ def _build_guide_shard(context: Context, shard: Shard) -> ShardResult:
 
     return _run_mkdocs(context, result, pages, own_files, lambda rel: rel.startswith(stems) or rel in own_files,
                        {g.path for g in public}, passphrases, check, kept_docs=own_files - set(passphrases),
-                       html_cache=html)
+                       page_cache=built)
 
 
 def guide_files(context: Context, project, env, member: Member) -> GuideFiles:
@@ -331,7 +331,7 @@ def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple
 
 def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], own_files: set[str] | None,
                 keeps, summarised: set[str], passphrases: dict[str, str], check, kept_docs: set[str] | None,
-                placeholders: set[str] | None = None, html_cache: HtmlCache | None = None) -> ShardResult:
+                placeholders: set[str] | None = None, page_cache: PageCache | None = None) -> ShardResult:
     """Write the docs folder, build it, check it, and keep the files `keeps` names under the key.
 
     `own_files` (None: every page) are rendered in full; other Markdown pages are placeholders."""
@@ -346,18 +346,18 @@ def _run_mkdocs(context: Context, result: ShardResult, pages: dict[str, str], ow
             placeholders = markdown - (own_files or set())
         try:
             pipeline.mkdocs_build(project, docs, site, context.generated_on, passphrases,
-                                  ShardPages(placeholders, summarised, own_files, html_cache, context.cache / COMPILED))
+                                  ShardPages(placeholders, summarised, own_files, page_cache, context.cache / COMPILED))
             problems = check(site, checked)
         except ProblemsFound as failed:  # as a value: the exception does not cross processes intact
             problems = failed.problems
         if problems:
             return dataclasses.replace(result, problems=tuple(problems))
-        if html_cache:
-            html_cache.commit()
+        if page_cache:
+            page_cache.commit()
         _move(site, out / "site", keeps)
         _move(docs, out / "docs", lambda rel: rel not in placeholders and (kept_docs is None or rel in kept_docs))
-        converted = html_cache.used if html_cache else []
-        kept = [f"{CHECKED}/{mark}" for mark in checked.used] + [f"{HTML}/{name}" for name in converted]
+        pages_used = page_cache.used if page_cache else []
+        kept = [f"{CHECKED}/{mark}" for mark in checked.used] + [f"{PAGES}/{name}" for name in pages_used]
         result = dataclasses.replace(result, kept=result.kept + tuple(kept))
         (out / VERIFIED).write_text(context.checked_for, encoding="utf-8")
         (out / RESULT).write_bytes(pickle.dumps(result))
@@ -628,7 +628,7 @@ def prune(context: Context, results: list[ShardResult]) -> None:
         if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()):
             shutil.rmtree(folder, ignore_errors=True)
     used = {name for result in results for name in result.kept} | {f"{NEEDLES}/{context.checked_for}.pickle"}
-    for part in (GUIDES, HTML, CHECKED, NEEDLES):
+    for part in (GUIDES, PAGES, CHECKED, NEEDLES):
         folder = context.cache / part
         if folder.is_dir():
             for name in os.listdir(folder):  # names, not Paths: tens of thousands at 10,000 guides

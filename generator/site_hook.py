@@ -15,13 +15,14 @@ kept from its output. This hook makes the others cheap:
   the shard keeps it: the site shard publishes them once.
 - a public guide leaves Material's search: the site's search index gets one short summary per
   public guide instead (shards.summary), never its body or its figures.
-- a guide's page is converted from Markdown to HTML once: the HTML, its table of contents
-  and its anchors are kept (`HtmlCache`) under the hash of the page's Markdown, its place and
-  everything the shard is made from, and a later build of the same page hands them to MkDocs
-  instead of converting again (conversion is most of the time of a build). The theme still
-  renders every page, so the page is byte for byte what a conversion would give. That one
-  conversion goes block by block (markdown_parts.py): a block that many guides hold word for
-  word, or with other figures only, is converted once per process.
+- a guide's page is built once: the file MkDocs and the theme write for it is kept (`PageCache`)
+  under the hash of the page's Markdown file, its place and everything the shard is made from,
+  and a later build of the same page copies it in, without converting or drawing it again. A
+  guide page is outside the navigation, has no previous or next page and stays out of Material's
+  search, so nothing else of its shard shows in it: a shard built again because one of its
+  guides changed converts and draws that guide only. The one conversion goes block by block
+  (markdown_parts.py): a block that many guides hold word for word, or with other figures only,
+  is converted once per process.
 
 Private guides stay out of search by their own front matter, and the privacy check after the
 build (privacy.leaks) proves it. A passphrase-protected guide is never kept in clear.
@@ -42,7 +43,6 @@ from pathlib import Path
 
 import jinja2
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.toc import TableOfContents
 
 from .markdown_parts import PartsConverter
 from .render import CompiledTemplates
@@ -52,31 +52,28 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 
 
 @dataclass(frozen=True)
-class Converted:
-    """What MkDocs makes of a page's Markdown before the theme renders it."""
+class Built:
+    """A page as a build wrote it."""
 
     source: str  # the page's docs path
-    html: str
-    toc: TableOfContents
-    anchors: frozenset[str]
-    title: str | None
+    output: bytes  # the file MkDocs and the theme wrote for it
 
 
-class HtmlCache:
-    """Converted pages in `folder`, one file each, named by the hash of (salt, page, Markdown).
+class PageCache:
+    """Built pages in `folder`, one file each, named by the hash of (salt, page, its Markdown file).
 
-    A conversion is kept only once its build has succeeded (`commit`): a page whose conversion
-    warned (a broken link fails a strict build) is converted, and warns, again next time."""
+    A page is kept only once its build has succeeded (`commit`): a page whose conversion warned
+    (a broken link fails a strict build) is built, and warns, again next time."""
 
     def __init__(self, folder: Path, salt: str, pages: set[str]) -> None:
         self.folder, self.salt, self.pages = folder, salt, pages  # pages: the docs paths it may keep
         self.used: list[str] = []  # the file names this build read or wrote (the rest may be pruned)
-        self.pending: dict[str, Converted] = {}  # converted in this build, by file name
+        self.pending: dict[str, Built] = {}  # built in this build, by file name
 
-    def name(self, source: str, markdown: str) -> str:
-        return hashlib.sha256(f"{self.salt}\0{source}\0{markdown}".encode()).hexdigest() + ".pickle"
+    def name(self, source: str, markdown: bytes) -> str:
+        return hashlib.sha256(f"{self.salt}\0{source}\0".encode() + markdown).hexdigest() + ".pickle"
 
-    def get(self, source: str, markdown: str) -> Converted | None:
+    def get(self, source: str, markdown: bytes) -> Built | None:
         name = self.name(source, markdown)
         try:
             found = pickle.loads(zlib.decompress((self.folder / name).read_bytes()))
@@ -85,15 +82,15 @@ class HtmlCache:
         self.used.append(name)
         return found
 
-    def put(self, source: str, markdown: str, converted: Converted) -> None:
-        self.pending[self.name(source, markdown)] = converted
+    def put(self, source: str, markdown: bytes, built: Built) -> None:
+        self.pending[self.name(source, markdown)] = built
 
     def commit(self) -> None:
-        """Keep this build's conversions (each written whole, then renamed into place)."""
+        """Keep this build's pages (each written whole, then renamed into place)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, converted in self.pending.items():
+        for name, built in self.pending.items():
             staged = self.folder / f".{name}.{os.getpid()}"
-            staged.write_bytes(zlib.compress(pickle.dumps(converted, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            staged.write_bytes(zlib.compress(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), 1))
             staged.replace(self.folder / name)
             self.used.append(name)
         self.pending = {}
@@ -101,21 +98,30 @@ class HtmlCache:
 
 class ShardPages(BasePlugin):
     def __init__(self, placeholders: set[str], summarised: set[str], other_files: set[str] | None = None,
-                 html_cache: HtmlCache | None = None, compiled: Path | None = None) -> None:
+                 page_cache: PageCache | None = None, compiled: Path | None = None) -> None:
         super().__init__()
         self.placeholders = placeholders  # docs paths rendered as their headings, output not kept
         self.summarised = summarised  # docs paths of public guides: searchable by their summary only
         self.other_files = other_files  # the files other than pages to copy (None: all)
-        self.html_cache = html_cache
+        self.page_cache = page_cache
         self.compiled = compiled  # where the theme's templates are kept compiled between builds
-        self.converting: dict[str, str] = {}  # the Markdown of each page MkDocs converts, to keep its HTML under
+        self.kept: dict[str, bytes] = {}  # the file of each page kept from an earlier build, by its place in the site
+        self.building: dict[str, tuple[bytes, str]] = {}  # each page to keep once built: its Markdown file, its place
         self.parts: PartsConverter | None = None
 
     def on_files(self, files, config):
-        if self.other_files is not None:
-            for file in list(files):
-                if not file.is_documentation_page() and file.src_uri not in self.other_files:
+        for file in list(files):
+            if not file.is_documentation_page():
+                if self.other_files is not None and file.src_uri not in self.other_files:
                     files.remove(file)
+            elif self.page_cache and file.src_uri in self.page_cache.pages:
+                markdown = Path(file.abs_src_path).read_bytes()
+                built = self.page_cache.get(file.src_uri, markdown)
+                if built is None:
+                    self.building[file.src_uri] = (markdown, file.dest_uri)
+                else:  # MkDocs need not know it: nothing links to a guide page, and nothing else shows it
+                    files.remove(file)
+                    self.kept[file.dest_uri] = built.output
         return files
 
     @event_priority(100)  # first: Material's search plugin makes environments in its own on_config
@@ -142,24 +148,20 @@ class ShardPages(BasePlugin):
             page.meta["search"] = {"exclude": True}
         if source in self.placeholders:
             return headings_only(markdown)
-        if self.html_cache and source in self.html_cache.pages:
-            converted = self.html_cache.get(source, markdown)
-            if converted is None:
-                self.converting[source] = markdown
-                self.parts = self.parts or PartsConverter(config)
-                page.render = lambda config, files: self.parts.render(page, config, files)
-            else:
-                page.render = lambda config, files: _serve(page, converted)  # instead of converting again
+        if source in self.building:
+            self.parts = self.parts or PartsConverter(config)
+            page.render = lambda config, files: self.parts.render(page, config, files)
         return markdown
 
-    @event_priority(100)  # first: the HTML as the conversion made it, before any other plugin changes it
-    def on_page_content(self, html: str, page, config, files) -> str:
-        source = page.file.src_uri
-        if source in self.converting:
-            anchors = frozenset(page.present_anchor_ids or ())
-            self.html_cache.put(source, self.converting.pop(source),
-                                Converted(source, html, page.toc, anchors, page._title_from_render))
-        return html
+    @event_priority(-100)  # last: every other plugin has written what it writes
+    def on_post_build(self, config) -> None:
+        """Keep each page built now (the file as written), and put in each page kept from before."""
+        site = Path(config.site_dir)
+        for source, (markdown, place) in self.building.items():
+            self.page_cache.put(source, markdown, Built(source, (site / place).read_bytes()))
+        for place, output in self.kept.items():
+            (site / place).parent.mkdir(parents=True, exist_ok=True)
+            (site / place).write_bytes(output)
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
@@ -180,16 +182,6 @@ class ThemeLoader(jinja2.FileSystemLoader):
                     template = os.path.join(dirpath, filename)[len(searchpath):].strip(os.path.sep)
                     found.add(template.replace(os.path.sep, "/").removeprefix("./"))
         return sorted(found)
-
-
-def _serve(page, converted: Converted) -> None:
-    """What Page.render sets, from a conversion kept by an earlier build. Links to other pages'
-    anchors were checked when it was converted, with the same inputs."""
-    page.content = converted.html
-    page.toc = converted.toc
-    page._title_from_render = converted.title
-    page.present_anchor_ids = set(converted.anchors)
-    page.links_to_anchors = {}
 
 
 def headings_only(markdown: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import markdown
 import pytest
 from click.testing import CliRunner
+from mkdocs.commands import build as mkdocs_build
 
 from conftest import REPO, copy_project
 from generator import build as pipeline
@@ -27,7 +28,7 @@ from generator.errors import ProblemsFound
 from generator.plain_text import PlainText
 from generator.privacy import PrivatePage, _finder
 from generator.formatting import money
-from generator.site_hook import HtmlCache, ShardPages, ThemeLoader, headings_only
+from generator.site_hook import PageCache, ShardPages, ThemeLoader, headings_only
 
 TODAY = dt.date(2026, 3, 2)
 SECRET = "0c9b7e4d2a6f18e35b7d9c1a4e2f6b08" * 2
@@ -216,14 +217,14 @@ def test_a_private_guide_shows_nowhere_but_on_its_own_page(small):
             checked += 1
     assert checked > 100
     kept = {path.parent.name for path in (small.root / shards.CACHE).glob("*/*.pickle")}
-    assert {shards.GUIDES, shards.HTML, shards.NEEDLES} <= kept  # read above, unpacked
+    assert {shards.GUIDES, shards.PAGES, shards.NEEDLES} <= kept  # read above, unpacked
     index = (small.root / "site" / "search" / "search_index.json").read_text()
     assert "/c/" not in index and '"c/' not in index
 
 
 def readable(path: Path) -> str | None:
     """A file's text; a kept guide or page unpacked, or None when it is the private client's own."""
-    if path.parent.name not in (shards.GUIDES, shards.HTML, shards.NEEDLES) or path.parent.parent.name != shards.CACHE.name:
+    if path.parent.name not in (shards.GUIDES, shards.PAGES, shards.NEEDLES) or path.parent.parent.name != shards.CACHE.name:
         return path.read_text(errors="replace")
     kept = pickle.loads(zlib.decompress(path.read_bytes()))
     if path.parent.name == shards.NEEDLES:  # the private strings a shard was checked for, hashed
@@ -234,21 +235,27 @@ def readable(path: Path) -> str | None:
 
 def test_a_rebuild_after_one_persona_changed_works_out_and_converts_that_guide_only(small, monkeypatch):
     pipeline.build(small, today=TODAY)
-    guides, pages = cached(small, shards.GUIDES), cached(small, shards.HTML)
+    guides, pages = cached(small, shards.GUIDES), cached(small, shards.PAGES)
     assert len(guides) == 5 and len(pages) == 5  # five guides, none protected: each kept, and its page
-    worked_out, converted = [], []
+    worked_out, converted, drawn = [], [], []
     monkeypatch.setattr(pipeline, "plan_guide", lambda persona, *rest: worked_out.append(persona.id)
                         or plan_guide(persona, *rest))
-    monkeypatch.setattr(HtmlCache, "put", lambda self, source, *rest: converted.append(source)
+    monkeypatch.setattr(PageCache, "put", lambda self, source, *rest: converted.append(source)
                         or put(self, source, *rest))
+    monkeypatch.setattr(mkdocs_build, "_build_page", lambda page, *rest, **named: drawn.append((page.file.src_uri, page.markdown))
+                        or build_page(page, *rest, **named))
     edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
     pipeline.build(small, today=TODAY)  # one shard to build again (two guides): in this process
     assert worked_out == ["maya"] and converted == ["guides/maya.md"]
+    # the theme drew Maya's page, not the other guide of her shard (the site shard's stand-ins for the
+    # public guides, a title each, are drawn too: the guides index lists Maia now)
+    assert [source for source, markdown in drawn if source.startswith(("guides/", "c/"))
+            and source != "guides/index.md" and markdown.strip() != "# Guide"] == ["guides/maya.md"]
     assert len(cached(small, shards.GUIDES) - guides) == 1 and len(guides - cached(small, shards.GUIDES)) == 1
-    assert len(cached(small, shards.HTML) - pages) == 1 and len(pages - cached(small, shards.HTML)) == 1
+    assert len(cached(small, shards.PAGES) - pages) == 1 and len(pages - cached(small, shards.PAGES)) == 1
 
 
-plan_guide, put = pipeline.plan_guide, HtmlCache.put
+plan_guide, put, build_page = pipeline.plan_guide, PageCache.put, mkdocs_build._build_page
 
 
 def test_a_page_whose_conversion_warned_is_not_kept_so_the_next_build_fails_too(small):
@@ -258,7 +265,7 @@ def test_a_page_whose_conversion_warned_is_not_kept_so_the_next_build_fails_too(
     for attempt in range(2):
         with pytest.raises(ProblemsFound, match="nowhere.md") as failed:
             pipeline.build(small, today=TODAY)
-        assert cached(small, shards.HTML) == set(), attempt
+        assert cached(small, shards.PAGES) == set(), attempt
         said = failed.value.problems[0].message.removeprefix("MkDocs build failed: ").split("; ")
         assert len(said) == len(set(said)) > 1, said  # each page's warning once
 
