@@ -20,7 +20,8 @@ kept from its output. This hook makes the others cheap:
   and a later build of the same page copies it in, without converting or drawing it again. A
   guide page is outside the navigation, has no previous or next page and stays out of Material's
   search, so nothing else of its shard shows in it: a shard built again because one of its
-  guides changed converts and draws that guide only. The one conversion goes block by block
+  guides changed converts and draws that guide only. Should mkdocs.yml ever list the guides in
+  its `nav` (or have none, so MkDocs lists every page), no page is kept (`may_list`). The one conversion goes block by block
   (markdown_parts.py): a block that many guides hold word for word, or with other figures only,
   is converted once per process.
 
@@ -110,6 +111,8 @@ class ShardPages(BasePlugin):
         self.parts: PartsConverter | None = None
 
     def on_files(self, files, config):
+        if self.page_cache and may_list(config.nav, self.page_cache.pages):
+            self.page_cache = None  # a page in the navigation shows the others: build and keep none
         for file in list(files):
             if not file.is_documentation_page():
                 if self.other_files is not None and file.src_uri not in self.other_files:
@@ -182,6 +185,18 @@ class ThemeLoader(jinja2.FileSystemLoader):
                     template = os.path.join(dirpath, filename)[len(searchpath):].strip(os.path.sep)
                     found.add(template.replace(os.path.sep, "/").removeprefix("./"))
         return sorted(found)
+
+
+def may_list(nav, pages: set[str]) -> bool:
+    """Whether a navigation as configured may list one of `pages`: it names one, or there is no
+    `nav` and MkDocs makes one of every page (a page it lists shows its neighbours, so what is
+    written for a guide would depend on the other guides)."""
+    if nav is None:
+        return True
+    if isinstance(nav, str):
+        return nav in pages
+    items = nav.values() if isinstance(nav, dict) else nav
+    return any(may_list(item, pages) for item in items)
 
 
 def headings_only(markdown: str) -> str:

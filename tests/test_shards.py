@@ -28,7 +28,7 @@ from generator.errors import ProblemsFound
 from generator.plain_text import PlainText
 from generator.privacy import PrivatePage, _finder
 from generator.formatting import money
-from generator.site_hook import PageCache, ShardPages, ThemeLoader, headings_only
+from generator.site_hook import PageCache, ShardPages, ThemeLoader, headings_only, may_list
 
 TODAY = dt.date(2026, 3, 2)
 SECRET = "0c9b7e4d2a6f18e35b7d9c1a4e2f6b08" * 2
@@ -431,3 +431,20 @@ def test_a_later_years_limits_file_being_filled_in_builds_nothing_again(small, l
     pipeline.build(small, today=TODAY)
     assert not keys & cached_keys(small)
     assert 'id="2027"' in (small.root / "site" / "limits" / "index.html").read_text()
+
+
+def test_no_guide_page_is_kept_when_the_navigation_may_list_guides(small, monkeypatch):
+    """A guide page is kept as written only because nothing of its shard shows in it; a navigation
+    that may list guides would show the others (the sidebar), so then every page is built each time."""
+    assert not may_list([{"Home": "index.md"}, {"Guides": "guides/index.md"}, {"More": ["glossary.md"]}],
+                        {"guides/maya.md"})
+    assert may_list([{"Home": "index.md"}, {"People": [{"Maya": "guides/maya.md"}]}], {"guides/maya.md"})
+    assert may_list(None, {"guides/maya.md"})  # no nav: MkDocs lists every page
+    text = small.mkdocs_yml.read_text()  # without its nav: MkDocs makes one of the pages it finds
+    small.mkdocs_yml.write_text(text[:text.index("\nnav:\n")] + text[text.index("\nnot_in_nav:"):])
+    pipeline.build(small, today=TODAY)
+    built = []
+    monkeypatch.setattr(PageCache, "put", lambda self, source, *rest: built.append(source))
+    edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
+    pipeline.build(small, today=TODAY)
+    assert built == [] and cached(small, shards.PAGES) == set()
