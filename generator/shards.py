@@ -58,6 +58,7 @@ CACHE = Path("build") / "shards"
 RESULT = "result.pickle"  # written last: a folder without it is not a finished shard
 GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
 PAGES = "pages"  # below the cache: each guide page as MkDocs and the theme wrote it (site_hook.PageCache)
+RETIRED = ("html",)  # below the cache: what earlier versions kept and this one does not read (the next build removes it)
 CHECKED = "checked"  # below the cache: the files the privacy check found clean (privacy.CheckedFiles)
 COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
 NEEDLES = "needles"  # below the cache: the private strings shards were checked for, one file per set, by digest
@@ -622,10 +623,11 @@ def _swap_into_place(new: Path, target: Path) -> None:
 
 def prune(context: Context, results: list[ShardResult]) -> None:
     """Drop what this build did not use from the cache (which holds only what builds made): the other
-    shards, and the guides and pages none of this build's shards uses."""
+    shards, the guides and pages none of this build's shards uses, and what earlier versions kept."""
     keep = {result.key for result in results}
     for folder in context.cache.iterdir():
-        if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()):
+        if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()
+                                                            or folder.name in RETIRED):
             shutil.rmtree(folder, ignore_errors=True)
     used = {name for result in results for name in result.kept} | {f"{NEEDLES}/{context.checked_for}.pickle"}
     for part in (GUIDES, PAGES, CHECKED, NEEDLES):

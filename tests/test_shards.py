@@ -448,3 +448,15 @@ def test_no_guide_page_is_kept_when_the_navigation_may_list_guides(small, monkey
     edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
     pipeline.build(small, today=TODAY)
     assert built == [] and cached(small, shards.PAGES) == set()
+
+
+def test_a_build_removes_what_earlier_versions_kept_in_the_cache(small):
+    """build/shards/html/ held each guide's converted HTML (private clients' too) before pages were
+    kept whole; the generator no longer reads it, so the next build removes it."""
+    pipeline.build(small, today=TODAY)
+    old = small.root / shards.CACHE / "html"
+    old.mkdir()
+    (old / ("0" * 64 + ".pickle")).write_bytes(b"a page converted by an earlier version")
+    pipeline.build(small, today=TODAY)
+    assert not old.exists()
+    assert cached(small, shards.PAGES) and cached(small, shards.GUIDES)  # what this version keeps stays
