@@ -70,7 +70,8 @@ def took_down(before: Path, after: Path) -> bool:
     in the site `after`: the build that took a page down removes the version before at once."""
     def private_files(site: Path) -> set[str]:  # names, not Paths: tens of thousands on a big site
         folders = [PRIVATE_DIR, *(f"{year.name}/{PRIVATE_DIR}" for year in site.glob("[0-9][0-9][0-9][0-9]"))]
-        return {f"{folder}/{name}" for folder in folders if (site / folder).is_dir() for name in os.listdir(site / folder)}
+        return {f"{folder}/{name}" for folder in folders if (site / folder).is_dir()
+                for name in os.listdir(site / folder)}
     return bool(private_files(before) - private_files(after))
 
 

@@ -31,6 +31,7 @@ from .errors import BuildFailed
 MARKER = ".guides-site"  # in every folder the build made and may therefore replace or remove
 MARKER_TEXT = "Made by `guides build`; the build may replace or remove this folder.\n"
 LOCK = ".guides.lock"
+RM = ("rm", "-rf", "--")  # removes a big site's tens of thousands of files several times faster than shutil
 WORK_PREFIX = ".guides-build-"  # the build's scratch folders in the project (they hold private Markdown)
 FAULT_ENV = "GUIDES_FAULT_AT"  # tests: SIGKILL the build at the named step (see `step`)
 
@@ -167,9 +168,6 @@ class Sweep:
 
 
 # ----------------------------------------------------------------------------- build and switch
-
-RM = ("rm", "-rf", "--")  # removes a big site's tens of thousands of files several times faster than shutil
-
 
 def remove_tree(folder: Path) -> None:
     """Remove a folder this program made, with everything in it: with RM, else (no rm, or it failed)

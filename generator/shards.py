@@ -58,7 +58,7 @@ CACHE = Path("build") / "shards"
 RESULT = "result.pickle"  # written last: a folder without it is not a finished shard
 GUIDES = "guides"  # below the cache: each guide's GuideFiles, by its member key
 PAGES = "pages"  # below the cache: each guide page as MkDocs and the theme wrote it (site_hook.PageCache)
-RETIRED = ("html",)  # below the cache: what earlier versions kept and this one does not read (the next build removes it)
+RETIRED = ("html",)  # below the cache: what earlier versions kept and this one does not read (prune removes it)
 CHECKED = "checked"  # below the cache: the files the privacy check found clean (privacy.CheckedFiles)
 COMPILED = "jinja"  # below the cache: the compiled templates (the guides' and the theme's), keyed by their text
 NEEDLES = "needles"  # below the cache: the private strings shards were checked for, one file per set, by digest
@@ -266,7 +266,7 @@ def _build_guide_shard(context: Context, shard: Shard) -> ShardResult:
     passphrases = {g.path: protect.passphrase_for(context.secret, m.persona.id)
                    for m, g in zip(shard.members, guides) if g.protected}
     stems = tuple(g.path.removesuffix(".md") + "/" for g in guides)
-    built = PageCache(context.cache / PAGES, context.inputs, {g.path for g in guides if not g.protected})
+    page_cache = PageCache(context.cache / PAGES, context.inputs, {g.path for g in guides if not g.protected})
 
     def check(site: Path, checked: privacy.CheckedFiles) -> list[Problem]:
         privacy.hide_from_sitemap(site)  # it lists the shard's private pages; the site shard's is published
@@ -276,7 +276,7 @@ def _build_guide_shard(context: Context, shard: Shard) -> ShardResult:
 
     return _run_mkdocs(context, result, pages, own_files, lambda rel: rel.startswith(stems) or rel in own_files,
                        {g.path for g in public}, passphrases, check, kept_docs=own_files - set(passphrases),
-                       page_cache=built)
+                       page_cache=page_cache)
 
 
 def guide_files(context: Context, project, env, member: Member) -> GuideFiles:
@@ -626,8 +626,8 @@ def prune(context: Context, results: list[ShardResult]) -> None:
     shards, the guides and pages none of this build's shards uses, and what earlier versions kept."""
     keep = {result.key for result in results}
     for folder in context.cache.iterdir():
-        if folder.is_dir() and folder.name not in keep and (folder.name.startswith(".tmp-") or (folder / RESULT).exists()
-                                                            or folder.name in RETIRED):
+        made = folder.name.startswith(".tmp-") or (folder / RESULT).exists() or folder.name in RETIRED
+        if folder.is_dir() and folder.name not in keep and made:
             shutil.rmtree(folder, ignore_errors=True)
     used = {name for result in results for name in result.kept} | {f"{NEEDLES}/{context.checked_for}.pickle"}
     for part in (GUIDES, PAGES, CHECKED, NEEDLES):

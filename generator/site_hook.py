@@ -21,9 +21,9 @@ kept from its output. This hook makes the others cheap:
   guide page is outside the navigation, has no previous or next page and stays out of Material's
   search, so nothing else of its shard shows in it: a shard built again because one of its
   guides changed converts and draws that guide only. Should mkdocs.yml ever list the guides in
-  its `nav` (or have none, so MkDocs lists every page), no page is kept (`may_list`). The one conversion goes block by block
-  (markdown_parts.py): a block that many guides hold word for word, or with other figures only,
-  is converted once per process.
+  its `nav` (or have none, so MkDocs lists every page), no page is kept (`may_list`). The one
+  conversion goes block by block (markdown_parts.py): a block that many guides hold word for
+  word, or with other figures only, is converted once per process.
 
 Private guides stay out of search by their own front matter, and the privacy check after the
 build (privacy.leaks) proves it. A passphrase-protected guide is never kept in clear.

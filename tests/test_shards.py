@@ -224,7 +224,8 @@ def test_a_private_guide_shows_nowhere_but_on_its_own_page(small):
 
 def readable(path: Path) -> str | None:
     """A file's text; a kept guide or page unpacked, or None when it is the private client's own."""
-    if path.parent.name not in (shards.GUIDES, shards.PAGES, shards.NEEDLES) or path.parent.parent.name != shards.CACHE.name:
+    kept_part = path.parent.name in (shards.GUIDES, shards.PAGES, shards.NEEDLES)
+    if not kept_part or path.parent.parent.name != shards.CACHE.name:
         return path.read_text(errors="replace")
     kept = pickle.loads(zlib.decompress(path.read_bytes()))
     if path.parent.name == shards.NEEDLES:  # the private strings a shard was checked for, hashed
@@ -242,8 +243,8 @@ def test_a_rebuild_after_one_persona_changed_works_out_and_converts_that_guide_o
                         or plan_guide(persona, *rest))
     monkeypatch.setattr(PageCache, "put", lambda self, source, *rest: converted.append(source)
                         or put(self, source, *rest))
-    monkeypatch.setattr(mkdocs_build, "_build_page", lambda page, *rest, **named: drawn.append((page.file.src_uri, page.markdown))
-                        or build_page(page, *rest, **named))
+    monkeypatch.setattr(mkdocs_build, "_build_page", lambda page, *rest, **named:
+                        drawn.append((page.file.src_uri, page.markdown)) or build_page(page, *rest, **named))
     edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
     pipeline.build(small, today=TODAY)  # one shard to build again (two guides): in this process
     assert worked_out == ["maya"] and converted == ["guides/maya.md"]
