@@ -160,12 +160,22 @@ LOW_PAY_CASES = [
     ({"tiers": [], **pay(25000), "annual_additions_limit": D(25000), "nonelective": D(2500)}, D(90)),
     # 40,000 pay: 24,500 / 40,000 = 61.25% → 61% = 24,400; match 1,200 + 400 = 1,600; 26,000 ≤ 40,000 fits.
     ({**pay(40000), "annual_additions_limit": D(40000)}, D(61)),
+    # Catch-up age: deferrals over 415(c) are catch-up too (Treas. Reg. 1.414(v)-1(b)(1)(i)). The nonelective
+    # case above with 8,000 catch-up room: 98% (24,500 = the 402(g) room, 250 × 98) + 2,500 = 27,000, over
+    # 415(c) by 2,000 ≤ 8,000 of catch-up: fits. 99% = 24,750 is over 402(g) by 250, and 24,750 + 2,500 is
+    # over 415(c) by 2,250: 2,250 of catch-up covers both, so 99% fits; 100% = 25,000: 2,500 ≤ 8,000, fits.
+    ({"tiers": [], **pay(25000), "annual_additions_limit": D(25000), "nonelective": D(2500),
+      "catch_up_room": D(8000)}, D(100)),
+    # The same with 1,000 of catch-up room: d% with 250·d + 2,500 − 25,000 ≤ 1,000 → d ≤ 94%.
+    ({"tiers": [], **pay(25000), "annual_additions_limit": D(25000), "nonelective": D(2500),
+      "catch_up_room": D(1000)}, D(94)),
 ]
 
 
 @pytest.mark.parametrize("changes, top", LOW_PAY_CASES, ids=[
     "415c-100pct-of-pay-trims-deferral-with-match", "415c-100pct-of-pay-trims-deferral-with-nonelective",
-    "415c-100pct-of-pay-not-binding"])
+    "415c-100pct-of-pay-not-binding", "catch-up-age-defers-past-415c-by-the-catch-up",
+    "catch-up-age-defers-past-415c-by-no-more-than-the-catch-up"])
 def test_low_pay_415c_limits_the_deferral(changes, top):
     assert max_deferral_pct(payroll(**changes)) == top
 

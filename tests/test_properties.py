@@ -132,11 +132,15 @@ def test_recommended_elections_keep_every_limit(persona, plan):
 
     # 402(g) room here plus the 414(v) catch-up
     assert deferrals <= p.deferral_room + p.catch_up_room
-    # 415(c): counted deferrals (catch-up excluded) + match + nonelective + after-tax, per employer; the match
-    # earns on the year's deferrals (never more than the election) plus matched after-tax money
+    # 415(c): deferrals less catch-up + match + nonelective + after-tax, per employer; the match earns on the
+    # year's deferrals (never more than the election) plus matched after-tax money. Catch-up is the part of
+    # the deferrals over 402(g) or over 415(c) beside the employer money, within the catch-up room
+    # (Treas. Reg. 1.414(v)-1(b)(1)(i)); after-tax money never makes catch-up.
     matched = min(p.amount(pre + roth), deferrals) + (p.amount(after) if p.matches_after_tax else 0)
     match = match_on(matched, p.plan_compensation, p.tiers)
-    assert p.counted_deferrals(deferrals) + match + p.nonelective + after_tax <= p.annual_additions_limit + CENT
+    employer = match + p.nonelective
+    catch_up = min(p.catch_up_room, max(deferrals - p.deferral_room, deferrals + employer - p.annual_additions_limit, 0))
+    assert deferrals - catch_up + employer + after_tax <= p.annual_additions_limit + CENT
     assert abs(results.value("employer_match") - match.quantize(CENT, "ROUND_HALF_UP")) <= CENT
     # the plan's own caps and features, on every paycheck and on the last ones
     assert pre + roth + after <= plan.contributions.max_total_pct

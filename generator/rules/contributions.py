@@ -78,7 +78,7 @@ def catch_up_limit(limits: Limits, *, age: int, other_deferrals: Decimal, roth_r
         steps.append(Step("Your catch-up must be Roth and this plan offers no Roth: no catch-up here",
                           ZERO, limits.roth_catch_up_wage_threshold.source, "="))
         return Figure("catch_up_limit", ZERO, tuple(steps), flags=frozenset(flags))
-    steps.append(Step("Catch-up room (only above a full regular deferral)", amount, "", "="))
+    steps.append(Step("Catch-up room (for deferrals past the regular limits)", amount, "", "="))
     return Figure("catch_up_limit", amount, tuple(steps), flags=frozenset(flags))
 
 

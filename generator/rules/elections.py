@@ -30,8 +30,8 @@ def _fits(payroll: Payroll, deferral_pct: Decimal, after_tax_pct: Decimal) -> bo
     if after_tax_pct and (not payroll.after_tax_offered or
                           (payroll.after_tax_max_pct is not None and after_tax_pct > payroll.after_tax_max_pct)):
         return False
-    additions = (payroll.counted_deferrals(deferrals) + _match(payroll, deferral_pct, after_tax_pct)
-                 + payroll.nonelective + payroll.amount(after_tax_pct))
+    employer = _match(payroll, deferral_pct, after_tax_pct) + payroll.nonelective
+    additions = payroll.counted_deferrals(deferrals, employer) + employer + payroll.amount(after_tax_pct)
     return additions <= payroll.annual_additions_limit
 
 
@@ -191,10 +191,10 @@ def after_tax_space(payroll: Payroll, deferrals: Decimal | None = None) -> Figur
     if deferrals is None:
         deferrals = full_deferral_room(payroll)
     deferral_pct = _exact_pct(payroll, deferrals)
-    counted = payroll.counted_deferrals(deferrals)
     # When the plan matches after-tax money too, after-tax dollars can fill the match: count it whole.
     matched_pct = max(deferral_pct, payroll.tiers[-1].up_to_pct) if payroll.matches_after_tax and payroll.tiers else deferral_pct
     match = match_on(payroll.amount(matched_pct), payroll.plan_compensation, payroll.tiers)
+    counted = payroll.counted_deferrals(deferrals, match + payroll.nonelective)
     room = clamp(payroll.annual_additions_limit - counted - match - payroll.nonelective)
     steps = [Step("Annual additions limit for this employer", payroll.annual_additions_limit,
                   payroll.cite("annual_additions_limit")),

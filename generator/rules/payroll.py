@@ -79,9 +79,13 @@ class Payroll:
         """Yearly dollars of an election of `pct` percent of plan compensation."""
         return pct_of(pct, self.plan_compensation)
 
-    def counted_deferrals(self, deferrals: Decimal) -> Decimal:
-        """Deferrals that count toward 415(c): the part above the 402(g) room is catch-up (414(v)(3)(A))."""
-        return min(deferrals, self.deferral_room)
+    def counted_deferrals(self, deferrals: Decimal, employer: Decimal) -> Decimal:
+        """Deferrals that count toward 415(c) beside `employer` dollars of employer money. Catch-up is
+        what exceeds any applicable limit, 402(g) or 415(c), up to the catch-up room (Treas. Reg.
+        1.414(v)-1(a)(1), (b)(1)(i)), and counts toward neither (IRC 414(v)(3)(A)). So on low pay, where
+        415(c) is 100 % of pay, a saver of catch-up age may defer past it by up to the catch-up."""
+        over = max(deferrals - self.deferral_room, deferrals + employer - self.annual_additions_limit, ZERO)
+        return deferrals - min(over, self.catch_up_room)
 
 
 def match_by_tier(matched: Decimal, pay: Decimal, tiers: Sequence[MatchTier]) -> list[tuple[MatchTier, Decimal, Decimal]]:
