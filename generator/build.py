@@ -105,11 +105,13 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
         with publish.locked(project.root):
             publish.clean_leftovers(project.root, target)
             sweep = publish.Sweep(target)  # removes the old versions while this build works
+            head = shards.HeadStart(project.root, target)  # and links the published one into a new version
             try:
-                return _build_and_publish(project, target, sweep, year, today, allow_provisional, keep_going,
-                                          jobs or default_jobs(), only_cached)
+                return _build_and_publish(project, target, sweep, head, year, today, allow_provisional,
+                                          keep_going, jobs or default_jobs(), only_cached)
             finally:
                 sweep.wait()
+                head.close()
                 gc.unfreeze()
     except OSError as error:
         raise BuildFailed(publish.describe(error)) from None
@@ -117,8 +119,8 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
         raise BuildFailed(template_failure(error)) from None
 
 
-def _build_and_publish(project: Project, target: publish.Target, sweep: publish.Sweep, year: int | None,
-                       today: dt.date | None, allow_provisional: bool, keep_going: bool, jobs: int,
+def _build_and_publish(project: Project, target: publish.Target, sweep: publish.Sweep, head: shards.HeadStart,
+                       year: int | None, today: dt.date | None, allow_provisional: bool, keep_going: bool, jobs: int,
                        only_cached: bool) -> BuildReport:
     gc.disable()  # what loading makes lives until the end of the build: no collection can free any of it
     try:
@@ -135,9 +137,9 @@ def _build_and_publish(project: Project, target: publish.Target, sweep: publish.
     guides = tuple(PublishedGuide(p, profiles.plans, guide_path(p, secret), is_protected(project.settings, p))
                    for p in live)
     context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
-    site = publish.new_version(target)
+    site = head.version or publish.new_version(target)
     try:
-        with shards.Linker(context, site) as linker:  # each shard is linked into the new version once ready
+        with shards.Linker(context, site, head, planned) as linker:  # each shard is linked in once ready
             built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached,
                                      ready=linker.add)
         problems = [problem for shard in built for problem in shard.problems]
@@ -149,6 +151,7 @@ def _build_and_publish(project: Project, target: publish.Target, sweep: publish.
         publish.discard(site)
         raise
     before = target.current()
+    shards.record_published(context, site, built)
     publish.switch(target, site)
     # The site is published: a step that fails from here is a warning, and the next build does it.
     notices = ([notice] if notice else []) + unfinished_warnings(profiles)

@@ -45,6 +45,7 @@ import jinja2
 
 from . import build as pipeline
 from . import environment_variables, limits, privacy, protect, publish
+from .archive import archived_years
 from .errors import BuildFailed, Problem, ProblemsFound
 from .notes import maintainer_notes
 from .privacy import PrivatePage
@@ -517,14 +518,78 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
                         shutil.copy2(os.path.join(top, name), folder / name)
 
 
+PUBLISHED = "published.json"  # in the cache: the site version published last, and the shards it holds
+
+
+def record_published(context: Context, version: Path, results: list[ShardResult]) -> None:
+    """Say which shards `version` holds, just before it is published, so that the next build can
+    begin its own version as links to this one (HeadStart). A build stopped before its switch
+    leaves a record naming a version that is not published: the next build does not use it."""
+    record = {"version": version.name, "shards": {result.name: result.key for result in results}}
+    (context.cache / PUBLISHED).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+class HeadStart:
+    """A new site version begun as hard links to the published one (one `cp -al` process) while the
+    build reads the profiles and plans its shards. A rebuild after one change then only swaps the
+    files of the shards that changed (Linker), instead of waiting to link every shard's files:
+    40,000 entries at 10,000 guides, seconds of disk work.
+
+    Begun only when the cache records which shards the published version holds (record_published).
+    The earlier years' folders and the build's marker files are left out: a new version gets its
+    own (archive.keep_earlier_years, publish.new_version). `close` waits for the copy and removes the
+    version unless it was published."""
+
+    def __init__(self, root: Path, target: publish.Target) -> None:
+        self.target = target
+        self.version: Path | None = None
+        self.shards: dict[str, str] = {}  # name -> key of the shards the copied version holds
+        self.process: subprocess.Popen | None = None
+        self.copied = False
+        current = target.current()
+        record = _read_record(root / CACHE / PUBLISHED, "shards")
+        if current is None or record is None or record.get("version") != current.name or not shutil.which("cp"):
+            return
+        years = {str(year) for year in archived_years(current)}
+        entries = [str(current / name) for name in sorted(os.listdir(current))
+                   if not name.startswith(".guides-") and name not in years]
+        self.version, self.shards = publish.new_version(target), record["shards"]
+        self.process = subprocess.Popen(["cp", "-al", "--", *entries, f"{self.version}/"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if entries else None
+        self.copied = not entries
+
+    def wait(self) -> bool:
+        """Wait for the copy; True when it holds every file of the published version."""
+        if self.process is not None:
+            self.copied = self.process.wait() == 0
+            self.process = None
+        return self.version is not None and self.copied
+
+    def close(self) -> None:
+        self.wait()
+        current = self.target.current()
+        if self.version is not None and (current is None or current.name != self.version.name):
+            publish.discard(self.version)
+
+
 class Linker:
     """Links shards' site files into a new site version on a thread of its own, as each shard is
     ready, so linking the unchanged shards (a kernel call per file: seconds at 10,000 guides) runs
     while the changed ones are built. Used as a context manager: leaving it waits for the links,
-    and raises what linking raised."""
+    and raises what linking raised.
 
-    def __init__(self, context: Context, target: Path) -> None:
+    When the version was begun by a HeadStart, it holds the published version's shards already:
+    the Linker removes the files of those that changed (every guide shard's before any is linked,
+    as a guide may move between shards; the site shard's when it is built) and links only the new.
+    Where that cannot be done whole (the copy failed, an old shard is no longer in the cache), it
+    empties the version and links every shard, as a first build does."""
+
+    def __init__(self, context: Context, target: Path, head: HeadStart | None = None,
+                 planned: tuple[Shard, ...] = ()) -> None:
         self.context, self.target = context, target
+        self.head = head if head is not None and head.version == target else None
+        self.planned = {shard.name: shard.key for shard in planned}
+        self.held: dict[str, str] | None = None  # name -> key of the shards the version holds; set by the first batch
         self.batches: queue.Queue[list[ShardResult] | None] = queue.Queue()
         self.thread: threading.Thread | None = None  # started by the first batch (see build_guides)
         self.error: BaseException | None = None
@@ -540,11 +605,34 @@ class Linker:
 
     def _link(self) -> None:
         while (batch := self.batches.get()) is not None:
-            if batch and self.error is None:
+            if self.error is None:
                 try:
-                    link_into(batch, self.context, "site", self.target)
+                    if self.held is None:
+                        self.held = self._held()
+                    fresh = [result for result in batch if self.held.get(result.name) != result.key]
+                    for result in fresh:
+                        if result.name in self.held:  # the site shard, changed
+                            _unlink_same(self.context.cache / self.held.pop(result.name) / "site", self.target)
+                    link_into(fresh, self.context, "site", self.target)
                 except BaseException as error:  # raised in the build's own thread, on leaving
                     self.error = error
+
+    def _held(self) -> dict[str, str]:
+        """The shards the version holds once the guide shards that changed are taken out of it."""
+        if self.head is None:
+            return {}
+        held = dict(self.head.shards)
+        changed = [name for name, key in held.items() if name != SITE and self.planned.get(name) != key]
+        if self.head.wait() and all((self.context.cache / key / "site").is_dir() for key in held.values()):
+            for name in changed:
+                _unlink_same(self.context.cache / held.pop(name) / "site", self.target)
+            return held
+        for entry in os.listdir(self.target):  # start over: everything but the marker
+            if (self.target / entry).is_dir() and not (self.target / entry).is_symlink():
+                publish.remove_tree(self.target / entry)
+            elif entry != publish.MARKER:
+                (self.target / entry).unlink()
+        return {}
 
     def __exit__(self, kind, value, traceback) -> None:
         if self.thread is not None:
@@ -580,14 +668,16 @@ def sync_docs(results: list[ShardResult], context: Context, docs: Path) -> None:
     record.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
 
 
-def _read_record(record: Path) -> dict[str, str] | None:
-    """The shards build/docs holds, as the last build recorded them (None: no usable record)."""
+def _read_record(record: Path, part: str | None = None) -> dict | None:
+    """A record of shards (name -> key) as the last build wrote it, or the record holding one under
+    `part` (None: no usable record)."""
     try:
         found = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    shards = found.get(part) if part and isinstance(found, dict) else found
     is_key = lambda key: isinstance(key, str) and re.fullmatch(r"[0-9a-f]{64}", key)  # noqa: E731
-    if isinstance(found, dict) and all(isinstance(name, str) and is_key(key) for name, key in found.items()):
+    if isinstance(shards, dict) and all(isinstance(name, str) and is_key(key) for name, key in shards.items()):
         return found
     return None
 

@@ -103,6 +103,11 @@ CHANGES = {  # what changes, and how many guide shards (of three) must be built 
                                             "lists every one of them"), 3),
     "mkdocs.yml": (lambda p, limits: edit(p.mkdocs_yml, "site_name: Retirement-savings guides",
                                           "site_name: Savings guides"), 3),
+    # Aaron sorts first: every guide moves a place ([aaron, linda], [maya, priya], [client-hoang, client-qx]),
+    # so a page leaves one shard for another; then without Linda ([aaron, maya], [priya, client-hoang], [client-qx]).
+    "a persona added": (lambda p, limits: (p.profiles_dir / "personas" / "aaron.yaml").write_text(
+        (p.profiles_dir / "personas" / "linda.yaml").read_text().replace("name: Linda", "name: Aaron")), 3),
+    "a persona removed": (lambda p, limits: (p.profiles_dir / "personas" / "linda.yaml").unlink(), 3),
 }
 
 
@@ -118,6 +123,67 @@ def test_a_rebuild_after_each_change_equals_a_build_from_scratch_byte_for_byte(s
         new = cached_keys(small) - before
         assert len(new) == rebuilt + 1, (change, new)  # the changed guide shards and the site shard only
         assert incremental == from_scratch(small), change
+
+
+def linked_shards(monkeypatch) -> list[str]:
+    """The names of the shards whose site files a build links into its new version, as it links them."""
+    linked, link_into = [], shards.link_into
+
+    def recorded(results, context, part, target):
+        linked.extend(result.name for result in results if part == "site")
+        return link_into(results, context, part, target)
+    monkeypatch.setattr(shards, "link_into", recorded)
+    return linked
+
+
+def test_a_rebuild_begins_with_the_published_files_and_links_in_only_the_shards_that_changed(small, monkeypatch):
+    """A new version starts as links to the published one: a rebuild after one client changed takes
+    that client's shard out of it and links its new files in, nothing else (the site-wide pages do
+    not list a private guide, so the site shard is the same)."""
+    pipeline.build(small, today=TODAY)
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    linked = linked_shards(monkeypatch)
+    pipeline.build(small, today=TODAY)
+    assert linked == ["guides-0002"]
+    incremental = site_bytes(small)
+    assert any(b"$180,000" in text for text in incremental.values())
+    assert incremental == from_scratch(small)[0]
+
+
+def _no_record(project, bin_dir):
+    (project.root / shards.CACHE / shards.PUBLISHED).unlink()
+
+
+def _record_of_another_version(project, bin_dir):
+    record = project.root / shards.CACHE / shards.PUBLISHED
+    record.write_text(record.read_text().replace('"version": "', '"version": "x'))
+
+
+def _old_shard_gone_from_the_cache(project, bin_dir):
+    record = json.loads((project.root / shards.CACHE / shards.PUBLISHED).read_text())
+    shutil.rmtree(project.root / shards.CACHE / record["shards"]["guides-0002"])
+
+
+def _cp_fails(project, bin_dir):
+    (bin_dir / "cp").write_text("#!/bin/sh\nexit 1\n")
+    (bin_dir / "cp").chmod(0o755)
+
+
+@pytest.mark.parametrize("spoil", [_no_record, _record_of_another_version, _old_shard_gone_from_the_cache, _cp_fails],
+                         ids=lambda spoil: spoil.__name__.strip("_").replace("_", "-"))
+def test_a_rebuild_that_cannot_begin_with_the_published_files_links_every_shard(small, monkeypatch, tmp_path, spoil):
+    pipeline.build(small, today=TODAY)
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    spoil(small, bin_dir)
+    linked = linked_shards(monkeypatch)
+    pipeline.build(small, today=TODAY)
+    assert sorted(linked) == ["guides-0000", "guides-0001", "guides-0002", "site"]
+    incremental = site_bytes(small)
+    monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    assert incremental == from_scratch(small)[0]
 
 
 def test_build_docs_swaps_only_the_changed_shards_and_equals_a_whole_one(small):
