@@ -243,13 +243,20 @@ ROTH_CATCH_UP_CASES = [
     (dict(catch_up_room=ZERO, roth_catch_up_required=True, roth_offered=False), D(32), D(24), pcts(12, 0), False),
     # Old job used all regular room: 2,500 catch-up left, 1.25% → 1, rounded up to 2 (see MAX_CASES); all Roth
     (dict(deferral_room=ZERO, catch_up_room=D(2500), roth_catch_up_required=True), D(32), D(24), pcts(0, 2), True),
+    # 415(c) binds first: pay 360,000, nonelective 54,000, no match. Deferrals past 72,000 − 54,000 = 18,000 are
+    # catch-up (Treas. Reg. 1.414(v)-1(b)(1)(i)). 9% = 32,400: catch-up max(7,900, 14,400) → 8,000, counted 24,400
+    # + 54,000 > 72,000; 8% = 28,800: counted 20,800, over; 7% = 25,200: catch-up 7,200, counted 18,000, fits.
+    # Pre-tax stops at floor(18,000 / 360,000 = 5%) = 5%, not at 402(g)'s 6% (21,600 would be 3,600 of catch-up):
+    # 5% + 2% Roth.
+    (dict(**pay(360000), tiers=[], nonelective=D(54000), catch_up_room=D(8000), roth_catch_up_required=True),
+     D(32), D(24), pcts(5, 2), True),
 ]
 
 
 @pytest.mark.parametrize("changes, now, retirement, expected, made_roth", ROTH_CATCH_UP_CASES, ids=[
     "roth-catch-up-makes-catch-up-part-roth", "transition-year-all-pre-tax", "roth-preferred-already-roth",
     "split-under-regular-limit-unchanged", "60-63-catch-up-part-roth", "no-roth-plan-no-catch-up-all-pre-tax",
-    "only-catch-up-left-all-roth",
+    "only-catch-up-left-all-roth", "catch-up-past-415c-made-roth",
 ])
 def test_roth_catch_up_rule_in_elections(changes, now, retirement, expected, made_roth):
     figure = recommended_elections(payroll(**changes), goal="max", rate_now=now, rate_retirement=retirement,

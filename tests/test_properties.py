@@ -141,6 +141,8 @@ def test_recommended_elections_keep_every_limit(persona, plan):
     employer = match + p.nonelective
     catch_up = min(p.catch_up_room, max(deferrals - p.deferral_room, deferrals + employer - p.annual_additions_limit, 0))
     assert deferrals - catch_up + employer + after_tax <= p.annual_additions_limit + CENT
+    if p.roth_catch_up_required:  # SECURE 2.0 §603: every catch-up dollar Roth, so pre-tax within the rest
+        assert min(p.amount(pre), deferrals) <= deferrals - catch_up + CENT
     assert abs(results.value("employer_match") - match.quantize(CENT, "ROUND_HALF_UP")) <= CENT
     # the plan's own caps and features, on every paycheck and on the last ones
     assert pre + roth + after <= plan.contributions.max_total_pct

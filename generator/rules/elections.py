@@ -328,7 +328,10 @@ def _split(payroll: Payroll, deferral: Decimal, rate_now: Decimal | None,
     else:
         pre_tax, flags = ZERO, {"prefer_roth"}
     if payroll.roth_catch_up_required:
-        regular = round_down_to(ratio(payroll.deferral_room, payroll.plan_compensation) * HUNDRED, payroll.increment_pct)
+        # Deferrals past 402(g) or past 415(c) beside the employer money are catch-up (Payroll.counted_deferrals)
+        employer = _match(payroll, deferral, ZERO) + payroll.nonelective
+        room = min(payroll.deferral_room, clamp(payroll.annual_additions_limit - employer))
+        regular = round_down_to(ratio(room, payroll.plan_compensation) * HUNDRED, payroll.increment_pct)
         if pre_tax > regular:
             pre_tax = regular
             flags.add("catch_up_made_roth")
