@@ -328,7 +328,8 @@ def private_page(guide: Guide | PublishedGuide) -> privacy.PrivatePage:
     """What the privacy check must not find outside a private guide's own page."""
     persona = guide.persona
     texts = [persona.name] + ([persona.spouse.name] if persona.spouse and "spouse" in persona.spouse.model_fields_set else [])
-    return privacy.PrivatePage(persona.id, Path(guide.path).stem, tuple(" ".join(t.split()) for t in texts))
+    token = guide.path.rsplit("/", 1)[-1].removesuffix(".md")  # c/<token>.md, as a string: 10,000 per build
+    return privacy.PrivatePage(persona.id, token, tuple(" ".join(t.split()) for t in texts))
 
 
 # ----------------------------------------------------------------------------- render

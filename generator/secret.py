@@ -7,7 +7,6 @@ the untracked file .guides-secret in the project.
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -27,7 +26,7 @@ GENERATE = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 def token_for(secret: bytes, persona_id: str) -> str:
     """The URL slug of a private guide: 32 hex digits (128 bits) of HMAC-SHA256 of the id."""
-    return hmac.new(secret, persona_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(secret, persona_id.encode(), "sha256").hex()[:32]  # one C call: 10,000 slugs per build
 
 
 def new_secret() -> str:
