@@ -581,8 +581,8 @@ class Linker:
     When the version was begun by a HeadStart, it holds the published version's shards already:
     the Linker removes the files of those that changed (every guide shard's before any is linked,
     as a guide may move between shards; the site shard's when it is built) and links only the new.
-    Where that cannot be done whole (the copy failed, an old shard is no longer in the cache), it
-    empties the version and links every shard, as a first build does."""
+    Where that cannot be done whole (the copy failed, an old shard is no longer in the cache), or
+    most shards changed, it empties the version and links every shard, as a first build does."""
 
     def __init__(self, context: Context, target: Path, head: HeadStart | None = None,
                  planned: tuple[Shard, ...] = ()) -> None:
@@ -623,7 +623,8 @@ class Linker:
             return {}
         held = dict(self.head.shards)
         changed = [name for name, key in held.items() if name != SITE and self.planned.get(name) != key]
-        if self.head.wait() and all((self.context.cache / key / "site").is_dir() for key in held.values()):
+        few = 2 * len(changed) <= len(held)  # else (a template or a plan changed) emptying it whole is faster
+        if self.head.wait() and few and all((self.context.cache / key / "site").is_dir() for key in held.values()):
             for name in changed:
                 _unlink_same(self.context.cache / held.pop(name) / "site", self.target)
             return held
