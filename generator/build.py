@@ -105,7 +105,7 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
         with publish.locked(project.root):
             publish.clean_leftovers(project.root, target)
             sweep = publish.Sweep(target)  # removes the old versions while this build works
-            head = shards.HeadStart(project.root, target)  # and links the published one into a new version
+            head = shards.HeadStart(project.root, target)  # and links the last published shards into a new one
             try:
                 return _build_and_publish(project, target, sweep, head, year, today, allow_provisional,
                                           keep_going, jobs or default_jobs(), only_cached)
@@ -151,7 +151,7 @@ def _build_and_publish(project: Project, target: publish.Target, sweep: publish.
         publish.discard(site)
         raise
     before = target.current()
-    shards.record_published(context, site, built)
+    shards.record_published(context, built)
     publish.switch(target, site)
     # The site is published: a step that fails from here is a warning, and the next build does it.
     notices = ([notice] if notice else []) + unfinished_warnings(profiles)

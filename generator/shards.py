@@ -45,7 +45,6 @@ import jinja2
 
 from . import build as pipeline
 from . import environment_variables, limits, privacy, protect, publish
-from .archive import archived_years
 from .errors import BuildFailed, Problem, ProblemsFound
 from .notes import maintainer_notes
 from .privacy import PrivatePage
@@ -518,48 +517,42 @@ def link_into(results: list[ShardResult], context: Context, part: str, target: P
                         shutil.copy2(os.path.join(top, name), folder / name)
 
 
-PUBLISHED = "published.json"  # in the cache: the site version published last, and the shards it holds
+PUBLISHED = "published.json"  # in the cache: the shards the last published version holds, name -> key
 
 
-def record_published(context: Context, version: Path, results: list[ShardResult]) -> None:
-    """Say which shards `version` holds, just before it is published, so that the next build can
-    begin its own version as links to this one (HeadStart). A build stopped before its switch
-    leaves a record naming a version that is not published: the next build does not use it."""
-    record = {"version": version.name, "shards": {result.name: result.key for result in results}}
+def record_published(context: Context, results: list[ShardResult]) -> None:
+    """Say which shards the version about to be published holds, so that the next build can begin
+    its own version with their files (HeadStart)."""
+    record = {result.name: result.key for result in results}
     (context.cache / PUBLISHED).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 
 class HeadStart:
-    """A new site version begun as hard links to the published one (one `cp -al` process) while the
-    build reads the profiles and plans its shards. A rebuild after one change then only swaps the
-    files of the shards that changed (Linker), instead of waiting to link every shard's files:
-    40,000 entries at 10,000 guides, seconds of disk work.
+    """A new site version begun, while the build reads the profiles and plans its shards, as hard
+    links to the files of the shards the last build published (one `cp -al` process, from the
+    cache: what the build made, whatever happened to the published folder since). A rebuild after
+    one change then only swaps the files of the shards that changed (Linker), instead of waiting to
+    link every shard's files: 40,000 entries at 10,000 guides, seconds of disk work.
 
-    Begun only when the cache records which shards the published version holds (record_published).
-    The earlier years' folders and the build's marker files are left out: a new version gets its
-    own (archive.keep_earlier_years, publish.new_version). `close` waits for the copy and removes the
-    version unless it was published."""
+    Begun only when the cache records those shards (record_published) and still holds each one.
+    `close` waits for the copy and removes the version unless it was published."""
 
     def __init__(self, root: Path, target: publish.Target) -> None:
         self.target = target
         self.version: Path | None = None
-        self.shards: dict[str, str] = {}  # name -> key of the shards the copied version holds
+        self.shards: dict[str, str] = {}  # name -> key of the shards the version begins with
         self.process: subprocess.Popen | None = None
         self.copied = False
-        current = target.current()
-        record = _read_record(root / CACHE / PUBLISHED, "shards")
-        if current is None or record is None or record.get("version") != current.name or not shutil.which("cp"):
+        record = _read_record(root / CACHE / PUBLISHED)
+        sources = [root / CACHE / key / "site" for key in (record or {}).values()]
+        if not sources or not all(source.is_dir() for source in sources) or not shutil.which("cp"):
             return
-        years = {str(year) for year in archived_years(current)}
-        entries = [str(current / name) for name in sorted(os.listdir(current))
-                   if not name.startswith(".guides-") and name not in years]
-        self.version, self.shards = publish.new_version(target), record["shards"]
-        self.process = subprocess.Popen(["cp", "-al", "--", *entries, f"{self.version}/"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if entries else None
-        self.copied = not entries
+        self.version, self.shards = publish.new_version(target), record
+        self.process = subprocess.Popen(["cp", "-al", "--", *(f"{source}/." for source in sources), f"{self.version}/"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def wait(self) -> bool:
-        """Wait for the copy; True when it holds every file of the published version."""
+        """Wait for the copy; True when it holds every file of those shards."""
         if self.process is not None:
             self.copied = self.process.wait() == 0
             self.process = None
@@ -578,7 +571,7 @@ class Linker:
     while the changed ones are built. Used as a context manager: leaving it waits for the links,
     and raises what linking raised.
 
-    When the version was begun by a HeadStart, it holds the published version's shards already:
+    When the version was begun by a HeadStart, it holds the last published shards already:
     the Linker removes the files of those that changed (every guide shard's before any is linked,
     as a guide may move between shards; the site shard's when it is built) and links only the new.
     Where that cannot be done whole (the copy failed, an old shard is no longer in the cache), or
@@ -624,7 +617,7 @@ class Linker:
         held = dict(self.head.shards)
         changed = [name for name, key in held.items() if name != SITE and self.planned.get(name) != key]
         few = 2 * len(changed) <= len(held)  # else (a template or a plan changed) emptying it whole is faster
-        if self.head.wait() and few and all((self.context.cache / key / "site").is_dir() for key in held.values()):
+        if self.head.wait() and few:  # (HeadStart made sure the cache holds every one)
             for name in changed:
                 _unlink_same(self.context.cache / held.pop(name) / "site", self.target)
             return held
@@ -669,16 +662,14 @@ def sync_docs(results: list[ShardResult], context: Context, docs: Path) -> None:
     record.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
 
 
-def _read_record(record: Path, part: str | None = None) -> dict | None:
-    """A record of shards (name -> key) as the last build wrote it, or the record holding one under
-    `part` (None: no usable record)."""
+def _read_record(record: Path) -> dict[str, str] | None:
+    """The shards (name -> key) a record names, as the last build wrote it (None: no usable record)."""
     try:
         found = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    shards = found.get(part) if part and isinstance(found, dict) else found
     is_key = lambda key: isinstance(key, str) and re.fullmatch(r"[0-9a-f]{64}", key)  # noqa: E731
-    if isinstance(shards, dict) and all(isinstance(name, str) and is_key(key) for name, key in shards.items()):
+    if isinstance(found, dict) and all(isinstance(name, str) and is_key(key) for name, key in found.items()):
         return found
     return None
 

@@ -154,14 +154,13 @@ def _no_record(project, bin_dir):
     (project.root / shards.CACHE / shards.PUBLISHED).unlink()
 
 
-def _record_of_another_version(project, bin_dir):
-    record = project.root / shards.CACHE / shards.PUBLISHED
-    record.write_text(record.read_text().replace('"version": "', '"version": "x'))
+def _record_damaged(project, bin_dir):
+    (project.root / shards.CACHE / shards.PUBLISHED).write_text('["guides-0000"]')
 
 
 def _old_shard_gone_from_the_cache(project, bin_dir):
     record = json.loads((project.root / shards.CACHE / shards.PUBLISHED).read_text())
-    shutil.rmtree(project.root / shards.CACHE / record["shards"]["guides-0002"])
+    shutil.rmtree(project.root / shards.CACHE / record["guides-0002"])
 
 
 def _cp_fails(project, bin_dir):
@@ -169,7 +168,7 @@ def _cp_fails(project, bin_dir):
     (bin_dir / "cp").chmod(0o755)
 
 
-@pytest.mark.parametrize("spoil", [_no_record, _record_of_another_version, _old_shard_gone_from_the_cache, _cp_fails],
+@pytest.mark.parametrize("spoil", [_no_record, _record_damaged, _old_shard_gone_from_the_cache, _cp_fails],
                          ids=lambda spoil: spoil.__name__.strip("_").replace("_", "-"))
 def test_a_rebuild_that_cannot_begin_with_the_published_files_links_every_shard(small, monkeypatch, tmp_path, spoil):
     pipeline.build(small, today=TODAY)
@@ -183,6 +182,20 @@ def test_a_rebuild_that_cannot_begin_with_the_published_files_links_every_shard(
     assert sorted(linked) == ["guides-0000", "guides-0001", "guides-0002", "site"]
     incremental = site_bytes(small)
     monkeypatch.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+    assert incremental == from_scratch(small)[0]
+
+
+def test_what_a_person_did_to_the_published_folder_is_not_carried_into_the_next_version(small):
+    """A rebuild begins with the files the build made (the cache), not with the published folder:
+    a file removed from it or added to it by hand does not change what the next build publishes."""
+    pipeline.build(small, today=TODAY)
+    published = (small.root / "site").resolve()
+    (published / "guides" / "linda" / "index.html").unlink()  # an unchanged shard's page
+    (published / "notes.txt").write_text("added by hand")
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    pipeline.build(small, today=TODAY)
+    incremental = site_bytes(small)
+    assert "guides/linda/index.html" in incremental and "notes.txt" not in incremental
     assert incremental == from_scratch(small)[0]
 
 
