@@ -105,13 +105,15 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
         with publish.locked(project.root):
             publish.clean_leftovers(project.root, target)
             sweep = publish.Sweep(target)  # removes the old versions while this build works
-            head = shards.HeadStart(project.root, target)  # and links the last published shards into a new one
+            head: shards.HeadStart | None = None
             try:
+                head = shards.HeadStart(project.root, target)  # begins the new version with the last published shards
                 return _build_and_publish(project, target, sweep, head, year, today, allow_provisional,
                                           keep_going, jobs or default_jobs(), only_cached)
             finally:
-                sweep.wait()
-                head.close()
+                sweep.wait()  # a build that failed waits too: it leaves no process behind
+                if head is not None:
+                    head.close()
                 gc.unfreeze()
     except OSError as error:
         raise BuildFailed(publish.describe(error)) from None
