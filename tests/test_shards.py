@@ -136,10 +136,10 @@ def linked_shards(monkeypatch) -> list[str]:
     return linked
 
 
-def test_a_rebuild_begins_with_the_published_files_and_links_in_only_the_shards_that_changed(small, monkeypatch):
-    """A new version starts as links to the published one: a rebuild after one client changed takes
-    that client's shard out of it and links its new files in, nothing else (the site-wide pages do
-    not list a private guide, so the site shard is the same)."""
+def test_a_rebuild_begins_with_the_last_published_shards_and_links_in_only_the_shards_that_changed(small, monkeypatch):
+    """A new version starts as links to the last published shards' files: a rebuild after one client
+    changed takes that client's shard out of it and links its new files in, nothing else (the
+    site-wide pages do not list a private guide, so the site shard is the same)."""
     pipeline.build(small, today=TODAY)
     edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
     linked = linked_shards(monkeypatch)
@@ -170,7 +170,7 @@ def _cp_fails(project, bin_dir):
 
 @pytest.mark.parametrize("spoil", [_no_record, _record_damaged, _old_shard_gone_from_the_cache, _cp_fails],
                          ids=lambda spoil: spoil.__name__.strip("_").replace("_", "-"))
-def test_a_rebuild_that_cannot_begin_with_the_published_files_links_every_shard(small, monkeypatch, tmp_path, spoil):
+def test_a_rebuild_that_cannot_begin_with_the_last_published_shards_links_every_shard(small, monkeypatch, tmp_path, spoil):
     pipeline.build(small, today=TODAY)
     edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
     bin_dir = tmp_path / "bin"
