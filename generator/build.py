@@ -200,7 +200,7 @@ def build_shards(project: Project, part: int, parts: int, *, year: int | None = 
     context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
     mine = planned[part - 1::parts]
     try:
-        built = shards.build_guides(context, mine, jobs or default_jobs())
+        built, _ = shards.build_guides(context, mine, jobs or default_jobs())
     except OSError as error:
         raise BuildFailed(publish.describe(error)) from None
     problems = [problem for shard in built for problem in shard.problems]

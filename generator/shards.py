@@ -68,6 +68,7 @@ STUB = "---\ntitle: Guide\n---\n\n# Guide\n"  # a public guide in the site shard
 SUMMARY_WORDS = 400
 COMMON_FROM = 100  # from this many public guides, a word in more than COMMON_SHARE of them is left to the
 COMMON_SHARE = 0.1  # site-wide pages: listing hundreds of guides for one word helps no one, and slows the index
+AHEAD = 10  # the most public guides worked out in the main process to build the site shard beside the guides
 
 
 @dataclass(frozen=True)
@@ -180,45 +181,94 @@ Ready = Callable[[list["ShardResult"]], None]  # told of shards as they are read
 
 def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: bool,
               only_cached: bool = False, ready: Ready = lambda done: None) -> list[ShardResult]:
-    """Every guide shard, then the site shard from what they return. `ready` is told of each shard
-    without problems as soon as it is there: the cached ones first, then each one built."""
+    """Every guide shard, and the site shard from what they return. `ready` is told of each shard
+    without problems as soon as it is there: the cached ones first, then each one built.
+
+    The site shard needs every public guide's row and summary. After a change to a persona or two,
+    they are known before the guide shards are built (`_listing_ahead`), and the site shard is built
+    beside those, on a core that would wait for them; otherwise it is built after them."""
     def told(done: list[ShardResult]) -> None:
         ready([result for result in done if not result.problems])
 
-    results = build_guides(context, shards, jobs, only_cached, told)
-    rows = sorted((row for r in results for row in r.rows), key=lambda row: (row["name"].lower(), row["file"]))
-    summaries = tuple(sorted((s for r in results for s in r.summaries), key=lambda s: s["location"]))
-    site = build_site_shard(context, tuple(rows), summaries, any_protected)
+    cached = read_results(context, shards)
+    site, beside = None, None
+    ahead = _listing_ahead(context, shards, cached, jobs)
+    if ahead is not None:
+        site = read_result(context, site_key(context, *ahead, any_protected))
+        beside = None if site else (*ahead, any_protected)
+    results, built_beside = build_guides(context, shards, jobs, only_cached, told, cached, beside)
+    listing = _listing(results)
+    key = site_key(context, *listing, any_protected)
+    site = next((s for s in (site, built_beside) if s and s.key == key), None)  # the listing was as foreseen
+    site = site or build_site_shard(context, *listing, any_protected)
     told([site])
     return results + [site]
 
 
+def _listing(results: list[ShardResult]) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    """The guides index's rows and the search index's summaries of the public guides, in their order."""
+    rows = sorted((row for r in results for row in r.rows), key=lambda row: (row["name"].lower(), row["file"]))
+    summaries = sorted((s for r in results for s in r.summaries), key=lambda s: s["location"])
+    return tuple(rows), tuple(summaries)
+
+
+def _listing_ahead(context: Context, shards: list[Shard], cached: dict[str, ShardResult | None],
+                   jobs: int) -> tuple[tuple[dict, ...], tuple[dict, ...]] | None:
+    """The listing before the guide shards are built: from the cached shards, and the public guides
+    of the shards to build. None unless a core would wait (fewer shards to build than processes)
+    and at most AHEAD of those guides must be worked out here, where they are worked out one by one.
+    Each guide worked out here is kept under its member key: its shard's worker reads it back."""
+    missing = [shard for shard in shards if cached[shard.key] is None]
+    if not missing or len(missing) >= jobs:
+        return None
+    project = pipeline.Project(context.root)
+    public = [m for shard in missing for m in shard.members if m.persona.audience != "private"]
+    new = [m for m in public if pipeline.is_protected(project.settings, m.persona)
+           or not (context.cache / GUIDES / f"{m.key}.pickle").is_file()]
+    if len(new) > AHEAD:
+        return None
+    with _failures_as_one_line():  # as its shard would say it
+        env = environment(project.templates_dir, context.cache / COMPILED)
+        guides = [guide_files(context, project, env, member) for member in public]
+    found = [result for result in cached.values() if result is not None]
+    return _listing(found + [ShardResult("", "", rows=tuple(g.row for g in guides),
+                                         summaries=tuple(g.summary for g in guides))])
+
+
+def read_results(context: Context, shards: list[Shard]) -> dict[str, ShardResult | None]:
+    """Each shard's result from the cache by its key, or None where it is still to build."""
+    return {shard.key: read_result(context, shard.key) for shard in shards}
+
+
 def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: bool = False,
-                 ready: Ready = lambda done: None) -> list[ShardResult]:
-    """Every guide shard, on `jobs` processes; cached shards are read, not built."""
+                 ready: Ready = lambda done: None, cached: dict[str, ShardResult | None] | None = None,
+                 site: tuple | None = None) -> tuple[list[ShardResult], ShardResult | None]:
+    """Every guide shard, on `jobs` processes; cached shards are read, not built. With `site` (the
+    site shard's arguments), the site shard is built among them; it is returned beside them."""
     context.cache.mkdir(parents=True, exist_ok=True)
     _save_needles(context)
-    cached = {s.key: read_result(context, s.key) for s in shards}
-    missing = [s for s in shards if cached[s.key] is None]
+    cached = read_results(context, shards) if cached is None else cached
+    missing = [shard for shard in shards if cached[shard.key] is None]
     if only_cached and missing:
         raise BuildFailed(f"{len(missing)} of {len(shards)} shards are not built yet (first: {missing[0].name}); "
                           "run guides build --shard K/N for each K, or guides build")
     found = [result for result in cached.values() if result is not None]
     built: dict[str, ShardResult] = {}
-    if len(missing) <= 1 or jobs <= 1:
+    if len(missing) + bool(site) <= 1 or jobs <= 1:
         ready(found)
         for shard in missing:
             built[shard.key] = build_guide_shard(context, shard)
             ready([built[shard.key]])
-    else:
-        with concurrent.futures.ProcessPoolExecutor(
-                min(jobs, len(missing)), mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {s.key: pool.submit(build_guide_shard, context, s) for s in missing}
-            ready(found)  # only now: the workers are forked, and no thread of this process runs during a fork
-            for future in concurrent.futures.as_completed(futures.values()):
-                ready([future.result()])
-            built = {key: future.result() for key, future in futures.items()}
-    return [cached[s.key] or built[s.key] for s in shards]
+        return [cached[s.key] or built[s.key] for s in shards], build_site_shard(context, *site) if site else None
+    with concurrent.futures.ProcessPoolExecutor(
+            min(jobs, len(missing) + bool(site)), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {shard.key: pool.submit(build_guide_shard, context, shard) for shard in missing}
+        beside = pool.submit(build_site_shard, context, *site) if site else None
+        ready(found)  # only now: the workers are forked, and no thread of this process runs during a fork
+        for future in concurrent.futures.as_completed(futures.values()):
+            ready([future.result()])
+        built = {key: future.result() for key, future in futures.items()}
+        return [cached[s.key] or built[s.key] for s in shards], beside.result() if beside else None
 
 
 def read_result(context: Context, key: str) -> ShardResult | None:
@@ -302,11 +352,16 @@ def guide_files(context: Context, project, env, member: Member) -> GuideFiles:
     return files
 
 
+def site_key(context: Context, rows: tuple[dict, ...], summaries: tuple[dict, ...], any_protected: bool) -> str:
+    """The site shard's key: the shared inputs, and the guides it lists and summarises."""
+    listed = json.dumps([rows, summaries, any_protected], default=str, sort_keys=True)
+    return hashlib.sha256(f"{context.inputs}\0{SITE}\0{listed}".encode()).hexdigest()
+
+
 def _build_site_shard(context: Context, rows: tuple[dict, ...], summaries: tuple[dict, ...],
                       any_protected: bool) -> ShardResult:
     """The site-wide pages, the guides index, the sitemap and the search index (with the summaries)."""
-    listed = json.dumps([rows, summaries, any_protected], default=str, sort_keys=True)
-    key = hashlib.sha256(f"{context.inputs}\0{SITE}\0{listed}".encode()).hexdigest()
+    key = site_key(context, rows, summaries, any_protected)
     found = read_result(context, key)
     if found is not None:
         return found

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Callable
 
 import markdown
 import pytest
@@ -313,29 +314,67 @@ def readable(path: Path) -> str | None:
     return None if source.startswith("c/") else repr(kept)
 
 
-def test_a_rebuild_after_one_persona_changed_works_out_and_converts_that_guide_only(small, monkeypatch):
+def calls_recorded(monkeypatch, log: Path) -> Callable[[], list[tuple[str, ...]]]:
+    """Record, across processes (a build's workers are forked with these patches), each guide worked
+    out, each page converted, each guide page the theme drew, and each site shard built."""
+    def note(*what: str) -> None:
+        with log.open("a") as out:
+            out.write("\t".join(("main" if os.getpid() == main else "worker", *what)) + "\n")
+
+    main = os.getpid()
+    monkeypatch.setattr(pipeline, "plan_guide", lambda persona, *rest: note("worked out", persona.id)
+                        or plan_guide(persona, *rest))
+    monkeypatch.setattr(PageCache, "put", lambda self, source, *rest: note("converted", source)
+                        or put(self, source, *rest))
+    # a guide page, not the site shard's stand-in for it (a title only: the guides index links to it)
+    monkeypatch.setattr(mkdocs_build, "_build_page", lambda page, *rest, **named: (
+        page.file.src_uri.startswith(("guides/", "c/")) and page.file.src_uri != "guides/index.md"
+        and page.markdown.strip() != "# Guide" and note("drawn", page.file.src_uri)) or build_page(page, *rest, **named))
+    monkeypatch.setattr(shards, "_build_site_shard", lambda *arguments: note("site shard built")
+                        or build_site(*arguments))
+    return lambda: sorted(tuple(line.split("\t")) for line in log.read_text().splitlines()) if log.exists() else []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_after_one_persona_changed_works_out_and_converts_that_guide_only(small, monkeypatch, tmp_path, jobs):
+    """Maya is public: the guides index lists her, so the site shard is built again too. With a
+    second process, it is built there, beside her shard, from her guide worked out here."""
     pipeline.build(small, today=TODAY)
     guides, pages = cached(small, shards.GUIDES), cached(small, shards.PAGES)
     assert len(guides) == 5 and len(pages) == 5  # five guides, none protected: each kept, and its page
-    worked_out, converted, drawn = [], [], []
-    monkeypatch.setattr(pipeline, "plan_guide", lambda persona, *rest: worked_out.append(persona.id)
-                        or plan_guide(persona, *rest))
-    monkeypatch.setattr(PageCache, "put", lambda self, source, *rest: converted.append(source)
-                        or put(self, source, *rest))
-    monkeypatch.setattr(mkdocs_build, "_build_page", lambda page, *rest, **named:
-                        drawn.append((page.file.src_uri, page.markdown)) or build_page(page, *rest, **named))
+    calls = calls_recorded(monkeypatch, tmp_path / "calls")
     edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
-    pipeline.build(small, today=TODAY)  # one shard to build again (two guides): in this process
-    assert worked_out == ["maya"] and converted == ["guides/maya.md"]
-    # the theme drew Maya's page, not the other guide of her shard (the site shard's stand-ins for the
-    # public guides, a title each, are drawn too: the guides index lists Maia now)
-    assert [source for source, markdown in drawn if source.startswith(("guides/", "c/"))
-            and source != "guides/index.md" and markdown.strip() != "# Guide"] == ["guides/maya.md"]
+    pipeline.build(small, today=TODAY, jobs=jobs)  # one guide shard to build again (two guides)
+    # the theme draws Maya's page, not the other guide of her shard
+    shard = "main" if jobs == 1 else "worker"
+    assert calls() == sorted([("main", "worked out", "maya"), (shard, "converted", "guides/maya.md"),
+                              (shard, "drawn", "guides/maya.md"), (shard, "site shard built")])
     assert len(cached(small, shards.GUIDES) - guides) == 1 and len(guides - cached(small, shards.GUIDES)) == 1
     assert len(cached(small, shards.PAGES) - pages) == 1 and len(pages - cached(small, shards.PAGES)) == 1
 
 
+def test_a_site_shard_built_beside_the_guides_from_a_listing_that_proved_wrong_is_built_again(
+        small, monkeypatch, tmp_path):
+    """The site shard built early lists what the guides were expected to give. Were that ever not what
+    they gave, it is built again after them: the site published is the one a build from scratch makes."""
+    pipeline.build(small, today=TODAY)
+    edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
+    expected = from_scratch(small)[0]
+    edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maia", "name: Maya")
+    pipeline.build(small, today=TODAY)  # the cache as it was before the change (Maia's shards pruned)
+    listing_ahead = shards._listing_ahead
+    monkeypatch.setattr(shards, "_listing_ahead", lambda *arguments: (  # Maia left out of the guides index
+        lambda rows, summaries: (tuple(r for r in rows if r["name"] != "Maia"), summaries))(*listing_ahead(*arguments)))
+    calls = calls_recorded(monkeypatch, tmp_path / "calls")
+    edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")
+    pipeline.build(small, today=TODAY, jobs=2)
+    assert [call for call in calls() if call[1] == "site shard built"] == [("main", "site shard built"),
+                                                                          ("worker", "site shard built")]
+    assert site_bytes(small) == expected
+
+
 plan_guide, put, build_page = pipeline.plan_guide, PageCache.put, mkdocs_build._build_page
+build_site = shards._build_site_shard
 
 
 def test_a_page_whose_conversion_warned_is_not_kept_so_the_next_build_fails_too(small):
