@@ -1,4 +1,4 @@
 """`python3 -m generator` is the `guides` command."""
-from .cli import main
+from .cli import run
 
-main(prog_name="guides")
+run()

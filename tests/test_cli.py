@@ -286,3 +286,21 @@ def test_a_mkdocs_yml_that_does_not_parse_is_one_readable_line(project, monkeypa
                                "configuration file: while parsing a flow node expected the node content, but found "
                                "'<stream end>'"), lines
     assert "\\n" not in lines[0] and lines[1] == "1 problem found; nothing was written."
+
+
+@pytest.mark.parametrize("arguments, code, out", [
+    (["--version"], 0, "guides, version"),
+    (["no-such-command"], 2, ""),
+], ids=["succeeds", "fails"])
+def test_the_command_runs_the_exit_handlers_and_ends_with_its_exit_code(tmp_path, arguments, code, out):
+    """`run` (the installed `guides` and `python3 -m generator`) leaves a successful run's memory to the
+    system, but not before the exit handlers have run and the output is written."""
+    import subprocess
+    import sys
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print('exit handler ran', flush=True))\n"
+             f"sys.argv = ['guides', *{arguments!r}]\n"
+             "from generator.cli import run\nrun()\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == code, done.stderr
+    assert done.stdout.startswith(out) and done.stdout.endswith("exit handler ran\n"), done.stdout
