@@ -104,14 +104,16 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
     try:
         with publish.locked(project.root):
             publish.clean_leftovers(project.root, target)
-            sweep = publish.Sweep(target)  # removes the old versions while this build works
             head: shards.HeadStart | None = None
+            sweep: publish.Sweep | None = None
             try:
                 head = shards.HeadStart(project.root, target)  # begins the new version with the last published shards
+                sweep = publish.Sweep(target, keep=head.version)  # removes the other old versions meanwhile
                 return _build_and_publish(project, target, sweep, head, year, today, allow_provisional,
                                           keep_going, jobs or default_jobs(), only_cached)
             finally:
-                sweep.wait()  # a build that failed waits too: it leaves no process behind
+                if sweep is not None:
+                    sweep.wait()  # a build that failed waits too: it leaves no process behind
                 if head is not None:
                     head.close()
                 gc.unfreeze()

@@ -6,9 +6,10 @@ new link. Whatever step a crash (even SIGKILL) stops at, the published path name
 or new site; the next build removes what the crash left. The build removes only what carries its
 own marker, so `--out` can never delete a folder a person made.
 
-The version published before stays until the next build, which removes it while it works (`Sweep`):
-removing tens of thousands of files is seconds of disk work a rebuild need not wait for. A build
-that takes down a client's page removes it at once (build.py), so no page taken down outlives its build.
+The version published before stays until the next build, which brings it up to date as its own new
+version (shards.HeadStart) or removes it while it works (`Sweep`): making and removing tens of
+thousands of files is seconds of disk work a rebuild need not do or wait for. A build that takes
+down a client's page removes it at once (build.py), so no page taken down outlives its build.
 """
 from __future__ import annotations
 
@@ -147,8 +148,8 @@ class Sweep:
     (no rm, or it failed); the build calls it once the new site is published. Started with the
     build's lock held, so no other build uses those versions."""
 
-    def __init__(self, target: Target) -> None:
-        self.folders = old_versions(target)
+    def __init__(self, target: Target, keep: Path | None = None) -> None:
+        self.folders = [version for version in old_versions(target) if version != keep]  # keep: this build's
         self.process: subprocess.Popen | None = None
         if self.folders and shutil.which(RM[0]):
             self.process = subprocess.Popen([*RM, *map(str, self.folders)],
@@ -183,12 +184,24 @@ def new_version(target: Target) -> Path:
     target.store.mkdir(parents=True, exist_ok=True)
     if not (target.store / MARKER).is_file():
         (target.store / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    version = target.store / f"{stamp}-{secrets.token_hex(4)}"
+    version = _version_name(target)
     version.mkdir()
     (version / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     step("version-made")
     return version
+
+
+def renewed(target: Target, old: Path) -> Path:
+    """An old version (`old_versions`), renamed as this build's, for the build to bring up to date."""
+    version = _version_name(target)
+    old.rename(version)
+    step("version-made")
+    return version
+
+
+def _version_name(target: Target) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return target.store / f"{stamp}-{secrets.token_hex(4)}"
 
 
 def discard(version: Path) -> None:

@@ -33,6 +33,7 @@ import queue
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import zlib
@@ -584,33 +585,49 @@ def record_published(context: Context, results: list[ShardResult]) -> None:
 
 class HeadStart:
     """A new site version begun, while the build reads the profiles and plans its shards, as hard
-    links to the files of the shards the last build published (one `cp -al` process, from the
-    cache: what the build made, whatever happened to the published folder since). A rebuild after
-    one change then only swaps the files of the shards that changed (Linker), instead of waiting to
-    link every shard's files: 40,000 entries at 10,000 guides, seconds of disk work.
+    links to the files of the shards the last build published (taken from the cache: what the build
+    made, whatever happened to a published folder since). A rebuild after one change then only swaps
+    the files of the shards that changed (Linker), instead of waiting to link every shard's files:
+    40,000 entries at 10,000 guides, seconds of disk work.
+
+    The version published before the last one (kept for readers still on it) is no longer needed:
+    it is brought up to date (`bring_up_to_date`, in a process of its own) rather than removed and a
+    new one made, since each private guide is a folder and making and removing 10,000 folders is
+    most of that disk work. Where there is no such version (the first rebuild), one `cp -al`
+    process links the files into a new one.
 
     Begun only when the cache records those shards (record_published) and still holds each one.
-    `close` waits for the copy and removes the version unless it was published."""
+    `close` waits for the work and removes the version unless it was published."""
 
     def __init__(self, root: Path, target: publish.Target) -> None:
         self.target = target
         self.version: Path | None = None
         self.shards: dict[str, str] = {}  # name -> key of the shards the version begins with
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen | multiprocessing.Process | None = None
         self.copied = False
         record = _read_record(root / CACHE / PUBLISHED)
         sources = [root / CACHE / key / "site" for key in (record or {}).values()]
-        if not sources or not all(source.is_dir() for source in sources) or not shutil.which("cp"):
+        if not sources or not all(source.is_dir() for source in sources):
             return
-        self.version, self.shards = publish.new_version(target), record
-        self.process = subprocess.Popen(["cp", "-al", "--", *(f"{source}/." for source in sources), f"{self.version}/"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        older = publish.old_versions(target)
+        if older:  # the newest; Sweep removes any other
+            self.version, self.shards = publish.renewed(target, older[-1]), record
+            self.process = multiprocessing.get_context("fork").Process(
+                target=bring_up_to_date, args=(sources, self.version), name="bring-version-up-to-date")
+            self.process.start()
+        elif shutil.which("cp"):
+            self.version, self.shards = publish.new_version(target), record
+            self.process = subprocess.Popen(["cp", "-al", "--", *(f"{source}/." for source in sources),
+                                             f"{self.version}/"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def wait(self) -> bool:
-        """Wait for the copy; True when it holds every file of those shards."""
-        if self.process is not None:
+        """Wait for the links; True when the version holds every file of those shards, and nothing else."""
+        if isinstance(self.process, subprocess.Popen):
             self.copied = self.process.wait() == 0
-            self.process = None
+        elif self.process is not None:
+            self.process.join()
+            self.copied = self.process.exitcode == 0
+        self.process = None
         return self.version is not None and self.copied
 
     def close(self) -> None:
@@ -618,6 +635,65 @@ class HeadStart:
         current = self.target.current()
         if self.version is not None and (current is None or current.name != self.version.name):
             publish.discard(self.version)
+
+
+def bring_up_to_date(sources: list[Path], version: Path) -> None:
+    """Make an old site version hold the files of `sources`, as hard links, and its marker only:
+    what is there as the very file (the same inode) stays; anything else, whatever was done to the
+    folder, is removed, and what is missing is linked. Run in a process of its own: it exits with 1
+    when that cannot be done whole (HeadStart then starts over from an empty version)."""
+    try:
+        wanted: dict[str, int] = {}  # relative path -> inode; 0 for a folder
+        origin: dict[str, str] = {}  # relative path of a file -> its shard's folder
+        for source in map(str, sources):
+            for relative, inode in _entries(source).items():
+                if inode and relative in wanted:  # two shards with one file: as `cp -al` would, fail
+                    raise FileExistsError(relative)
+                wanted[relative] = inode
+                if inode:
+                    origin[relative] = source
+        found = _entries(str(version))
+        gone: set[str] = set()  # folders removed, with what they held
+        for relative in sorted(r for r, inode in found.items() if wanted.get(r) != inode and r != publish.MARKER):
+            if gone and _below(relative, gone):
+                continue
+            if found[relative]:
+                os.unlink(version / relative)
+            else:  # a folder not wanted, or where a file is wanted: nothing below it is wanted
+                shutil.rmtree(version / relative)
+                gone.add(relative)
+        for relative in sorted(r for r, inode in wanted.items() if found.get(r) != inode):  # a folder first
+            if wanted[relative]:
+                os.link(f"{origin[relative]}/{relative}", version / relative)
+            else:
+                (version / relative).mkdir()
+    except OSError:
+        sys.exit(1)
+
+
+def _below(relative: str, folders: set[str]) -> bool:
+    """Whether the path `relative` is inside one of `folders` (relative paths too)."""
+    parts = relative.split("/")
+    return any("/".join(parts[:depth]) in folders for depth in range(1, len(parts)))
+
+
+def _entries(root: str) -> dict[str, int]:
+    """Every file below `root` by its relative path, with its inode; 0 for a folder. Read from the
+    folders' listings, without a stat per file."""
+    entries: dict[str, int] = {}
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        prefix = f"{folder}/" if folder else ""
+        with os.scandir(f"{root}/{folder}") as listing:
+            for entry in listing:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    entries[relative] = 0
+                    folders.append(relative)
+                else:
+                    entries[relative] = entry.inode()
+    return entries
 
 
 class Linker:

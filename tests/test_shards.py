@@ -186,6 +186,51 @@ def test_a_rebuild_that_cannot_begin_with_the_last_published_shards_links_every_
     assert incremental == from_scratch(small)[0]
 
 
+def test_a_later_rebuild_brings_the_version_before_up_to_date_whatever_was_done_to_it(small, monkeypatch):
+    """From the second rebuild on, the version published before the last one is read by no one: the
+    build takes that folder as its new version and brings it up to date, instead of removing it and
+    making a new one. It holds what that older build published, and whatever was done to it by hand
+    since: all of it is undone, and the site equals a build from scratch."""
+    pipeline.build(small, today=TODAY)
+    older = (small.root / "site").resolve()
+    folder = older.stat().st_ino
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    pipeline.build(small, today=TODAY)
+    second = (small.root / "site").resolve()
+    assert second != older and older.is_dir()  # kept for readers still on it
+    (older / "guides" / "linda" / "index.html").unlink()  # a page removed
+    (older / "notes.txt").write_text("added by hand")  # a file added
+    page = older / "guides" / "maya" / "index.html"
+    text = page.read_bytes()
+    page.unlink()
+    page.write_bytes(text.replace(b"Maya", b"Mia"))  # a page written anew: the same name, another file
+    shutil.rmtree(older / "guides" / "priya")
+    (older / "guides" / "priya").write_text("a file where a guide's folder was")
+    (older / "assets" / "by-hand").mkdir()  # a folder added
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "180000", "190000")
+    linked = linked_shards(monkeypatch)
+    pipeline.build(small, today=TODAY)
+    published = (small.root / "site").resolve()
+    assert published.stat().st_ino == folder and not older.exists()  # the same folder, renamed
+    assert linked == ["guides-0002"]
+    assert {p for p in published.parent.iterdir() if p.is_dir()} == {published, second}  # and no other made
+    incremental = site_bytes(small)
+    assert any(b"$190,000" in text for text in incremental.values())
+    assert incremental == from_scratch(small)[0]
+
+
+def test_an_old_version_that_cannot_be_brought_up_to_date_is_emptied_and_every_shard_linked(small, monkeypatch):
+    pipeline.build(small, today=TODAY)
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    pipeline.build(small, today=TODAY)
+    monkeypatch.setattr(shards, "bring_up_to_date", lambda sources, version: sys.exit(1))  # in its forked process
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "180000", "190000")
+    linked = linked_shards(monkeypatch)
+    pipeline.build(small, today=TODAY)
+    assert sorted(linked) == ["guides-0000", "guides-0001", "guides-0002", "site"]
+    assert site_bytes(small) == from_scratch(small)[0]
+
+
 def test_what_a_person_did_to_the_published_folder_is_not_carried_into_the_next_version(small):
     """A rebuild begins with the files the build made (the cache), not with the published folder:
     a file removed from it or added to it by hand does not change what the next build publishes."""
