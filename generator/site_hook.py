@@ -5,9 +5,10 @@ hundred guides. Material renders the site navigation into every page, so the sit
 be there for a guide to look exactly as in a one-piece build; but only the pages a shard owns are
 kept from its output. This hook makes the others cheap:
 
-- a page the shard does not own (a placeholder) is rendered as its headings only. Its title and
+- a page the shard does not own (a placeholder) is converted as its headings only: its title and
   anchors, which the navigation and the link checks of the owned pages read, stay those of the
-  real page; its output is thrown away.
+  real page. Its output would be thrown away, so the theme does not draw it: its template is an
+  empty one (`SKIPPED`), and MkDocs writes no file for a page that renders empty.
 - the theme's templates are kept compiled between builds (in the cache and in memory, keyed by
   their text), and listed without the theme's hidden folders (MkDocs lists them only to copy
   the theme's files, and never copies a hidden one).
@@ -48,6 +49,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from .markdown_parts import PartsConverter
 from .render import CompiledTemplates
 
+SKIPPED = "guides-skipped-page.html"  # the template of a placeholder: it renders nothing
 _HEADING = re.compile(r"^#{1,6}\s.*$", re.M)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 
@@ -150,11 +152,15 @@ class ShardPages(BasePlugin):
         if source in self.summarised or source in self.placeholders:
             page.meta["search"] = {"exclude": True}
         if source in self.placeholders:
-            return headings_only(markdown)
-        if source in self.building:
-            self.parts = self.parts or PartsConverter(config)
-            page.render = lambda config, files: self.parts.render(page, config, files)
-        return markdown
+            page.meta["template"] = SKIPPED
+        if source in self.building or source in self.placeholders:  # placeholders: the same few headings
+            page.render = lambda config, files: self._converter(config).render(page, config, files)
+        return headings_only(markdown) if source in self.placeholders else markdown
+
+    def _converter(self, config) -> PartsConverter:
+        """One per process: the placeholders' headings, shard after shard, are converted once."""
+        self.parts = self.parts or PartsConverter(config)
+        return self.parts
 
     @event_priority(-100)  # last: every other plugin has written what it writes
     def on_post_build(self, config) -> None:
@@ -168,12 +174,18 @@ class ShardPages(BasePlugin):
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
-    """The theme's templates, listed without the hidden folders at the top of each theme folder.
+    """The theme's templates, and SKIPPED (empty), listed without the hidden folders at the top of
+    each theme folder.
 
     MkDocs lists a theme's templates once per build only to copy its other files into the site,
     and it never copies a hidden one. Material's `.icons` folder holds 14,000 of its 14,500
     files, so walking it and matching each name against MkDocs' patterns cost about a tenth of a
     second per build. Templates are found as before (get_source is FileSystemLoader's own)."""
+
+    def get_source(self, environment, template):
+        if template == SKIPPED:
+            return "", None, lambda: True
+        return super().get_source(environment, template)
 
     def list_templates(self) -> list[str]:
         found = set()

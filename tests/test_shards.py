@@ -29,7 +29,7 @@ from generator.errors import ProblemsFound
 from generator.plain_text import PlainText
 from generator.privacy import PrivatePage, _finder
 from generator.formatting import money
-from generator.site_hook import PageCache, ShardPages, ThemeLoader, headings_only, may_list
+from generator.site_hook import SKIPPED, PageCache, ShardPages, ThemeLoader, headings_only, may_list
 
 TODAY = dt.date(2026, 3, 2)
 SECRET = "0c9b7e4d2a6f18e35b7d9c1a4e2f6b08" * 2
@@ -491,6 +491,30 @@ def test_the_hook_takes_placeholders_and_public_guides_out_of_search():
         shown = hook.on_page_markdown(text, page, None, None)
         assert ("search" not in page.meta) == searchable, path
         assert shown == ("# G\n" if path == "glossary.md" else text)
+        assert page.meta.get("template") == (SKIPPED if path == "glossary.md" else None), path  # not drawn
+
+
+def test_a_placeholder_is_converted_for_its_title_and_anchors_but_never_drawn_or_written(tmp_path):
+    """A shard throws a placeholder's page away: the theme does not draw it and no file is written.
+    A link to its anchor still checks out, the navigation shows its title, and the sitemap lists it."""
+    project = copy_project(tmp_path / "project")
+    project.mkdocs_yml.write_text("site_name: Guides\nsite_url: https://example.org/\ntheme:\n  name: material\n"
+                                  "plugins:\n  - search\nnav:\n  - index.md\n  - methodology.md\nvalidation:\n  anchors: warn\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee [the rule](methodology.md#the-rule).\n")
+    (docs / "methodology.md").write_text("# How the figures are worked out\n\n## The rule\n\nLong text.\n")
+    pipeline.mkdocs_build(project, docs, tmp_path / "site", TODAY, None,
+                          ShardPages(placeholders={"methodology.md"}, summarised=set()))
+    site = tmp_path / "site"
+    assert (site / "index.html").is_file() and not (site / "methodology").exists()
+    home = (site / "index.html").read_text()
+    assert 'href="methodology/#the-rule"' in home and "How the figures are worked out" in home  # (the navigation)
+    assert "/methodology/</loc>" in (site / "sitemap.xml").read_text()
+    (docs / "index.md").write_text("# Home\n\nSee [the rule](methodology.md#no-such-rule).\n")
+    with pytest.raises(ProblemsFound, match="does not contain an anchor '#no-such-rule'"):
+        pipeline.mkdocs_build(project, docs, tmp_path / "site", TODAY, None,
+                              ShardPages(placeholders={"methodology.md"}, summarised=set()))
 
 
 def test_a_summary_has_the_guides_words_once_and_no_figure():
