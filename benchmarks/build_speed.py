@@ -9,8 +9,10 @@ N guides (each with its own name, spouse name and pay; PRIVATE_SHARE of them pri
   same run, and the ratio of the two walls (below 1: the guides build is the faster);
 - `guides calc` and `guides check` of one persona among the N (best of three; they read only its
   file, the plans and the limits, so N should not matter);
-- the rebuild after one private persona's pay changed, then after one public persona's pay changed
-  (which also builds the site-wide pages again: the guides index and the search index list it);
+- four rebuilds, one after the other: after one private persona's pay changed (the first rebuild
+  after a build from scratch), after one public persona's pay changed, after one public persona was
+  renamed (which builds the site-wide pages again: the guides index lists the new name), and after
+  the private persona's pay changed again;
 - the time until search is ready in headless Debian chromium (the index loaded by Material's
   search worker), with the number of public guides in the index.
 
@@ -140,6 +142,18 @@ def raise_pay(persona: Path) -> None:
                               persona.read_text(), count=1, flags=re.M))
 
 
+def rename(persona: Path) -> None:
+    persona.write_text(re.sub(r"^name: (.*)$", r"name: \1 Renamed", persona.read_text(), count=1, flags=re.M))
+
+
+REBUILDS = (  # one after the other, each with its own change
+    (raise_pay, 1, "one private persona changed"),  # the first rebuild: its new version is made by cp -al
+    (raise_pay, 0, "one public persona changed"),  # from here on, the version before is brought up to date
+    (rename, 10, "one public persona renamed"),  # the guides index lists it: the site-wide shard is built again
+    (raise_pay, 1, "one private persona changed again"),
+)
+
+
 def one_persona_commands(root: Path, env: dict[str, str]) -> str:
     """`guides calc ID` and `guides check FILE` of one persona, best of three walls each."""
     walls = {}
@@ -164,10 +178,10 @@ def measure(count: int, jobs: int | None, plain: bool) -> None:
             print(f"{'':26} | plain mkdocs build: {mkdocs} | guides build / plain: wall "
                   f"{guides.wall / mkdocs.wall:4.2f}×, CPU {guides.cpu / mkdocs.cpu:4.2f}×", flush=True)
             shutil.rmtree(root / "plain")
-        for which, number in (("private", 1), ("public", 0)):  # bench-00000 is public, bench-00001 private
-            raise_pay(root / "profiles" / "personas" / f"bench-{number:05d}.yaml")
+        for change, number, what in REBUILDS:  # bench-00000 and bench-00010 are public, bench-00001 private
+            change(root / "profiles" / "personas" / f"bench-{number:05d}.yaml")
             rebuild = Measured([sys.executable, "-m", "generator", "build"], root, env)
-            print(f"{'':26} | one {which} persona changed, rebuild: {rebuild}", flush=True)
+            print(f"{'':26} | {what}, rebuild: {rebuild}", flush=True)
         print(f"{'':26} | search ready in chromium after {search_ready(root / 'site'):.2f} s "
               f"({public:,d} public guides indexed by summary)", flush=True)
 
