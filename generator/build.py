@@ -141,7 +141,7 @@ def _build_and_publish(project: Project, target: publish.Target, sweep: publish.
     guides = tuple(PublishedGuide(p, profiles.plans, guide_path(p, secret), is_protected(project.settings, p))
                    for p in live)
     context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
-    site = head.version or publish.new_version(target)
+    site = head.version_to_build() or publish.new_version(target)
     try:
         with shards.Linker(context, site, head, planned) as linker:  # each shard is linked in once ready
             built = shards.build_all(context, planned, jobs, any(g.protected for g in guides), only_cached,

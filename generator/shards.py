@@ -593,8 +593,8 @@ class HeadStart:
     The version published before the last one (kept for readers still on it) is no longer needed:
     it is brought up to date (`bring_up_to_date`, in a process of its own) rather than removed and a
     new one made, since each private guide is a folder and making and removing 10,000 folders is
-    most of that disk work. Where there is no such version (the first rebuild), one `cp -al`
-    process links the files into a new one.
+    most of that disk work (`version_to_build` says when that failed). Where there is no such
+    version (the first rebuild), one `cp -al` process links the files into a new one.
 
     Begun only when the cache records those shards (record_published) and still holds each one.
     `close` waits for the work and removes the version unless it was published."""
@@ -619,6 +619,15 @@ class HeadStart:
             self.version, self.shards = publish.new_version(target), record
             self.process = subprocess.Popen(["cp", "-al", "--", *(f"{source}/." for source in sources),
                                              f"{self.version}/"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def version_to_build(self) -> Path | None:
+        """The version the build is to publish: the one begun, unless it is an old version that could
+        not be brought up to date (a file there that cannot be removed, say). That one is removed, or
+        left to a later build's Sweep when even that fails, and the build makes a new version."""
+        if isinstance(self.process, multiprocessing.process.BaseProcess) and not self.wait():
+            publish.discard(self.version)
+            self.version, self.shards = None, {}
+        return self.version
 
     def wait(self) -> bool:
         """Wait for the links; True when the version holds every file of those shards, and nothing else."""

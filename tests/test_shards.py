@@ -4,6 +4,7 @@ reads as the Markdown on disk built by plain MkDocs."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import html
 import json
 import os
@@ -219,15 +220,28 @@ def test_a_later_rebuild_brings_the_version_before_up_to_date_whatever_was_done_
     assert incremental == from_scratch(small)[0]
 
 
-def test_an_old_version_that_cannot_be_brought_up_to_date_is_emptied_and_every_shard_linked(small, monkeypatch):
+@pytest.mark.parametrize("removable", [True, False], ids=["removed", "left-to-a-later-build"])
+def test_an_old_version_that_cannot_be_brought_up_to_date_gives_way_to_a_new_one(small, monkeypatch, removable):
+    """Say a file in the old version cannot be removed: the build removes that version (or, when it
+    cannot, leaves it to a later build's sweep), makes a new one and links every shard into it."""
     pipeline.build(small, today=TODAY)
     edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
     pipeline.build(small, today=TODAY)
-    monkeypatch.setattr(shards, "bring_up_to_date", lambda sources, version: sys.exit(1))  # in its forked process
     edit(small.profiles_dir / "personas" / "client-qx.yaml", "180000", "190000")
-    linked = linked_shards(monkeypatch)
-    pipeline.build(small, today=TODAY)
+    before = (small.root / "site").resolve()
+    with monkeypatch.context() as patched:
+        patched.setattr(shards, "bring_up_to_date", lambda sources, version: sys.exit(1))  # in its forked process
+        if not removable:
+            def refused(folder):
+                raise PermissionError(errno.EPERM, "Operation not permitted", str(folder))
+            patched.setattr(shards.publish, "discard", lambda version: None)  # (it ignores what it cannot remove)
+            patched.setattr(shards.publish, "remove_tree", refused)
+        linked = linked_shards(patched)
+        pipeline.build(small, today=TODAY)
+    published = (small.root / "site").resolve()
     assert sorted(linked) == ["guides-0000", "guides-0001", "guides-0002", "site"]
+    left = {p for p in published.parent.iterdir() if p.is_dir()} - {published, before}
+    assert len(left) == (0 if removable else 1)  # the old version, renamed as this build's, where it stayed
     assert site_bytes(small) == from_scratch(small)[0]
 
 
