@@ -650,7 +650,7 @@ def bring_up_to_date(sources: list[Path], version: Path) -> None:
     """Make an old site version hold the files of `sources`, as hard links, and its marker only:
     what is there as the very file (the same inode) stays; anything else, whatever was done to the
     folder, is removed, and what is missing is linked. Run in a process of its own: it exits with 1
-    when that cannot be done whole (HeadStart then starts over from an empty version)."""
+    when that cannot be done whole (the build then makes a new version: `version_to_build`)."""
     try:
         wanted: dict[str, int] = {}  # relative path -> inode; 0 for a folder
         origin: dict[str, str] = {}  # relative path of a file -> its shard's folder

@@ -158,7 +158,8 @@ class ShardPages(BasePlugin):
         return headings_only(markdown) if source in self.placeholders else markdown
 
     def _converter(self, config) -> PartsConverter:
-        """One per process: the placeholders' headings, shard after shard, are converted once."""
+        """This build's converter (markdown_parts keeps each part it converted for the whole process:
+        the placeholders' headings, the same in shard after shard, are converted once)."""
         self.parts = self.parts or PartsConverter(config)
         return self.parts
 
@@ -180,7 +181,7 @@ class ThemeLoader(jinja2.FileSystemLoader):
     MkDocs lists a theme's templates once per build only to copy its other files into the site,
     and it never copies a hidden one. Material's `.icons` folder holds 14,000 of its 14,500
     files, so walking it and matching each name against MkDocs' patterns cost about a tenth of a
-    second per build. Templates are found as before (get_source is FileSystemLoader's own)."""
+    second per build. Every other template is found as before (by FileSystemLoader's get_source)."""
 
     def get_source(self, environment, template):
         if template == SKIPPED:
