@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -91,12 +92,15 @@ def run() -> None:
     an exit that leaves the process's memory to the system. Python otherwise frees every object
     one by one on the way out: about half a second after a rebuild of 10,000 guides, for memory the
     system takes back at once. The exit handlers still run (`atexit`), and the output is flushed;
-    a failure exits the usual way."""
+    a failure, or a thread still at work, exits the usual way."""
     try:
         main(prog_name="guides")  # click's standalone mode always ends in SystemExit
     except SystemExit as ending:
         if ending.code not in (None, 0):
             raise
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        raise SystemExit(0)  # Python's exit waits for it
     atexit._run_exitfuncs()  # what a normal exit runs first (logging, multiprocessing, weakref finalizers)
     try:
         sys.stdout.flush()

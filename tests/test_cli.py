@@ -304,3 +304,15 @@ def test_the_command_runs_the_exit_handlers_and_ends_with_its_exit_code(tmp_path
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == code, done.stderr
     assert done.stdout.startswith(out) and done.stdout.endswith("exit handler ran\n"), done.stdout
+
+
+def test_the_command_waits_for_a_thread_still_at_work(tmp_path):
+    import subprocess
+    import sys
+    probe = ("import sys, threading, time\n"
+             "threading.Thread(target=lambda: (time.sleep(2), print('thread finished', flush=True))).start()\n"
+             "sys.argv = ['guides', '--version']\n"
+             "from generator.cli import run\nrun()\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["guides, version 0.1.0", "thread finished"], done.stdout  # it was waited for
