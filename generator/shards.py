@@ -32,6 +32,7 @@ import pickle
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -261,15 +262,25 @@ def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: 
             built[shard.key] = build_guide_shard(context, shard)
             ready([built[shard.key]])
         return [cached[s.key] or built[s.key] for s in shards], build_site_shard(context, *site) if site else None
-    with concurrent.futures.ProcessPoolExecutor(
-            min(jobs, len(missing) + bool(site)), mp_context=multiprocessing.get_context("fork")) as pool:
+    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(missing) + bool(site)), initializer=_stop_on_interrupt,
+                                                mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {shard.key: pool.submit(build_guide_shard, context, shard) for shard in missing}
         beside = pool.submit(build_site_shard, context, *site) if site else None
         ready(found)  # only now: the workers are forked, and no thread of this process runs during a fork
-        for future in concurrent.futures.as_completed(futures.values()):
-            ready([future.result()])
-        built = {key: future.result() for key, future in futures.items()}
-        return [cached[s.key] or built[s.key] for s in shards], beside.result() if beside else None
+        try:
+            for future in concurrent.futures.as_completed(futures.values()):
+                ready([future.result()])
+            built = {key: future.result() for key, future in futures.items()}
+            return [cached[s.key] or built[s.key] for s in shards], beside.result() if beside else None
+        except concurrent.futures.process.BrokenProcessPool:
+            raise BuildFailed("a process building the shards stopped without finishing (killed, or out of "
+                              "memory?); the published site was not changed") from None
+
+
+def _stop_on_interrupt() -> None:
+    """A worker stops at Ctrl-C (it reaches the whole process group) as any program does, without a
+    traceback of its own: the build handles the interrupt and says so once."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_result(context: Context, key: str) -> ShardResult | None:
@@ -651,7 +662,8 @@ def bring_up_to_date(sources: list[Path], version: Path) -> None:
     what is there as the very file (the same inode) stays; anything else, whatever was done to the
     folder, is removed, and what is missing is linked. Run in a process of its own: it exits with 1
     when that cannot be done whole (the build then makes a new version: `version_to_build`)."""
-    try:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the build
+    try:                                          # handles it, waits for this process, removes the version
         wanted: dict[str, int] = {}  # relative path -> inode; 0 for a folder
         origin: dict[str, str] = {}  # relative path of a file -> its shard's folder
         for source in map(str, sources):

@@ -7,10 +7,12 @@ import datetime as dt
 import errno
 import html
 import json
+import multiprocessing
 import os
 import pickle
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import zlib
@@ -243,6 +245,42 @@ def test_an_old_version_that_cannot_be_brought_up_to_date_gives_way_to_a_new_one
     left = {p for p in published.parent.iterdir() if p.is_dir()} - {published, before}
     assert len(left) == (0 if removable else 1)  # the old version, renamed as this build's, where it stayed
     assert site_bytes(small) == from_scratch(small)[0]
+
+
+def test_an_interrupt_while_an_old_version_is_brought_up_to_date_is_left_to_the_build(tmp_path, monkeypatch, capfd):
+    """Ctrl-C reaches the whole process group: the process bringing the old version up to date
+    finishes its work and says nothing (no traceback of its own); the build handles the interrupt."""
+    source, version = tmp_path / "shard", tmp_path / "version"
+    (source / "guides").mkdir(parents=True)
+    (source / "guides" / "a.html").write_text("a")
+    version.mkdir()
+    entries = shards._entries
+
+    def interrupted(root):
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C, while it works
+        return entries(root)
+    monkeypatch.setattr(shards, "_entries", interrupted)
+    process = multiprocessing.get_context("fork").Process(target=shards.bring_up_to_date, args=([source], version))
+    process.start()
+    process.join()
+    assert process.exitcode == 0 and (version / "guides" / "a.html").read_text() == "a"
+    assert capfd.readouterr().err == ""
+
+
+def test_a_shard_process_killed_fails_the_build_in_one_line_and_the_site_stays(small, monkeypatch):
+    """The system may kill a worker (out of memory, `kill -9`): the build says so in one line, and
+    the published site is as it was."""
+    pipeline.build(small, today=TODAY)
+    before = site_bytes(small)
+    edit(small.profiles_dir / "personas" / "maya.yaml", "name: Maya", "name: Maia")  # two shards to build
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    main_process = os.getpid()
+    monkeypatch.setattr(shards, "_build_guide_shard", lambda context, shard: os.getpid() != main_process
+                        and os.kill(os.getpid(), signal.SIGKILL))  # in a worker (forked with this patch)
+    with pytest.raises(pipeline.BuildFailed, match="^a process building the shards stopped without finishing "
+                       r"\(killed, or out of memory\?\); the published site was not changed$"):
+        pipeline.build(small, today=TODAY, jobs=2)
+    assert site_bytes(small) == before
 
 
 def test_what_a_person_did_to_the_published_folder_is_not_carried_into_the_next_version(small):
