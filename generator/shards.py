@@ -193,16 +193,16 @@ def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: b
         ready([result for result in done if not result.problems])
 
     cached = read_results(context, shards)
-    site, beside = None, None
     ahead = _listing_ahead(context, shards, cached, jobs)
-    if ahead is not None:
-        site = read_result(context, site_key(context, *ahead, any_protected))
-        beside = None if site else (*ahead, any_protected)
-    results, built_beside = build_guides(context, shards, jobs, only_cached, told, cached, beside)
+    beside = None  # the site shard's arguments, when it is to be built beside the guide shards
+    if ahead is not None and read_result(context, site_key(context, *ahead, any_protected)) is None:
+        beside = (*ahead, any_protected)
+    results, early = build_guides(context, shards, jobs, only_cached, told, cached, beside)
     listing = _listing(results)
-    key = site_key(context, *listing, any_protected)
-    site = next((s for s in (site, built_beside) if s and s.key == key), None)  # the listing was as foreseen
-    site = site or build_site_shard(context, *listing, any_protected)
+    if early is not None and early.key == site_key(context, *listing, any_protected):  # as foreseen
+        site = early
+    else:  # after the guide shards (read from the cache when it holds this listing's site shard)
+        site = build_site_shard(context, *listing, any_protected)
     told([site])
     return results + [site]
 
