@@ -27,7 +27,7 @@ from .archive import keep_earlier_years
 from .changes import Change, changes, last_year
 from .compute import Results, compute
 from .errors import BuildFailed, Problem, ProblemsFound, display_path
-from .limits import load_limits, provisional_refused, published_years
+from .limits import load_limits, provisional_refused, published_years, read_once
 from .persona_cache import PersonaCache
 from .project import Project, all_problems, unfinished_warnings
 from .plain_text import PlainText
@@ -102,7 +102,7 @@ def build(project: Project, *, year: int | None = None, out: Path | None = None,
     """
     target = publish.target_for(out or project.root / "site", project.root, project.protected)
     try:
-        with publish.locked(project.root):
+        with publish.locked(project.root), read_once():  # one set of limits from start to end
             publish.clean_leftovers(project.root, target)
             head: shards.HeadStart | None = None
             sweep: publish.Sweep | None = None
@@ -128,7 +128,7 @@ def _build_and_publish(project: Project, target: publish.Target, sweep: publish.
                        only_cached: bool) -> BuildReport:
     gc.disable()  # what loading makes lives until the end of the build: no collection can free any of it
     try:
-        profiles, left_out = load_and_validate(project, year, keep_going=keep_going, cached=True)
+        profiles, left_out = load_and_validate(project, year, keep_going=keep_going, cached=True, jobs=jobs)
     finally:
         gc.enable()
     gc.freeze()  # nor need any collection walk it again (10,000 personas: 0.2 s a time); build() unfreezes
@@ -189,7 +189,14 @@ def build_shards(project: Project, part: int, parts: int, *, year: int | None = 
     """`guides build --shard K/N`: build every Nth guide shard (from the Kth, counted from 1) into
     build/shards/, and publish nothing; `guides publish` assembles the site once all are there.
     Returns the names of the shards built (or found already built)."""
-    profiles, _ = load_and_validate(project, year, cached=True)
+    with read_once():  # one set of limits from start to end
+        return _build_shards(project, part, parts, year, today, allow_provisional, jobs)
+
+
+def _build_shards(project: Project, part: int, parts: int, year: int | None, today: dt.date | None,
+                  allow_provisional: bool, jobs: int | None) -> list[str]:
+    jobs = jobs or default_jobs()
+    profiles, _ = load_and_validate(project, year, cached=True, jobs=jobs)
     if not allow_provisional:
         refuse_projections(profiles)
     secret = load_secret(project.root)
@@ -202,7 +209,7 @@ def build_shards(project: Project, part: int, parts: int, *, year: int | None = 
     context, planned = shard_plan(project, profiles, guides, secret, generated_on, year, allow_provisional)
     mine = planned[part - 1::parts]
     try:
-        built, _ = shards.build_guides(context, mine, jobs or default_jobs())
+        built, _ = shards.build_guides(context, mine, jobs)
     except OSError as error:
         raise BuildFailed(publish.describe(error)) from None
     problems = [problem for shard in built for problem in shard.problems]
@@ -253,16 +260,17 @@ def guide_pdfs(project: Project, report: BuildReport) -> list[Path]:
 
 
 def load_and_validate(project: Project, year: int | None = None, *, keep_going: bool = False,
-                      cached: bool = False) -> tuple[Profiles, dict[str, list[Problem]]]:
+                      cached: bool = False, jobs: int = 1) -> tuple[Profiles, dict[str, list[Problem]]]:
     """Every limits file and every profile, checked; all their problems at once.
 
     With `keep_going`, a persona with problems of its own is left out (returned with its problems)
     and the others go on; a problem in a limits or plan file still stops everything. `cached` (the
-    build) reads again only the persona files changed since the last build (persona_cache.py).
+    build) reads again only the persona files changed since the last build (persona_cache.py), on
+    `jobs` processes when there are many.
     """
     profiles_dir = project.profiles_for(year)
     keeps = lambda persona: not is_protected(project.settings, persona)  # noqa: E731 - a protected client's stays out
-    cache = PersonaCache(project.root, profiles_dir, year, keeps) if cached else None
+    cache = PersonaCache(project.root, profiles_dir, year, keeps, jobs) if cached else None
     profiles = load_profiles(profiles_dir, project.root, year, cache=cache)
     if cache:
         cache.save()

@@ -17,20 +17,23 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from . import limits, yamlio
+from . import limits, workers, yamlio
 from .profiles import LoadedPersona, Persona
 from .tree_hash import hash_tree
 
 FILE = Path("build") / "shards" / "personas.pickle"
+PARALLEL_FROM = 400  # files to read from which more processes than one read them (forking costs 0.1 s)
+SLICE = 100  # files a process reads at a time: small enough for the processes to finish together
 
 
 class PersonaCache:
     def __init__(self, project_root: Path, profiles_dir: Path, year: int | None,
-                 keeps: Callable[[Persona], bool]) -> None:
+                 keeps: Callable[[Persona], bool], jobs: int = 1) -> None:
         self.file = project_root / FILE
         self.keeps = keeps  # which valid personas may be kept (a passphrase-protected client's is not)
+        self.jobs = jobs  # processes that read the files the cache does not hold, when there are many
         digest = hashlib.sha256(repr(year).encode())
         limits.hash_code_and_limits(digest)
         hash_tree(digest, profiles_dir / "plans", project_root)
@@ -40,21 +43,32 @@ class PersonaCache:
         self.used: dict[str, bytes] = {}
         self.contents: dict[str, str] = {}  # each file read, as shown: the SHA-256 of its bytes (shard keys use it)
 
-    def read(self, path: Path, shown: str, read: Callable[[], LoadedPersona]) -> LoadedPersona:
-        """The outcome of `read()` for this file as it is now: kept from the last build, or read."""
-        try:
-            content = hashlib.sha256(yamlio.read_bytes(path)).hexdigest()
-        except (OSError, yamlio.Unreadable):  # the loader says what is wrong with the file
-            return read()
-        self.contents[shown] = content
-        key = hashlib.sha256(f"{self.salt}\0{shown}\0{content}".encode()).hexdigest()
-        kept = self.found.get(key)
-        loaded = _unpickled(lambda: kept) if isinstance(kept, bytes) else None
-        if not isinstance(loaded, LoadedPersona):
-            loaded, kept = read(), None
-        if loaded.persona is not None and self.keeps(loaded.persona):  # a file that does not validate is read each time
-            self.used[key] = kept or pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-        return loaded
+    def read_all(self, files: list[tuple[Path, str]],
+                 read: Callable[[Path, str], LoadedPersona]) -> Iterator[LoadedPersona]:
+        """The outcome of `read(path, shown)` for each file as it is now, in order: kept from the last
+        build, or read. From PARALLEL_FROM files to read, they are read on `jobs` processes (a build
+        from scratch of 10,000 personas: about 10 s on one core)."""
+        keys: list[str | None] = []
+        for path, shown in files:
+            try:
+                content = hashlib.sha256(yamlio.read_bytes(path)).hexdigest()
+            except (OSError, yamlio.Unreadable):  # the loader says what is wrong with the file
+                keys.append(None)
+                continue
+            self.contents[shown] = content
+            keys.append(hashlib.sha256(f"{self.salt}\0{shown}\0{content}".encode()).hexdigest())
+        kept = [_unpickled(lambda: self.found[key]) if key in self.found else None for key in keys]
+        missing = [file for file, found in zip(files, kept) if not isinstance(found, LoadedPersona)]
+        fresh = iter(_read_many(missing, read, self.jobs if len(missing) >= PARALLEL_FROM else 1))
+        for key, found in zip(keys, kept):
+            if isinstance(found, LoadedPersona):
+                loaded, pickled = found, self.found[key]
+            else:
+                pickled = next(fresh)
+                loaded = pickle.loads(pickled)
+            if key is not None and loaded.persona is not None and self.keeps(loaded.persona):
+                self.used[key] = pickled  # a file that does not validate is read each time
+            yield loaded
 
     def save(self) -> None:
         """Keep this build's entries (and only those) for the next build."""
@@ -64,6 +78,19 @@ class PersonaCache:
         staged = self.file.with_name(f".{self.file.name}.{os.getpid()}")
         staged.write_bytes(pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
         staged.replace(self.file)
+
+
+def _read_many(files: list[tuple[Path, str]], read: Callable[[Path, str], LoadedPersona], jobs: int) -> list[bytes]:
+    """Each file's outcome, pickled: on `jobs` processes, each reading a slice of the files in turn."""
+    if jobs <= 1:
+        return _read_pickled(files, read)
+    slices = [files[start:start + SLICE] for start in range(0, len(files), SLICE)]
+    with workers.pool(jobs, "reading the profiles") as pool:
+        return [pickled for done in pool.map(_read_pickled, slices, [read] * len(slices)) for pickled in done]
+
+
+def _read_pickled(files: list[tuple[Path, str]], read: Callable[[Path, str], LoadedPersona]) -> list[bytes]:
+    return [pickle.dumps(read(path, shown), protocol=pickle.HIGHEST_PROTOCOL) for path, shown in files]
 
 
 def _unpickled(data: Callable[[], bytes]):

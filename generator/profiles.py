@@ -448,10 +448,10 @@ def load_profiles(profiles_dir: Path, project_root: Path | None = None, year: in
             result.plans[plan.id] = plan
             plan_lines[plan.id] = (shown(path), data.key_lines.get("id", 1))
     folder = shown(profiles_dir / "personas")  # once: resolving each of thousands of paths takes seconds
-    for path in [only] if only else sorted((profiles_dir / "personas").glob("*.yaml"), key=lambda p: p.name):
-        where = shown(path) if only else os.path.join(folder, path.name)
-        read = partial(read_persona, path, where, result.plans, year)
-        loaded = cache.read(path, where, read) if cache else read()
+    files = [(path, shown(path) if only else os.path.join(folder, path.name))
+             for path in ([only] if only else sorted((profiles_dir / "personas").glob("*.yaml"), key=lambda p: p.name))]
+    read = partial(_read_persona, result.plans, year)  # a partial of a module's function: it goes to processes
+    for (path, where), loaded in zip(files, cache.read_all(files, read) if cache else (read(*f) for f in files)):
         result.problems.extend(loaded.problems)
         result.to_confirm.extend(loaded.to_confirm)
         persona = loaded.persona
@@ -501,6 +501,10 @@ def read_persona(path: Path, shown: str, plans: dict[str, Plan], year: int | Non
                                 f"rename the file, e.g. {persona.id}-guide.yaml"))
     problems.extend(_persona_checks(persona, data, shown))
     return LoadedPersona(persona, data.key_lines.get("id", 1), tuple(problems), tuple(to_confirm))
+
+
+def _read_persona(plans: dict[str, Plan], year: int | None, path: Path, shown: str) -> LoadedPersona:
+    return read_persona(path, shown, plans, year)
 
 
 def load_persona_file(path: Path, year: int | None = None) -> tuple[Persona | None, dict[str, Plan], list[Problem]]:

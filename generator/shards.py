@@ -46,7 +46,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from . import build as pipeline
-from . import environment_variables, limits, privacy, protect, publish
+from . import environment_variables, limits, privacy, protect, publish, workers
 from .errors import BuildFailed, Problem, ProblemsFound
 from .notes import maintainer_notes
 from .privacy import PrivatePage
@@ -262,25 +262,14 @@ def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: 
             built[shard.key] = build_guide_shard(context, shard)
             ready([built[shard.key]])
         return [cached[s.key] or built[s.key] for s in shards], build_site_shard(context, *site) if site else None
-    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(missing) + bool(site)), initializer=_stop_on_interrupt,
-                                                mp_context=multiprocessing.get_context("fork")) as pool:
+    with workers.pool(min(jobs, len(missing) + bool(site)), "building the shards") as pool:
         futures = {shard.key: pool.submit(build_guide_shard, context, shard) for shard in missing}
         beside = pool.submit(build_site_shard, context, *site) if site else None
         ready(found)  # only now: the workers are forked, and no thread of this process runs during a fork
-        try:
-            for future in concurrent.futures.as_completed(futures.values()):
-                ready([future.result()])
-            built = {key: future.result() for key, future in futures.items()}
-            return [cached[s.key] or built[s.key] for s in shards], beside.result() if beside else None
-        except concurrent.futures.process.BrokenProcessPool:
-            raise BuildFailed("a process building the shards stopped without finishing (killed, or out of "
-                              "memory?); the published site was not changed") from None
-
-
-def _stop_on_interrupt() -> None:
-    """A worker stops at Ctrl-C (it reaches the whole process group) as any program does, without a
-    traceback of its own: the build handles the interrupt and says so once."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for future in concurrent.futures.as_completed(futures.values()):
+            ready([future.result()])
+        built = {key: future.result() for key, future in futures.items()}
+        return [cached[s.key] or built[s.key] for s in shards], beside.result() if beside else None
 
 
 def read_result(context: Context, key: str) -> ShardResult | None:

@@ -4,15 +4,19 @@ profiles read through libyaml, and the compiled templates (render.CompiledTempla
 must give what no cache gives; the byte-for-byte site comparisons are in test_shards.py."""
 from __future__ import annotations
 
+import os
+import pickle
+import signal
 from pathlib import Path
 
 import jinja2
 import pytest
 
+from generator import persona_cache
 from generator import profiles as profiles_module
 from generator import yamlio
 from generator.build import load_and_validate, template_failure
-from generator.errors import ProblemsFound
+from generator.errors import BuildFailed, ProblemsFound
 from generator.persona_cache import FILE
 from generator.privacy import CheckedFiles, PrivatePage, leaks
 from generator.render import CompiledTemplates, environment
@@ -81,6 +85,39 @@ def test_check_and_calc_write_no_cache(project):
     assert not (project.root / FILE).exists()
 
 
+# ----------------------------------------------------------------------------- many files to read
+
+def test_many_files_to_read_are_read_on_other_processes_with_the_same_outcome(project, monkeypatch, tmp_path):
+    """A build from scratch of thousands of personas reads them on several processes: the personas,
+    their files, their problems in file order and the cache the next build reads are those of one."""
+    (project.profiles_dir / "personas" / "broken.yaml").write_text("name: Broken\ntax_year: twenty\n")
+    one, left_out = load_and_validate(project, cached=True, keep_going=True, jobs=1)
+    kept = pickle.loads((project.root / FILE).read_bytes())
+    (project.root / FILE).unlink()
+    readers = tmp_path / "readers"
+    read = profiles_module.read_persona
+    monkeypatch.setattr(profiles_module, "read_persona", lambda path, *rest: (
+        readers.open("a").write(f"{os.getpid()}\n") and read(path, *rest)))
+    monkeypatch.setattr(persona_cache, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(persona_cache, "SLICE", 3)
+    several, left_out_too = load_and_validate(project, cached=True, keep_going=True, jobs=2)
+    assert str(os.getpid()) not in readers.read_text().split() and len(readers.read_text().split()) > len(one.personas)
+    assert several.personas == one.personas and several.persona_files == one.persona_files
+    assert several.to_confirm == one.to_confirm and left_out_too == left_out != {}
+    again = pickle.loads((project.root / FILE).read_bytes())
+    assert again.keys() == kept.keys() and [pickle.loads(e) for e in again.values()] == [pickle.loads(e) for e in kept.values()]
+
+
+def test_a_reading_process_killed_fails_in_one_line(project, monkeypatch):
+    main_process = os.getpid()
+    monkeypatch.setattr(profiles_module, "read_persona", lambda *_: os.getpid() != main_process
+                        and os.kill(os.getpid(), signal.SIGKILL))  # in a reading process (forked with this patch)
+    monkeypatch.setattr(persona_cache, "PARALLEL_FROM", 2)
+    with pytest.raises(BuildFailed, match="^a process reading the profiles stopped without finishing "
+                       r"\(killed, or out of memory\?\); the published site was not changed$"):
+        load_and_validate(project, cached=True, jobs=2)
+
+
 # ----------------------------------------------------------------------------- the privacy check's marks
 
 CLIENT = PrivatePage("client-a", "ab" * 16, ("Ann Lee",))
@@ -137,8 +174,6 @@ def lines(data) -> object:
 
 
 def test_a_damaged_entry_or_a_cache_of_an_older_format_is_read_past(project, reads):
-    import pickle
-
     first, _ = load_and_validate(project, cached=True)
     entries = pickle.loads((project.root / FILE).read_bytes())
     damaged = next(iter(entries))
@@ -155,8 +190,6 @@ def test_a_damaged_entry_or_a_cache_of_an_older_format_is_read_past(project, rea
 
 def test_after_one_file_changed_only_its_entry_is_pickled_again(project, monkeypatch):
     """Pickling 10,000 personas again took most of a second of every one-persona rebuild."""
-    from generator import persona_cache
-
     load_and_validate(project, cached=True)
     maya = project.profiles_dir / "personas" / "maya.yaml"
     maya.write_text(maya.read_text().replace("name: Maya", "name: Maia"))

@@ -15,7 +15,7 @@ from conftest import REFERENCE, reference_rows
 
 from generator.cli import main
 from generator.limits import (BRACKET_TABLES, Brackets, InvalidLimits, Limit, MissingLimits, PhaseOut, available_years,
-                              limits_problems, load_constants, load_limits, load_schema)
+                              limits_problems, load_constants, load_limits, load_schema, read_once)
 
 YEARS = available_years()
 FIXTURE_2027 = Path(__file__).parent / "fixtures" / "limits-2027.yaml"
@@ -200,6 +200,20 @@ def test_a_correct_new_year_file_is_accepted_and_used(limits_dir):
     (limits_dir / "2027.yaml").write_text(FIXTURE_2027.read_text())
     assert available_years()[-1] == 2027 and limits_problems()[2027] == []
     assert load_limits(2027).elective_deferral.value == 25_500  # the fixture's made-up figure
+
+
+def test_a_build_works_with_the_limits_it_began_with(limits_dir):
+    """Within read_once (a build), a limits file saved or added meanwhile changes nothing; after it,
+    the next load sees the new file."""
+    this_year = limits_dir / "2026.yaml"
+    with read_once():
+        assert load_limits(2026).elective_deferral.value == 24_500  # IRS Notice 2025-67
+        this_year.write_text(this_year.read_text().replace("elective_deferral: 24_500", "elective_deferral: 24_600"))
+        (limits_dir / "2027.yaml").write_text(FIXTURE_2027.read_text())
+        assert load_limits(2026).elective_deferral.value == 24_500 and available_years()[-1] == 2026
+        with pytest.raises(MissingLimits):
+            load_limits(2027)
+    assert load_limits(2026).elective_deferral.value == 24_600 and available_years()[-1] == 2027
 
 
 def _fixture_with(old: str, new: str) -> str:

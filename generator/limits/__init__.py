@@ -7,6 +7,9 @@ limits are never guessed, projected silently or copied from the year before.
 """
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -148,11 +151,33 @@ def limits_file(year: int) -> str:
 
 
 def available_years() -> list[int]:
-    return sorted(int(p.stem) for p in LIMITS_DIR.glob("[0-9][0-9][0-9][0-9].yaml"))
+    return sorted(int(name[:4]) for name, _, _ in _snapshot(LIMITS_DIR) if _YEAR_FILE.fullmatch(name))
+
+
+_YEAR_FILE = re.compile(r"[0-9]{4}\.yaml")
+_READ_ONCE: dict[Path, tuple] = {}  # a limits folder's snapshot while a build runs (read_once)
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Within it, the limits folder is looked at once: every persona of a build is worked out with
+    the limits the build began with, even if a file is saved meanwhile (the build's cache keys hold
+    the files as they were then). It also spares listing the folder and reading the date of each of
+    its files for every persona (a third of reading 10,000 persona files)."""
+    if LIMITS_DIR in _READ_ONCE:  # already in one
+        yield
+        return
+    _READ_ONCE[LIMITS_DIR] = _snapshot(LIMITS_DIR)
+    try:
+        yield
+    finally:
+        del _READ_ONCE[LIMITS_DIR]
 
 
 def _snapshot(directory: Path) -> tuple:
     """The limits folder's files and their versions: a cache key that changes when a file does."""
+    if directory in _READ_ONCE:
+        return _READ_ONCE[directory]
     return tuple((p.name, (found := p.stat()).st_mtime_ns, found.st_size) for p in sorted(directory.glob("*.yaml")))
 
 
@@ -199,9 +224,10 @@ def hash_code_and_limits(digest) -> None:
 
 def load_limits(year: int) -> Limits:
     """The limits of `year`; raises MissingLimits when the year has no file, InvalidLimits when it is broken."""
-    if not (LIMITS_DIR / f"{year}.yaml").exists():
+    version = _snapshot(LIMITS_DIR)
+    if not any(name == f"{year}.yaml" for name, _, _ in version):
         raise MissingLimits(year)
-    return _limits(LIMITS_DIR, year, _snapshot(LIMITS_DIR))
+    return _limits(LIMITS_DIR, year, version)
 
 
 @cache
