@@ -29,11 +29,13 @@ _NONE = Figure("none", None)
 
 def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[Problem]:
     """What the maintainer could add to `persona_file` (printed as `shown`) for a sharper guide."""
-    data, _ = load_yaml(persona_file, shown)
     notes = []
+    read: list = []  # the file's data, read for the first note only (most guides have none)
 
     def note(loc: tuple[str, ...], message: str, hint: str) -> None:
-        notes.append(Problem(shown, line_of(data, loc) if data is not None else 1, ".".join(loc), message, hint))
+        if not read:
+            read.append(load_yaml(persona_file, shown)[0])
+        notes.append(Problem(shown, line_of(read[0], loc) if read[0] is not None else 1, ".".join(loc), message, hint))
 
     for estimate in results.estimates:
         if estimate in ESTIMATES:

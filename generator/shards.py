@@ -186,25 +186,42 @@ def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: b
     """Every guide shard, and the site shard from what they return. `ready` is told of each shard
     without problems as soon as it is there: the cached ones first, then each one built.
 
-    The site shard needs every public guide's row and summary. After a change to a persona or two,
-    they are known before the guide shards are built (`_listing_ahead`), and the site shard is built
-    beside those, on a core that would wait for them; otherwise it is built after them."""
+    The site shard needs every public guide's row and summary. The public guides come first, so
+    the site shard is built as soon as their shards are done, beside the private ones. After a
+    change to a persona or two, the listing is known before any shard is built (`_listing_ahead`),
+    and the site shard is built beside the changed shard, on a core that would wait for it."""
     def told(done: list[ShardResult]) -> None:
         ready([result for result in done if not result.problems])
 
+    def unbuilt(listing: tuple[tuple[dict, ...], tuple[dict, ...]]) -> tuple | None:
+        """The site shard's arguments, or None when the cache holds that site shard."""
+        return None if read_result(context, site_key(context, *listing, any_protected)) else (*listing, any_protected)
+
     cached = read_results(context, shards)
     ahead = _listing_ahead(context, shards, cached, jobs)
-    beside = None  # the site shard's arguments, when it is to be built beside the guide shards
-    if ahead is not None and read_result(context, site_key(context, *ahead, any_protected)) is None:
-        beside = (*ahead, any_protected)
-    results, early = build_guides(context, shards, jobs, only_cached, told, cached, beside)
+    if ahead is not None:
+        site = Site(lambda _: unbuilt(ahead), waits_for=frozenset())
+    else:
+        site = Site(lambda done: unbuilt(_listing(done)),
+                    frozenset(shard.key for shard in shards if any(m.persona.audience != "private" for m in shard.members)))
+    results, early = build_guides(context, shards, jobs, only_cached, told, cached, site)
     listing = _listing(results)
     if early is not None and early.key == site_key(context, *listing, any_protected):  # as foreseen
-        site = early
+        site_result = early
     else:  # after the guide shards (read from the cache when it holds this listing's site shard)
-        site = build_site_shard(context, *listing, any_protected)
-    told([site])
-    return results + [site]
+        site_result = build_site_shard(context, *listing, any_protected)
+    told([site_result])
+    return results + [site_result]
+
+
+@dataclass(frozen=True)
+class Site:
+    """When build_guides may build the site shard: once the shards `waits_for` are done, `arguments`
+    of their results (and of any other shard done by then) gives the site shard's arguments, or None
+    when it need not be built."""
+
+    arguments: Callable[[list["ShardResult"]], tuple | None]
+    waits_for: frozenset[str]
 
 
 def _listing(results: list[ShardResult]) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
@@ -244,9 +261,9 @@ def read_results(context: Context, shards: list[Shard]) -> dict[str, ShardResult
 
 def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: bool = False,
                  ready: Ready = lambda done: None, cached: dict[str, ShardResult | None] | None = None,
-                 site: tuple | None = None) -> tuple[list[ShardResult], ShardResult | None]:
-    """Every guide shard, on `jobs` processes; cached shards are read, not built. With `site` (the
-    site shard's arguments), the site shard is built among them; it is returned beside them."""
+                 site: Site | None = None) -> tuple[list[ShardResult], ShardResult | None]:
+    """Every guide shard, on `jobs` processes; cached shards are read, not built. With `site`, the
+    site shard is built among them as soon as it can be, and returned beside them (None if not built)."""
     context.cache.mkdir(parents=True, exist_ok=True)
     _save_needles(context)
     cached = read_results(context, shards) if cached is None else cached
@@ -254,22 +271,38 @@ def build_guides(context: Context, shards: list[Shard], jobs: int, only_cached: 
     if only_cached and missing:
         raise BuildFailed(f"{len(missing)} of {len(shards)} shards are not built yet (first: {missing[0].name}); "
                           "run guides build --shard K/N for each K, or guides build")
-    found = [result for result in cached.values() if result is not None]
-    built: dict[str, ShardResult] = {}
+    done = {key: result for key, result in cached.items() if result is not None}
     if len(missing) + bool(site) <= 1 or jobs <= 1:
-        ready(found)
+        ready(list(done.values()))
         for shard in missing:
-            built[shard.key] = build_guide_shard(context, shard)
-            ready([built[shard.key]])
-        return [cached[s.key] or built[s.key] for s in shards], build_site_shard(context, *site) if site else None
+            done[shard.key] = build_guide_shard(context, shard)
+            ready([done[shard.key]])
+        arguments = site.arguments(list(done.values())) if site else None
+        return [done[s.key] for s in shards], build_site_shard(context, *arguments) if arguments else None
+    queued = collections.deque(missing)  # public guides' shards first (plan_shards), so the site shard starts early
     with workers.pool(min(jobs, len(missing) + bool(site)), "building the shards") as pool:
-        futures = {shard.key: pool.submit(build_guide_shard, context, shard) for shard in missing}
-        beside = pool.submit(build_site_shard, context, *site) if site else None
-        ready(found)  # only now: the workers are forked, and no thread of this process runs during a fork
-        for future in concurrent.futures.as_completed(futures.values()):
-            ready([future.result()])
-        built = {key: future.result() for key, future in futures.items()}
-        return [cached[s.key] or built[s.key] for s in shards], beside.result() if beside else None
+        running: dict[concurrent.futures.Future, str | None] = {}  # each running shard's key (None: the site shard)
+        site_running: concurrent.futures.Future | None = None
+        told_cached = False
+        while queued or running:
+            if site and site.waits_for <= done.keys():
+                arguments, site = site.arguments(list(done.values())), None
+                if arguments:
+                    site_running = pool.submit(build_site_shard, context, *arguments)
+                    running[site_running] = None
+            while queued and len(running) <= jobs:  # one shard waits for each process: none stands idle
+                shard = queued.popleft()
+                running[pool.submit(build_guide_shard, context, shard)] = shard.key
+            if not told_cached:  # only now: the workers are forked, and no thread of this process runs during a fork
+                ready(list(done.values()))
+                told_cached = True
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                key = running.pop(future)
+                if key is not None:
+                    done[key] = future.result()
+                    ready([done[key]])
+        return [done[s.key] for s in shards], site_running.result() if site_running else None
 
 
 def read_result(context: Context, key: str) -> ShardResult | None:

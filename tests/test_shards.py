@@ -470,6 +470,29 @@ def test_a_site_shard_built_beside_the_guides_from_a_listing_that_proved_wrong_i
     assert site_bytes(small) == expected
 
 
+def test_the_site_shard_starts_once_the_public_guides_are_built_not_after_every_private_one(small, monkeypatch,
+                                                                                              tmp_path):
+    """The public guides' shards come first: once they are done, the site shard (which lists them)
+    is built beside the private guides' shards, instead of after all of them on one core."""
+    for n in range(5):  # five more private clients: shards 2 to 4 hold private guides only
+        (small.profiles_dir / "personas" / f"client-q{n}.yaml").write_text(CLIENT.replace("Quentin", f"Quentin{n}"))
+    log = tmp_path / "starts"
+    build_guide_shard = shards._build_guide_shard
+
+    def started(name: str) -> None:
+        with log.open("a") as out:
+            out.write(name + "\n")
+
+    monkeypatch.setattr(shards, "_build_guide_shard", lambda context, shard: started(shard.name)
+                        or build_guide_shard(context, shard))
+    monkeypatch.setattr(shards, "_build_site_shard", lambda *arguments: started("site") or build_site(*arguments))
+    pipeline.build(small, today=TODAY, jobs=2)
+    starts = log.read_text().split()
+    # guides-0000: linda and maya; guides-0001: priya and client-hoang; then private guides only
+    assert sorted(starts) == ["guides-0000", "guides-0001", "guides-0002", "guides-0003", "guides-0004", "site"]
+    assert starts.index("site") < starts.index("guides-0004")
+
+
 plan_guide, put, build_page = pipeline.plan_guide, PageCache.put, mkdocs_build._build_page
 build_site = shards._build_site_shard
 
