@@ -20,8 +20,8 @@ marker of letters, and the figures are put back in its HTML: the tables of one s
 once in all. Only where a marker cannot read otherwise than its figure:
 
 - a figure is a number after a space, `$`, `(`, `+` or `−`, never a line's first word (a list's
-  number) and never inside a tag; a part with a heading, an attribute list, a link, an image, a
-  fence or a tab keeps its numbers (see `masked`);
+  number), never inside a tag, a link's destination or an attribute list, and never on a heading's
+  line; a part with a setext or HTML heading, a fence or a tab keeps its numbers (see `masked`);
 - a shape is converted with its figures instead when a marker does not come out exactly once in
   its HTML, or comes out in a heading's id, the title or an anchor.
 
@@ -71,12 +71,16 @@ _CONTINUES = re.compile(r"([-*+]|\d+[.)])(\s|$)|[:|>]")  # a list item, a defini
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>|<(!--)|(--)>")
 _UNFINISHED_TAG = re.compile(r"<[a-zA-Z/][^<>]*$")
 # A figure (the third group, after the second): a number after a space, `$`, `(`, `+` or a minus sign,
-# not touching a letter or digit after it. The first group is what is read past: a tag, and a line's
-# list, quote and definition marks with the number after them (a list's number).
-_FIGURE = re.compile(r"(<[^>\n]*>|^(?:[ \t>*+\-:]|\d+[.)])*\d+(?:[,.]\d+)*)|([ $(+\u2212])(\d+(?:[,.]\d+)*)(?!\w)",
-                     re.M)
+# not touching a letter or digit after it. The first group is what is read past: a tag, a link's
+# destination, an attribute list, a line that is a heading (its id is made from its text), and a
+# line's list, quote and definition marks with the number after them (a list's number).
+_LINE_START = r"^(?:[ \t>*+\-:]|\d+[.)])*"  # a line's indentation, list, quote and definition marks
+_DESTINATION = re.compile(r"\]\([^()\n]*\)")  # a link's or an image's, on one line
+_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")  # an attribute list, on one line
+_FIGURE = re.compile(rf"(<[^>\n]*>|{_DESTINATION.pattern}|{_ATTRIBUTES.pattern}|{_LINE_START}#[^\n]*"
+                     rf"|{_LINE_START}\d+(?:[,.]\d+)*)|([ $(+\u2212])(\d+(?:[,.]\d+)*)(?!\w)", re.M)
 _OPEN_TAG = re.compile(r"<[^>\n]*$", re.M)  # a tag going on to the next line
-_HEADING = re.compile(r"^ {0,3}#|^ {0,3}[=-]+[ \t]*$|<h[1-6]", re.M | re.I)  # its id is made from its text
+_HEADING = re.compile(r"^ {0,3}[=-]+[ \t]*$|<h[1-6]", re.M | re.I)  # a heading whose text is not on a line of its own
 _MARKER = re.compile(r"zqx([a-z]{3})")  # lower case letters: a heading's id would keep them as they are
 _MISSING = object()
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -277,14 +281,17 @@ class PartsConverter:
 def masked(text: str) -> tuple[str, tuple[str, ...]]:
     """The part's shape: its text with each figure as a marker (zqxaaa, zqxaab, ...), and its
     figures in order. A number is left as it is where a marker could read otherwise: the first word
-    of its line (a list's number) and inside a tag. A part is left as it is (no figures) when it holds
-    a heading (its id is made from its text, by a function the configuration may choose), an
-    attribute list, a link or an image, a fence, a tag going on to the next line, a tab (it expands
-    to the next column, so the width of what is before it counts), or a marker's letters. Most are
-    plain `in` tests, for speed: this reads every byte of every guide."""
+    of its line (a list's number), inside a tag, a link's destination or an attribute list, and on a
+    line that starts a heading (its id is made from its text, by a function the configuration may
+    choose). A part is left as it is (no figures) when it holds a setext or HTML heading, an
+    attribute list or a link's destination that goes on to the next line, a raw HTML link, a fence,
+    a tag going on to the next line, a tab (it expands to the next column, so the width of what is
+    before it counts), or a marker's letters. Most are plain `in` tests, for speed: this reads every
+    byte of every guide."""
     lowered = text.lower()
-    if ("{" in text or "](" in text or "```" in text or "~~~" in text or "\t" in text
-            or "href" in lowered or "src=" in lowered or "zqx" in lowered
+    if ("```" in text or "~~~" in text or "\t" in text or "href" in lowered or "src=" in lowered or "zqx" in lowered
+            or "{" in text and text.count("{") != len(_ATTRIBUTES.findall(text))
+            or "](" in text and text.count("](") != len(_DESTINATION.findall(text))
             or "<" in text and _OPEN_TAG.search(text) or _HEADING.search(text)):
         return text, ()
     figures: list[str] = []

@@ -4,11 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import hashlib
+
 import icalendar
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from generator.build import Project, load_and_validate, plan_guide, render_pages
-from generator.client_calendar import dated_actions, next_payroll_change
+from generator.client_calendar import REMINDER_BEFORE, DatedAction, dated_actions, ics, next_payroll_change
 from conftest import REPO
 
 D = dt.date
@@ -98,3 +102,62 @@ def test_the_same_input_gives_the_same_calendar_bytes(example):
     guides, pages = example
     again = render_pages(Project(REPO), list(guides.values()), JAN_5)
     assert again["guides/priya.ics"] == pages["guides/priya.ics"]
+
+
+def icalendar_writes(actions: list[DatedAction], titles, uid_seed: str, as_of: dt.date) -> bytes:
+    """The same calendar as the icalendar package writes it (how client_calendar.ics made it before)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//retirement-guides//client calendar//EN")
+    calendar.add("version", "2.0")
+    for action in actions:
+        event = icalendar.Event()
+        event.add("uid", hashlib.sha256(f"{uid_seed}|{action.key}|{action.day}".encode()).hexdigest()[:24]
+                  + "@retirement-guides")
+        event.add("dtstamp", dt.datetime.combine(as_of, dt.time(), dt.timezone.utc))
+        event.add("dtstart", action.day)
+        event.add("dtend", action.day + dt.timedelta(days=1))
+        event.add("summary", titles(action))
+        event.add("transp", "TRANSPARENT")
+        if action.deadline:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", titles(action))
+            alarm.add("trigger", -REMINDER_BEFORE)
+            event.add_component(alarm)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+# Titles of any length up to two folds, of any characters but control ones (tabs and line breaks
+# aside), with many of those TEXT escapes
+TITLE = st.integers(0, 160).flatmap(lambda size: st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n,;\\:\"\t"), min_size=size, max_size=size))
+
+
+def unfolded(calendar: bytes) -> list[str]:
+    return calendar.decode("utf-8").replace("\r\n ", "").split("\r\n")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(TITLE, st.dates(D(2000, 1, 1), D(2099, 12, 30)), st.booleans()), max_size=4),
+       st.dates(D(2000, 1, 1), D(2099, 12, 31)))
+def test_icalendar_reads_the_calendar_back_as_it_would_write_it_itself(events, as_of):
+    """Escaping, folding and dates: unfolded, the file is what icalendar writes from the same events,
+    whatever the words; icalendar reads it back as that; and every line is folded as RFC 5545 says."""
+    # icalendar takes a \N typed in the words for an escaped line break; the file keeps the backslash
+    assume(not any("\\N" in title for title, _, _ in events))
+    actions = [DatedAction(f"action-{n}", day, deadline) for n, (_, day, deadline) in enumerate(events)]
+    words = {f"action-{n}": title for n, (title, _, _) in enumerate(events)}
+    written = ics(actions, lambda action: words[action.key], "c/page.md", as_of)
+    expected = icalendar_writes(actions, lambda action: words[action.key], "c/page.md", as_of)
+    assert unfolded(written) == unfolded(expected)  # the same properties, in the same order, escaped alike
+    assert icalendar.Calendar.from_ical(written).to_ical() == expected
+    lines = written.decode("utf-8").split("\r\n")  # whole characters on every line
+    assert lines[-1] == "" and all(len(line.encode("utf-8")) <= 75 for line in lines)
+    assert all((len(line) - len(line.rstrip("\\"))) % 2 == 0 for line in lines)  # an escape is never cut
+
+
+def test_a_title_of_control_characters_is_written_without_them_and_a_backslash_stays_one():
+    written = ics([DatedAction("a", D(2026, 4, 15), False)], lambda _: "Ann\x07 Lee\r\nC:\\New\x00", "c/p.md", JAN_5)
+    assert b"SUMMARY:Ann Lee\\nC:\\\\New\r\n" in written
+    assert icalendar.Calendar.from_ical(written).walk("VEVENT")[0]["summary"] == "Ann Lee\nC:\\New"

@@ -191,6 +191,10 @@ BLOCKS = [block.strip("\n") for block in EVERY_KIND.split("\n\n")] + [
     "# Title 27 { #t27 }", "$28 [link $29](other.md#part)", "Term\n:   30 defined",
     "<div markdown>\n\n$31 inside\n\n</div>",
     "1. 2. a list in a list", "$32\t33", "\t", "  ",
+    "## Save $34 by 35\nText $36 under it", "[**Put $37 in**](#part) by $38", "1. [**Set 39%**](other.md#part) now",
+    "![Chart of $40 and 41](other.md){ .wide }\n![Narrow $42](other.md){ .narrow }", "$43 {: .cls }",
+    "??? abstract \"How: $44\"\n\n    ![Bar $45](other.md){ .w }\n\n    #### Step $46\n\n    | A | $47 |\n    |--|--:|\n    | b | 48 |",
+    "    #### Indented $49 heading", "> ## Quoted $50 heading\n> and $51",
 ]
 
 
@@ -217,7 +221,8 @@ def test_any_sequence_of_blocks_converts_in_parts_as_whole(every_extension, bloc
 TEXT_PIECES = list("ab 1,.$(+*_`<>|#-:=!?[]\\&;%\n\t\"") + [
     "\u2212", "12", "$3,000", "$1,000.50", "50", "x1", "\u00bd", "<b>", "</b>", "    ", "1. ", "1) ", "    1. ", "- ",
     "??? note \"", "| x |\n|---|\n", "\n\n", "# ", "## ", "!!! note\n    ", ": ", "> ", "[x]", "(a.md)", "{: .c }",
-    "```\n", "<!-- ", " -->", "<div markdown>\n\n", "</div>", "&amp;", "&#49;", "  \n", "***", "===", "---"]
+    "```\n", "<!-- ", " -->", "<div markdown>\n\n", "</div>", "&amp;", "&#49;", "  \n", "***", "===", "---",
+    "](other.md#part)", "![", "{ .w }", "{: data-n=\"12\" }", "(other.md \"t 1\")"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -317,12 +322,16 @@ def test_parts_that_differ_by_their_figures_only_are_converted_once(tmp_path, mo
     ("    7) indented number\n> 8 quoted first word", []),
     ("<td colspan=\"2\"> 9</td> $10", ["9", "10"]),  # the tag's attribute stays, its text does not
     ("x1 A1,000 $2k 3 4b", ["3"]),  # touching a letter or digit: not a figure
-    ("$1 {: .cls }", []), ("$1 [link](a.md)", []), ("$1 ![chart](c.svg)", []),  # the whole part left as is
+    ("$1 {: .cls } {: data-n=\"2 3\" }", ["1"]), ("$1 [link $2](a 3.md \"title 4\")", ["1", "2"]),
+    ("$1 ![chart of $2](c-3.svg){ .wide }", ["1", "2"]),  # the destination and the attributes stay as they are
+    ("$1 {: .cls\n}", []), ("$1 [link](a\nb.md)", []), ("$1 [link](a(2).md)", []),  # the whole part left as is
     ("$1 <span\nclass=x>", []), ("```\n$1\n```", []), ("$1 zqxaaa", []), ("$1 <a href=x>", []), ("$1\tx", []),
-    ("## Save $1", []), ("Save $1\n---", []), ("<h2 markdown>$1</h2>", []), ("Text $1 # not a heading", ["1"]),
-], ids=["figures", "list-number", "nested-list-number", "first-word", "in-a-tag", "not-figures", "attribute-list",
-        "link", "image", "open-tag", "fence", "marker-letters", "raw-link", "tab", "heading", "setext-heading",
-        "html-heading", "hash-in-text"])
+    ("## Save $1\nand $2", ["2"]), ("    #### Save $1\n    and $2", ["2"]), ("> - # Save $1", []),
+    ("Save $1\n---", []), ("<h2 markdown>$1</h2>", []), ("Text $1 # not a heading", ["1"]),
+], ids=["figures", "list-number", "nested-list-number", "first-word", "in-a-tag", "not-figures", "attribute-lists",
+        "link", "image", "attributes-over-two-lines", "destination-over-two-lines", "destination-in-parentheses",
+        "open-tag", "fence", "marker-letters", "raw-link", "tab", "heading-line", "indented-heading-line",
+        "heading-in-a-quoted-list", "setext-heading", "html-heading", "hash-in-text"])
 def test_a_figure_is_a_number_in_running_text_only(text, figures):
     shape, found = markdown_parts.masked(text)
     assert found == tuple(figures)
