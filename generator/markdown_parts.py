@@ -323,7 +323,7 @@ class Shape:
         if sorted(order) != list(range(figures)) or _MARKER.search(repr((part.toc, part.anchors, part.links,
                                                                          part.title)).lower()):
             return None
-        return cls(part, tuple(cut[::2]), order)
+        return cls(dataclasses.replace(part, html=""), tuple(cut[::2]), order)  # its HTML is in the pieces
 
     def filled(self, figures: tuple[str, ...]) -> Part:
         html = [self.pieces[0]]
