@@ -59,15 +59,12 @@ class PersonaCache:
             keys.append(hashlib.sha256(f"{self.salt}\0{shown}\0{content}".encode()).hexdigest())
         kept = [_unpickled(lambda: self.found[key]) if key in self.found else None for key in keys]
         missing = [file for file, found in zip(files, kept) if not isinstance(found, LoadedPersona)]
-        fresh = iter(_read_many(missing, read, self.jobs if len(missing) >= PARALLEL_FROM else 1))
+        fresh = _read_many(missing, read, self.jobs if len(missing) >= PARALLEL_FROM else 1)
         for key, found in zip(keys, kept):
-            if isinstance(found, LoadedPersona):
-                loaded, pickled = found, self.found[key]
-            else:
-                pickled = next(fresh)
-                loaded = pickle.loads(pickled)
+            loaded, pickled = (found, self.found[key]) if isinstance(found, LoadedPersona) else next(fresh)
             if key is not None and loaded.persona is not None and self.keeps(loaded.persona):
-                self.used[key] = pickled  # a file that does not validate is read each time
+                # a file that does not validate is read each time
+                self.used[key] = pickled or pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
             yield loaded
 
     def save(self) -> None:
@@ -80,13 +77,17 @@ class PersonaCache:
         staged.replace(self.file)
 
 
-def _read_many(files: list[tuple[Path, str]], read: Callable[[Path, str], LoadedPersona], jobs: int) -> list[bytes]:
-    """Each file's outcome, pickled: on `jobs` processes, each reading a slice of the files in turn."""
+def _read_many(files: list[tuple[Path, str]], read: Callable[[Path, str], LoadedPersona],
+               jobs: int) -> Iterator[tuple[LoadedPersona, bytes | None]]:
+    """Each file's outcome, in order, with its pickle when it has one: on `jobs` processes, each
+    reading a slice of the files in turn and sending back the pickles (the cache keeps them)."""
     if jobs <= 1:
-        return _read_pickled(files, read)
+        yield from ((read(path, shown), None) for path, shown in files)
+        return
     slices = [files[start:start + SLICE] for start in range(0, len(files), SLICE)]
     with workers.pool(jobs, "reading the profiles") as pool:
-        return [pickled for done in pool.map(_read_pickled, slices, [read] * len(slices)) for pickled in done]
+        done = list(pool.map(_read_pickled, slices, [read] * len(slices)))
+    yield from ((pickle.loads(pickled), pickled) for pickles in done for pickled in pickles)
 
 
 def _read_pickled(files: list[tuple[Path, str]], read: Callable[[Path, str], LoadedPersona]) -> list[bytes]:

@@ -198,12 +198,13 @@ def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: b
         return None if read_result(context, site_key(context, *listing, any_protected)) else (*listing, any_protected)
 
     cached = read_results(context, shards)
-    ahead = _listing_ahead(context, shards, cached, jobs)
-    if ahead is not None:
-        site = Site(lambda _: unbuilt(ahead), waits_for=frozenset())
-    else:
-        site = Site(lambda done: unbuilt(_listing(done)),
-                    frozenset(shard.key for shard in shards if any(m.persona.audience != "private" for m in shard.members)))
+    found = {key: result for key, result in cached.items() if result is not None}
+    listed = frozenset(shard.key for shard in shards if any(m.persona.audience != "private" for m in shard.members))
+    ahead = _listing(list(found.values())) if listed <= found.keys() else _listing_ahead(context, shards, cached, jobs)
+    site: Site | None = Site(lambda done: unbuilt(_listing(done)), listed)
+    if ahead is not None:  # known now: nothing to wait for, and perhaps nothing to build
+        arguments = unbuilt(ahead)
+        site = Site(lambda _: arguments, frozenset()) if arguments else None
     results, early = build_guides(context, shards, jobs, only_cached, told, cached, site)
     listing = _listing(results)
     if early is not None and early.key == site_key(context, *listing, any_protected):  # as foreseen

@@ -450,6 +450,17 @@ def test_a_rebuild_after_one_persona_changed_works_out_and_converts_that_guide_o
     assert len(cached(small, shards.PAGES) - pages) == 1 and len(pages - cached(small, shards.PAGES)) == 1
 
 
+def test_a_rebuild_after_one_private_persona_changed_works_in_the_build_process_alone(small, monkeypatch, tmp_path):
+    """A private guide is in no listing: with one shard to build and the site shard as it was, the
+    build forks no process, whatever the number it may use (a one-persona rebuild of a book of
+    10,000 clients has no time for it)."""
+    pipeline.build(small, today=TODAY)
+    calls = calls_recorded(monkeypatch, tmp_path / "calls")
+    edit(small.profiles_dir / "personas" / "client-qx.yaml", "173219", "180000")
+    pipeline.build(small, today=TODAY, jobs=2)
+    assert ("main", "worked out", "client-qx") in calls() and {process for process, *_ in calls()} == {"main"}
+
+
 def test_a_site_shard_built_beside_the_guides_from_a_listing_that_proved_wrong_is_built_again(
         small, monkeypatch, tmp_path):
     """The site shard built early lists what the guides were expected to give. Were that ever not what
