@@ -99,19 +99,20 @@ class Measured:
 
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes (Linux /proc). A child whose
-    memory is its parent's to the kilobyte, resident and virtual, is a process being started (the
-    build starts `cp` for each shard it links in; until `cp` begins, the child runs in the parent's
-    memory) and is not counted twice."""
+    address space is its parent's to the kilobyte (VmSize) is a process being started: the build
+    starts `cp` for each shard it links in, and until `cp` begins the child runs in its parent's
+    memory. It is not counted a second time (a sample that caught one said 1,043 MB where the tree
+    held 844 MB)."""
     total, pending = 0, [(pid, None)]
     while pending:
         current, parent = pending.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            memory = tuple(int(re.search(rf"{field}:\s+(\d+) kB", status).group(1)) for field in ("VmRSS", "VmSize"))
-            if memory != parent:
-                total += memory[0] * 1024
+            resident, size = (int(re.search(rf"{field}:\s+(\d+) kB", status).group(1)) for field in ("VmRSS", "VmSize"))
+            if size != parent:
+                total += resident * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [(int(c), memory) for c in (task / "children").read_text().split()]
+                pending += [(int(c), size) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):
             continue
     return total
