@@ -24,7 +24,7 @@ from .profiles import LoadedPersona, Persona
 from .tree_hash import hash_tree
 
 FILE = Path("build") / "shards" / "personas.pickle"
-PARALLEL_FROM = 400  # files to read from which more processes than one read them (forking costs 0.1 s)
+PARALLEL_FROM = 400  # files to read from which more processes than one read them (fewer take under a second)
 SLICE = 100  # files a process reads at a time: small enough for the processes to finish together
 
 
