@@ -4,6 +4,7 @@ plainly what was assumed. `guides check` and `guides build` print them as warnin
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .compute import Results
@@ -30,12 +31,10 @@ _NONE = Figure("none", None)
 def maintainer_notes(results: Results, persona_file: Path, shown: str) -> list[Problem]:
     """What the maintainer could add to `persona_file` (printed as `shown`) for a sharper guide."""
     notes = []
-    read: list = []  # the file's data, read for the first note only (most guides have none)
+    data = functools.cache(lambda: load_yaml(persona_file, shown)[0])  # read for a first note (most guides have none)
 
     def note(loc: tuple[str, ...], message: str, hint: str) -> None:
-        if not read:
-            read.append(load_yaml(persona_file, shown)[0])
-        notes.append(Problem(shown, line_of(read[0], loc) if read[0] is not None else 1, ".".join(loc), message, hint))
+        notes.append(Problem(shown, line_of(data(), loc) if data() is not None else 1, ".".join(loc), message, hint))
 
     for estimate in results.estimates:
         if estimate in ESTIMATES:

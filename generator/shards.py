@@ -198,11 +198,12 @@ def build_all(context: Context, shards: list[Shard], jobs: int, any_protected: b
         return None if read_result(context, site_key(context, *listing, any_protected)) else (*listing, any_protected)
 
     cached = read_results(context, shards)
-    found = {key: result for key, result in cached.items() if result is not None}
-    listed = frozenset(shard.key for shard in shards if any(m.persona.audience != "private" for m in shard.members))
-    ahead = _listing(list(found.values())) if listed <= found.keys() else _listing_ahead(context, shards, cached, jobs)
-    site: Site | None = Site(lambda done: unbuilt(_listing(done)), listed)
-    if ahead is not None:  # known now: nothing to wait for, and perhaps nothing to build
+    ahead = _listing_ahead(context, shards, cached, jobs)
+    site: Site | None
+    if ahead is None:  # known once the shards listing public guides are built
+        site = Site(lambda done: unbuilt(_listing(done)), frozenset(
+            shard.key for shard in shards if any(m.persona.audience != "private" for m in shard.members)))
+    else:  # known now: nothing to wait for, and perhaps nothing to build
         arguments = unbuilt(ahead)
         site = Site(lambda _: arguments, frozenset()) if arguments else None
     results, early = build_guides(context, shards, jobs, only_cached, told, cached, site)
@@ -235,14 +236,18 @@ def _listing(results: list[ShardResult]) -> tuple[tuple[dict, ...], tuple[dict, 
 def _listing_ahead(context: Context, shards: list[Shard], cached: dict[str, ShardResult | None],
                    jobs: int) -> tuple[tuple[dict, ...], tuple[dict, ...]] | None:
     """The listing before the guide shards are built: from the cached shards, and the public guides
-    of the shards to build. None unless a core would wait (fewer shards to build than processes)
-    and at most AHEAD of those guides must be worked out here, where they are worked out one by one.
-    Each guide worked out here is kept under its member key: its shard's worker reads it back."""
+    of the shards to build. When there are some, None unless a core would wait (fewer shards to
+    build than processes) and at most AHEAD of those guides must be worked out here, where they are
+    worked out one by one. Each guide worked out here is kept under its member key: its shard's
+    worker reads it back."""
     missing = [shard for shard in shards if cached[shard.key] is None]
-    if not missing or len(missing) >= jobs:
+    public = [m for shard in missing for m in shard.members if m.persona.audience != "private"]
+    found = [result for result in cached.values() if result is not None]
+    if not public:  # the cached shards hold the whole listing
+        return _listing(found)
+    if len(missing) >= jobs:
         return None
     project = pipeline.Project(context.root)
-    public = [m for shard in missing for m in shard.members if m.persona.audience != "private"]
     new = [m for m in public if pipeline.is_protected(project.settings, m.persona)
            or not (context.cache / GUIDES / f"{m.key}.pickle").is_file()]
     if len(new) > AHEAD:
@@ -250,7 +255,6 @@ def _listing_ahead(context: Context, shards: list[Shard], cached: dict[str, Shar
     with _failures_as_one_line():  # as its shard would say it
         env = environment(project.templates_dir, context.cache / COMPILED)
         guides = [guide_files(context, project, env, member) for member in public]
-    found = [result for result in cached.values() if result is not None]
     return _listing(found + [ShardResult("", "", rows=tuple(g.row for g in guides),
                                          summaries=tuple(g.summary for g in guides))])
 
